@@ -1,0 +1,100 @@
+"""``colophon``: with no arguments, the desktop app; with a command, a headless tool.
+
+Each command lives in a module of its own that adds its parser in ``register(subparsers)`` and
+sets ``run=function(ctx) -> int``. Errors are caught here, once: a `ColophonError` becomes one line
+on stderr and its exit code, never a traceback (set ``COLOPHON_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from .. import __version__
+from ..core.errors import ColophonError
+from . import exitcodes, works
+from .context import Context
+
+COMMAND_MODULES = [works]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line and exit code 2, like everything else."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(exitcodes.USAGE, f"colophon: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="colophon",
+        description="Register your works, sign your terms for AI use, verify anyone's claims. "
+        "Run without a command to open the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"colophon {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help="folder holding the catalog (default: $COLOPHON_HOME or your user data folder)",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list or _only_gui_options(args_list):
+        return _start_gui(args_list)
+    args = parser.parse_args(args_list)
+    if not hasattr(args, "run"):
+        return _start_gui(args_list)
+    ctx = Context(args)
+    try:
+        return int(args.run(ctx))
+    except ColophonError as exc:
+        ctx.warn(f"error: {exc.message}")
+        if os.environ.get("COLOPHON_DEBUG"):
+            traceback.print_exc(file=ctx.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        ctx.warn("cancelled.")
+        return exitcodes.CANCELLED
+    except BrokenPipeError:
+        return exitcodes.OK  # the reader went away (e.g. `| head`); nothing to report
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
+        ctx.warn(f"internal error: {type(exc).__name__}: {exc}. Please report this.")
+        if os.environ.get("COLOPHON_DEBUG"):
+            traceback.print_exc(file=ctx.stderr)
+        return exitcodes.INTERNAL
+    finally:
+        ctx.close()
+
+
+def _only_gui_options(args: list[str]) -> bool:
+    """``colophon --home DIR`` (no command) also opens the app."""
+    return len(args) == 2 and args[0] == "--home"
+
+
+def _start_gui(args: list[str]) -> int:
+    try:
+        from ..gui.app import run_app
+    except ImportError as exc:
+        print(
+            f"colophon: error: the desktop app cannot start ({exc}). "
+            "Install the system libraries listed in README.md, or use a command "
+            "(see 'colophon --help').",
+            file=sys.stderr,
+        )
+        return exitcodes.ENVIRONMENT
+    return run_app(args)
+
+
+def entry_point() -> None:
+    sys.exit(main())

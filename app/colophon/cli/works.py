@@ -1,0 +1,180 @@
+"""Commands about the catalog of works: add, list, show, edit, check."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..core.catalog import Contributor, Work
+from ..core.check import check
+from ..core.errors import UsageError
+from ..core.register import register as register_paths
+from . import exitcodes
+from .context import Context
+from .progressbar import progress_bar
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser("add", help="register files or folders as works")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (recursively)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run_add)
+
+    p = sub.add_parser("list", help="list registered works")
+    p.add_argument("--search", metavar="TEXT", help="only works whose title, tags or path has TEXT")
+    p.add_argument(
+        "--kind", choices=["image", "audio", "video", "text", "code", "document", "other"]
+    )
+    p.add_argument("--json", action="store_true", help="print the works as JSON")
+    p.set_defaults(run=run_list)
+
+    p = sub.add_parser("show", help="show one work")
+    p.add_argument("ref", metavar="ID|DIGEST", help="work id, or its digest (or 8+ first digits)")
+    p.add_argument("--json", action="store_true", help="print the work as JSON")
+    p.set_defaults(run=run_show)
+
+    p = sub.add_parser("edit", help="change a work's title, description, date, tags, contributors")
+    p.add_argument("ref", metavar="ID|DIGEST")
+    p.add_argument("--title")
+    p.add_argument("--description")
+    p.add_argument("--created", metavar="DATE", help="YYYY-MM-DD or an ISO 8601 date-time")
+    p.add_argument(
+        "--tag", action="append", metavar="TAG", help="set the tags (repeat for several)"
+    )
+    p.add_argument("--clear-tags", action="store_true", help="remove every tag")
+    p.add_argument(
+        "--contributor",
+        action="append",
+        metavar="NAME:ROLE:SHARE",
+        help="set the contributors (repeat for several; shares in percent add up to 100)",
+    )
+    p.add_argument("--json", action="store_true", help="print the changed work as JSON")
+    p.set_defaults(run=run_edit)
+
+    p = sub.add_parser("check", help="re-read registered files: report missing, moved, modified")
+    p.add_argument(
+        "folders", nargs="*", metavar="FOLDER", help="folders where moved files may now be"
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run_check)
+
+
+def run_add(ctx: Context) -> int:
+    catalog = ctx.catalog()
+    with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
+        report = register_paths(catalog, ctx.args.paths, progress)
+    if ctx.json:
+        ctx.print_json(report.to_dict())
+    else:
+        ctx.print(
+            f"{len(report.added)} new works, {report.new_paths} new locations of known works, "
+            f"{report.unchanged} unchanged, {len(report.skipped)} skipped."
+        )
+        for s in report.skipped:
+            ctx.warn(f"skipped {s.path}: {s.reason}")
+    if report.cancelled:
+        ctx.warn("cancelled; the works registered so far are kept. Run the same command to finish.")
+        return exitcodes.CANCELLED
+    return exitcodes.FINDINGS if report.skipped else exitcodes.OK
+
+
+def run_list(ctx: Context) -> int:
+    works = ctx.catalog().list_works(search=ctx.args.search, kind=ctx.args.kind)
+    if ctx.json:
+        ctx.print_json([w.to_dict() for w in works])
+        return exitcodes.OK
+    if not works:
+        ctx.print("No works." if not ctx.args.search else "No works match.")
+        return exitcodes.OK
+    for w in works:
+        ctx.print(f"{w.id:>6}  {w.digest[:12]}  {w.kind:<8}  {w.created[:10]}  {w.title}")
+    return exitcodes.OK
+
+
+def run_show(ctx: Context) -> int:
+    work = ctx.catalog().get_work(ctx.args.ref)
+    if ctx.json:
+        ctx.print_json(work.to_dict())
+    else:
+        _print_work(ctx, work)
+    return exitcodes.OK
+
+
+def run_edit(ctx: Context) -> int:
+    a = ctx.args
+    tags = [] if a.clear_tags else a.tag
+    contributors = [parse_contributor(c) for c in a.contributor] if a.contributor else None
+    if all(v is None for v in (a.title, a.description, a.created, tags, contributors)):
+        raise UsageError(
+            "Nothing to change: give --title, --description, --created, --tag or --contributor."
+        )
+    work = ctx.catalog().update_work(
+        a.ref,
+        title=a.title,
+        description=a.description,
+        created=a.created,
+        tags=tags,
+        contributors=contributors,
+    )
+    if ctx.json:
+        ctx.print_json(work.to_dict())
+    else:
+        _print_work(ctx, work)
+    return exitcodes.OK
+
+
+def run_check(ctx: Context) -> int:
+    with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
+        report = check(ctx.catalog(), ctx.args.folders, progress)
+    if ctx.json:
+        ctx.print_json(report.to_dict())
+    else:
+        summary = ", ".join(
+            f"{report.count(s)} {s}" for s in ("ok", "modified", "missing", "moved")
+        )
+        ctx.print(f"Checked {len(report.results)} locations: {summary}.")
+        for r in report.problems:
+            extra = f" -> {r.new_path}" if r.new_path else (f" ({r.detail})" if r.detail else "")
+            ctx.print(f"{r.status:<10} work {r.work_id}  {r.path}{extra}")
+    if report.cancelled:
+        return exitcodes.CANCELLED
+    return exitcodes.FINDINGS if report.problems else exitcodes.OK
+
+
+def parse_contributor(text: str) -> Contributor:
+    """``Name:role:share`` (role and share optional; the name may itself contain colons)."""
+    parts = text.rsplit(":", 2)
+    if len(parts) == 3:
+        name, role, share_text = parts
+    elif len(parts) == 2:
+        (name, role), share_text = parts, ""
+    else:
+        name, role, share_text = text, "", ""
+    share_text = share_text.strip().rstrip("%")
+    try:
+        share = float(share_text) if share_text else None
+    except ValueError:
+        raise UsageError(
+            f"In '{text}', the share '{share_text}' is not a number; use Name:role:percent."
+        ) from None
+    if not name.strip():
+        raise UsageError(f"In '{text}', the contributor has no name; use Name:role:percent.")
+    return Contributor(name.strip(), role.strip(), share)
+
+
+def _print_work(ctx: Context, w: Work) -> None:
+    ctx.print(f"Work {w.id}: {w.title}")
+    ctx.print(f"  digest      sha256:{w.digest}")
+    ctx.print(f"  kind        {w.kind}" + (f" ({w.mime})" if w.mime else ""))
+    ctx.print(f"  size        {w.size:,} bytes")
+    ctx.print(f"  created     {w.created}")
+    ctx.print(f"  registered  {w.registered_at}")
+    if w.description:
+        ctx.print(f"  description {w.description}")
+    if w.tags:
+        ctx.print(f"  tags        {', '.join(w.tags)}")
+    for c in w.contributors:
+        share = f", {c.share:g} %" if c.share is not None else ""
+        ctx.print(f"  contributor {c.name}" + (f" ({c.role}{share})" if c.role or share else ""))
+    for p in w.paths:
+        ctx.print(f"  path        {p}")

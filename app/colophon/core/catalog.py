@@ -1,0 +1,407 @@
+"""The catalog: one SQLite file holding every registered work and where it lives on disk.
+
+Opened through sqlite-utils, in WAL mode with foreign keys on. Writes that touch several tables
+run in one transaction (`Catalog.transaction`), so a crash at any moment leaves each work either
+fully recorded or absent. The catalog has a single writer: whoever opened it on one thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlite_utils
+
+from .errors import CatalogError, NotFoundError, UsageError
+from .migrations import LATEST, MIGRATIONS
+
+CATALOG_FILE = "catalog.sqlite"
+HOME_ENV = "COLOPHON_HOME"
+WORK_COLUMNS = "id, digest, size, kind, mime, title, description, created, registered_at, terms"
+
+
+def default_home() -> Path:
+    """Where Colophon keeps its data: ``$COLOPHON_HOME`` or the platform's user data folder."""
+    env = os.environ.get(HOME_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("Colophon", appauthor=False))
+
+
+def now_utc() -> str:
+    """The current time as RFC 3339 in UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass
+class Contributor:
+    name: str
+    role: str = ""
+    share: float | None = None  # percent of the work, 0-100
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "share": self.share}
+
+
+@dataclass
+class Work:
+    id: int
+    digest: str
+    size: int
+    kind: str
+    mime: str | None
+    title: str
+    description: str
+    created: str
+    registered_at: str
+    terms: dict[str, Any] | None = None
+    tags: list[str] = field(default_factory=list)
+    contributors: list[Contributor] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "digest": self.digest,
+            "size": self.size,
+            "kind": self.kind,
+            "mime": self.mime,
+            "title": self.title,
+            "description": self.description,
+            "created": self.created,
+            "registered_at": self.registered_at,
+            "terms": self.terms,
+            "tags": list(self.tags),
+            "contributors": [c.to_dict() for c in self.contributors],
+            "paths": list(self.paths),
+        }
+
+
+@dataclass(frozen=True)
+class KnownPath:
+    work_id: int
+    digest: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+class Catalog:
+    """A connection to one catalog file. Use as a context manager or call `close()`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def open(cls, home: str | os.PathLike[str] | None = None) -> Catalog:
+        """Open (creating if needed) the catalog in ``home`` and bring its schema up to date."""
+        folder = Path(home).expanduser() if home is not None else default_home()
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise CatalogError(
+                f"Cannot create the Colophon folder {folder}: {exc.strerror}."
+            ) from exc
+        path = folder / CATALOG_FILE
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            catalog = cls(path, conn)
+            catalog._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(
+                f"The catalog {path} cannot be opened: {exc}.",
+                details="It may be damaged or not a Colophon catalog.",
+            ) from exc
+        return catalog
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > LATEST:
+            raise CatalogError(
+                f"The catalog {self.path} was written by a newer Colophon (schema {version}); "
+                "please update Colophon."
+            )
+        for target in range(version, LATEST):
+            with self.transaction():
+                MIGRATIONS[target](self.conn)
+                self.conn.execute(f"PRAGMA user_version = {target + 1}")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything inside commits together or not at all.
+
+        Only plain ``conn.execute`` calls belong inside: sqlite-utils' table methods commit on
+        their own and would split the transaction.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- settings ----------------------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    # -- reading works -----------------------------------------------------------------------
+    def count_works(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM works").fetchone()[0])
+
+    def get_work(self, ref: int | str) -> Work:
+        """A work by numeric id, full digest, or unambiguous digest prefix (8+ hex digits)."""
+        text = str(ref).strip().lower()
+        if text.isdigit() and len(text) < 16:
+            rows = self.conn.execute(
+                f"SELECT {WORK_COLUMNS} FROM works WHERE id = ?", (int(text),)
+            ).fetchall()
+        elif len(text) >= 8 and all(c in "0123456789abcdef" for c in text):
+            rows = self.conn.execute(
+                f"SELECT {WORK_COLUMNS} FROM works WHERE digest >= ? AND digest < ? LIMIT 2",
+                (text, text + "g"),
+            ).fetchall()
+            if len(rows) > 1:
+                raise UsageError(f"The digest prefix {text} matches more than one work.")
+        else:
+            raise UsageError(f"'{ref}' is neither a work id nor a digest.")
+        if not rows:
+            raise NotFoundError(f"No work {ref} in the catalog.")
+        return self._hydrate([rows[0]])[0]
+
+    def find_by_digest(self, digest: str) -> Work | None:
+        row = self.conn.execute(
+            f"SELECT {WORK_COLUMNS} FROM works WHERE digest = ?", (digest,)
+        ).fetchone()
+        return None if row is None else self._hydrate([row])[0]
+
+    def list_works(
+        self,
+        search: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Work]:
+        """Works in registration order, optionally filtered by text and kind."""
+        where, params = self._filter(search, kind)
+        sql = f"SELECT {WORK_COLUMNS} FROM works {where} ORDER BY id LIMIT ? OFFSET ?"
+        rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
+        return self._hydrate(rows.fetchall())
+
+    def work_ids(self, search: str | None = None, kind: str | None = None) -> list[int]:
+        where, params = self._filter(search, kind)
+        return [
+            r[0] for r in self.conn.execute(f"SELECT id FROM works {where} ORDER BY id", params)
+        ]
+
+    def _filter(self, search: str | None, kind: str | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if kind:
+            clauses.append("kind = ?")
+            params.append(kind)
+        if search:
+            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            clauses.append(
+                "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\'"
+                " OR digest LIKE ? ESCAPE '\\'"
+                " OR id IN (SELECT work_id FROM tags WHERE tag LIKE ? ESCAPE '\\')"
+                " OR id IN (SELECT work_id FROM paths WHERE path LIKE ? ESCAPE '\\'))"
+            )
+            params.extend([like] * 5)
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _hydrate(self, rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> list[Work]:
+        works = [self._work_from_row(r) for r in rows]
+        if not works:
+            return works
+        by_id = {w.id: w for w in works}
+        marks = ",".join("?" * len(by_id))
+        ids = list(by_id)
+        for work_id, tag in self.conn.execute(
+            f"SELECT work_id, tag FROM tags WHERE work_id IN ({marks}) ORDER BY tag", ids
+        ):
+            by_id[work_id].tags.append(tag)
+        for work_id, name, role, share in self.conn.execute(
+            f"SELECT work_id, name, role, share FROM contributors WHERE work_id IN ({marks}) "
+            "ORDER BY position",
+            ids,
+        ):
+            by_id[work_id].contributors.append(Contributor(name, role, share))
+        for work_id, path in self.conn.execute(
+            f"SELECT work_id, path FROM paths WHERE work_id IN ({marks}) ORDER BY id", ids
+        ):
+            by_id[work_id].paths.append(path)
+        return works
+
+    @staticmethod
+    def _work_from_row(row: Any) -> Work:
+        (wid, digest, size, kind, mime, title, description, created, registered_at, terms) = row
+        return Work(
+            id=wid,
+            digest=digest,
+            size=size,
+            kind=kind,
+            mime=mime,
+            title=title,
+            description=description,
+            created=created,
+            registered_at=registered_at,
+            terms=json.loads(terms) if terms else None,
+        )
+
+    # -- known paths -------------------------------------------------------------------------
+    def known_path(self, path: str) -> KnownPath | None:
+        row = self.conn.execute(
+            "SELECT p.work_id, w.digest, p.path, p.size, p.mtime_ns "
+            "FROM paths p JOIN works w ON w.id = p.work_id WHERE p.path = ?",
+            (path,),
+        ).fetchone()
+        return None if row is None else KnownPath(*row)
+
+    def iter_known_paths(self) -> Iterator[KnownPath]:
+        cursor = self.conn.execute(
+            "SELECT p.work_id, w.digest, p.path, p.size, p.mtime_ns "
+            "FROM paths p JOIN works w ON w.id = p.work_id ORDER BY p.id"
+        )
+        for row in cursor:
+            yield KnownPath(*row)
+
+    def count_paths(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM paths").fetchone()[0])
+
+    def record_path(
+        self, conn: sqlite3.Connection, work_id: int, path: str, size: int, mtime_ns: int
+    ) -> None:
+        """Attach ``path`` to a work (moving it from another work if its content changed).
+
+        Call inside `transaction()`.
+        """
+        conn.execute(
+            "INSERT INTO paths (work_id, path, size, mtime_ns, seen_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET work_id = excluded.work_id, size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, seen_at = excluded.seen_at",
+            (work_id, path, size, mtime_ns, now_utc()),
+        )
+
+    # -- editing works -----------------------------------------------------------------------
+    def update_work(
+        self,
+        ref: int | str,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        created: str | None = None,
+        tags: list[str] | None = None,
+        contributors: list[Contributor] | None = None,
+        terms: dict[str, Any] | bool | None = False,
+    ) -> Work:
+        """Change the given fields of one work; fields left as None stay as they are.
+
+        ``terms`` is False to leave the overrides alone, None to inherit the profile again, or
+        a dict of CAWG term overrides.
+        """
+        work = self.get_work(ref)
+        if title is not None and not title.strip():
+            raise UsageError("A title cannot be empty.")
+        if created is not None:
+            created = normalise_date(created)
+        if contributors is not None:
+            check_shares(contributors)
+        if tags is not None:
+            tags = sorted({t.strip() for t in tags if t.strip()})
+        with self.transaction() as conn:
+            for column, value in (
+                ("title", title),
+                ("description", description),
+                ("created", created),
+            ):
+                if value is not None:
+                    conn.execute(f"UPDATE works SET {column} = ? WHERE id = ?", (value, work.id))
+            if terms is not False:
+                conn.execute(
+                    "UPDATE works SET terms = ? WHERE id = ?",
+                    (None if terms is None else json.dumps(terms, sort_keys=True), work.id),
+                )
+            if tags is not None:
+                conn.execute("DELETE FROM tags WHERE work_id = ?", (work.id,))
+                conn.executemany(
+                    "INSERT INTO tags (work_id, tag) VALUES (?, ?)", [(work.id, t) for t in tags]
+                )
+            if contributors is not None:
+                conn.execute("DELETE FROM contributors WHERE work_id = ?", (work.id,))
+                conn.executemany(
+                    "INSERT INTO contributors (work_id, position, name, role, share) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(work.id, i, c.name, c.role, c.share) for i, c in enumerate(contributors)],
+                )
+        return self.get_work(work.id)
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def normalise_date(text: str) -> str:
+    """Accept an ISO 8601 date or date-time and return it in canonical ISO form."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(
+            f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM."
+        ) from exc
+    return parsed.isoformat(timespec="seconds")
+
+
+def check_shares(contributors: list[Contributor]) -> None:
+    """Contributors need names; when any share is given, all shares add up to 100 %."""
+    for c in contributors:
+        if not c.name.strip():
+            raise UsageError("Every contributor needs a name.")
+        if c.share is not None and not 0 <= c.share <= 100:
+            raise UsageError(f"The share of {c.name} must be between 0 and 100 %.")
+    shares = [c.share for c in contributors if c.share is not None]
+    if shares and (len(shares) != len(contributors) or abs(sum(shares) - 100) > 0.01):
+        raise UsageError(
+            "Contributor shares must add up to 100 % "
+            f"(they add up to {sum(shares):g} %); give every contributor a share."
+        )

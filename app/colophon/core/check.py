@@ -1,0 +1,129 @@
+"""Checking that registered works are still where the catalog says, and still the same.
+
+Every known path is read again and its digest compared with the work's. A path that is gone is
+"missing"; if folders to look in are given, their files are hashed too and a missing work found
+there under another path is reported "moved" with its new location. Nothing on disk is changed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .catalog import Catalog, KnownPath
+from .errors import Cancelled
+from .hashing import Hashed, hash_files
+from .progress import Progress
+from .walk import Candidate, Skipped, walk
+
+STATUSES = ("ok", "modified", "missing", "moved", "unreadable")
+
+
+@dataclass(frozen=True)
+class PathCheck:
+    work_id: int
+    path: str
+    status: str  # one of STATUSES
+    new_path: str | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "work_id": self.work_id,
+            "path": self.path,
+            "status": self.status,
+            "new_path": self.new_path,
+            "detail": self.detail,
+        }
+
+
+@dataclass
+class CheckReport:
+    results: list[PathCheck] = field(default_factory=list)
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def problems(self) -> list[PathCheck]:
+        return [r for r in self.results if r.status != "ok"]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "summary": {s: self.count(s) for s in STATUSES},
+            "problems": [r.to_dict() for r in self.problems],
+            "cancelled": self.cancelled,
+        }
+
+
+def check(
+    catalog: Catalog,
+    search_in: Iterable[str | os.PathLike[str]] = (),
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> CheckReport:
+    """Re-hash every known path; look for missing works under ``search_in``."""
+    progress = progress or Progress()
+    report = CheckReport()
+    known = list(catalog.iter_known_paths())
+    by_path = {k.path: k for k in known}
+    present: list[Candidate] = []
+    missing: list[KnownPath] = []
+    for k in known:
+        try:
+            st = os.stat(k.path)
+        except FileNotFoundError:
+            missing.append(k)
+            continue
+        except OSError as exc:
+            report.results.append(PathCheck(k.work_id, k.path, "unreadable", detail=exc.strerror))
+            continue
+        present.append(Candidate(k.path, st.st_size, st.st_mtime_ns))
+    progress.start(total=len(present), total_bytes=sum(c.size for c in present), label="Checking")
+    try:
+        for result in hash_files(present, progress, workers):
+            k = by_path[result.path]
+            if isinstance(result, Skipped):
+                report.results.append(
+                    PathCheck(k.work_id, k.path, "unreadable", detail=result.reason)
+                )
+            elif result.digest == k.digest:
+                report.results.append(PathCheck(k.work_id, k.path, "ok"))
+            else:
+                report.results.append(
+                    PathCheck(k.work_id, k.path, "modified", detail="content differs")
+                )
+        found = _find_moved(missing, search_in, by_path, progress, workers)
+    except (Cancelled, KeyboardInterrupt):
+        report.cancelled = True
+        found = {}
+    for k in missing:
+        new = found.get(k.digest)
+        if new:
+            report.results.append(PathCheck(k.work_id, k.path, "moved", new_path=new))
+        else:
+            report.results.append(PathCheck(k.work_id, k.path, "missing"))
+    return report
+
+
+def _find_moved(
+    missing: list[KnownPath],
+    search_in: Iterable[str | os.PathLike[str]],
+    known: dict[str, KnownPath],
+    progress: Progress,
+    workers: int | None,
+) -> dict[str, str]:
+    """Map digests of missing works to a new path under ``search_in`` where they now are."""
+    wanted = {k.digest for k in missing}
+    folders = list(search_in)
+    if not wanted or not folders:
+        return {}
+    unknown = [c for c in walk(folders, lambda _s: None) if c.path not in known]
+    progress.start(total=len(unknown), total_bytes=sum(c.size for c in unknown), label="Searching")
+    found: dict[str, str] = {}
+    for result in hash_files(unknown, progress, workers):
+        if isinstance(result, Hashed) and result.digest in wanted:
+            found.setdefault(result.digest, result.path)
+    return found

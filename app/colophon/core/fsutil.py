@@ -1,0 +1,67 @@
+"""Writing files so that a crash or a full disk never leaves a half-written one behind.
+
+Every file the app writes (exports, backups, key files, settings) goes through `atomic_write`:
+a temporary file in the same folder, flushed and fsync'ed, then renamed over the target with
+``os.replace``. A reader sees the old file or the new one, never a mixture.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import DiskFullError, EnvironmentProblem
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[BinaryIO]:
+    """Yield a binary file; on success it replaces ``path`` atomically, on error it vanishes."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _translate(exc, target) from exc
+    try:
+        os.fchmod(fd, mode)  # permissions before any byte is written
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(folder)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _translate(exc, target) from exc
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` atomically with the given permission bits."""
+    with atomic_writer(path, mode) as fh:
+        fh.write(data)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Make the rename itself durable; not every platform lets a folder be opened.
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def _translate(exc: OSError, target: Path) -> EnvironmentProblem:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DiskFullError(f"Not enough disk space to write {target}; nothing was changed.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return EnvironmentProblem(f"No permission to write {target}; nothing was changed.")
+    return EnvironmentProblem(f"Could not write {target}: {exc.strerror or exc}.")

@@ -1,0 +1,35 @@
+"""Forward-only schema migrations of the catalog.
+
+``MIGRATIONS[i]`` brings a catalog from schema version ``i`` to ``i + 1``; the version lives in
+``PRAGMA user_version``. A migration runs inside one transaction together with the version bump,
+so a crash leaves the catalog at the old version or the new one. Each migration has a test that
+starts from a catalog of the previous version (see tests/core/test_migrations.py).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def run_script(conn: sqlite3.Connection, sql: str) -> None:
+    """Run several statements inside the caller's transaction (``executescript`` would commit)."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {pending!r}")
+
+
+from . import v0001_works  # noqa: E402 - the migrations use run_script
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[Migration] = [
+    v0001_works.upgrade,
+]
+
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,127 @@
+"""Registering files and folders as works in the catalog.
+
+Files are found (`walk`), hashed on every core (`hashing`), and recorded in batches. Each batch
+is one transaction, so a crash or a kill leaves every work either fully recorded (with its path)
+or not at all; running the same import again finishes the job, quickly, because paths already
+recorded with the same size and modification time are not read again.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .catalog import Catalog, now_utc
+from .errors import Cancelled, DiskFullError, EnvironmentProblem
+from .hashing import Hashed, hash_files
+from .media import classify
+from .progress import Progress
+from .walk import Candidate, Skipped, walk
+
+BATCH_FILES = 500
+BATCH_SECONDS = 0.5
+
+
+@dataclass
+class ImportReport:
+    """What an import did, for a summary line and for the list of skipped files."""
+
+    added: list[int] = field(default_factory=list)  # ids of works new to the catalog
+    new_paths: int = 0  # extra locations of works already known
+    unchanged: int = 0  # paths already recorded and not changed since
+    skipped: list[Skipped] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def files_seen(self) -> int:
+        return len(self.added) + self.new_paths + self.unchanged + len(self.skipped)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": len(self.added),
+            "added_ids": self.added,
+            "new_paths": self.new_paths,
+            "unchanged": self.unchanged,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+            "cancelled": self.cancelled,
+        }
+
+
+def register(
+    catalog: Catalog,
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportReport:
+    """Register every file under ``paths``; returns a report, also when cancelled part-way."""
+    progress = progress or Progress()
+    report = ImportReport()
+    todo: list[Candidate] = []
+    for candidate in walk(paths, report.skipped.append, exclude=[catalog.path.parent]):
+        known = catalog.known_path(candidate.path)
+        if known and (known.size, known.mtime_ns) == (candidate.size, candidate.mtime_ns):
+            report.unchanged += 1
+        else:
+            todo.append(candidate)
+        progress.check()
+    progress.start(total=len(todo), total_bytes=sum(c.size for c in todo), label="Registering")
+    batch: list[Hashed] = []
+    last_flush = time.monotonic()
+    try:
+        for result in hash_files(todo, progress, workers):
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+                continue
+            batch.append(result)
+            if len(batch) >= BATCH_FILES or time.monotonic() - last_flush > BATCH_SECONDS:
+                _record(catalog, batch, report)
+                batch, last_flush = [], time.monotonic()
+    except (Cancelled, KeyboardInterrupt):
+        report.cancelled = True
+    _record(catalog, batch, report)
+    return report
+
+
+def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None:
+    if not batch:
+        return
+    try:
+        with catalog.transaction() as conn:
+            added: list[int] = []
+            extra = 0
+            for item in batch:
+                row = conn.execute(
+                    "SELECT id FROM works WHERE digest = ?", (item.digest,)
+                ).fetchone()
+                if row is None:
+                    work_id = _insert_work(conn, item)
+                    added.append(work_id)
+                else:
+                    work_id = row[0]
+                    extra += 1
+                catalog.record_path(conn, work_id, item.path, item.size, item.mtime_ns)
+    except sqlite3.OperationalError as exc:
+        if "full" in str(exc):
+            raise DiskFullError(
+                "The disk holding the catalog is full; the last files were not recorded."
+            ) from exc
+        raise EnvironmentProblem(f"The catalog could not be written: {exc}.") from exc
+    report.added.extend(added)
+    report.new_paths += extra
+
+
+def _insert_work(conn: sqlite3.Connection, item: Hashed) -> int:
+    name = os.path.basename(item.path)
+    kind, mime = classify(name, item.head)
+    title = os.path.splitext(name)[0] or name
+    created = datetime.fromtimestamp(item.mtime_ns / 1e9).astimezone().isoformat(timespec="seconds")
+    cursor = conn.execute(
+        "INSERT INTO works (digest, size, kind, mime, title, created, registered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (item.digest, item.size, kind, mime, title, created, now_utc()),
+    )
+    return int(cursor.lastrowid or 0)

@@ -1,0 +1,106 @@
+"""Finding the files to register under the paths a person chose.
+
+Folders are walked recursively in name order without loading the whole tree first. Hidden files
+and the clutter operating systems leave behind are passed over. A symbolic link is followed only
+when it points inside the folder being walked, so choosing a folder never reaches outside it, and
+a link loop is visited once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+CLUTTER = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A regular file found on disk, with what ``stat`` said when it was found."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or folder that was passed over, and why, in words a person understands."""
+
+    path: str
+    reason: str
+
+
+def is_clutter(name: str) -> bool:
+    return name.startswith(".") or name.lower() in CLUTTER
+
+
+def walk(
+    paths: Iterable[str | os.PathLike[str]],
+    on_skip: Callable[[Skipped], None],
+    exclude: Iterable[str | os.PathLike[str]] = (),
+) -> Iterator[Candidate]:
+    """Yield every regular file under ``paths``; report what is passed over to ``on_skip``.
+
+    A file named directly is taken even if its name is hidden: the person chose it. Folders in
+    ``exclude`` (Colophon's own data folder, say) are never entered.
+    """
+    excluded = {os.path.realpath(e) for e in exclude}
+    for given in paths:
+        path = os.path.abspath(os.fspath(given))
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            on_skip(Skipped(path, "no such file or folder"))
+            continue
+        except OSError as exc:
+            on_skip(Skipped(path, f"cannot be read ({exc.strerror})"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            root = os.path.realpath(path)
+            yield from _walk_folder(path, root, {root, *excluded}, on_skip)
+        elif stat.S_ISREG(st.st_mode):
+            yield Candidate(path, st.st_size, st.st_mtime_ns)
+        else:
+            on_skip(Skipped(path, "not a regular file"))
+
+
+def _walk_folder(
+    folder: str, root: str, visited: set[str], on_skip: Callable[[Skipped], None]
+) -> Iterator[Candidate]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        on_skip(Skipped(folder, f"folder cannot be read ({exc.strerror})"))
+        return
+    for entry in entries:
+        if is_clutter(entry.name):
+            continue
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not _inside(target, root):
+                    on_skip(Skipped(entry.path, "link points outside the chosen folder"))
+                    continue
+            st = os.stat(entry.path)  # follows a link that stays inside the folder
+        except OSError as exc:
+            on_skip(Skipped(entry.path, f"cannot be read ({exc.strerror})"))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            real = os.path.realpath(entry.path)
+            if real in visited:
+                continue  # a link back into a folder already walked
+            visited.add(real)
+            yield from _walk_folder(entry.path, root, visited, on_skip)
+        elif stat.S_ISREG(st.st_mode):
+            yield Candidate(entry.path, st.st_size, st.st_mtime_ns)
+        else:
+            on_skip(Skipped(entry.path, "not a regular file"))
+
+
+def _inside(target: str, root: str) -> bool:
+    return Path(target).is_relative_to(root)

@@ -1,0 +1,142 @@
+"""The works commands, called through main([...]) as a user would type them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from colophon import __version__
+from colophon.cli import exitcodes
+from colophon.cli.main import main
+
+
+@pytest.fixture
+def portfolio(tmp_path: Path) -> Path:
+    src = tmp_path / "portfolio"
+    (src / "photos").mkdir(parents=True)
+    (src / "photos" / "harbour.jpg").write_bytes(b"\xff\xd8\xff\xe0 harbour")
+    (src / "story.txt").write_text("Once upon a time")
+    return src
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"colophon {__version__}"
+
+
+def test_add_list_show_round_trip(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "home")
+    code, out, err = run(capsys, "--home", home, "add", str(portfolio))
+    assert code == exitcodes.OK, err
+    assert out.startswith("2 new works")
+    code, out, _ = run(capsys, "--home", home, "list", "--json")
+    works = json.loads(out)
+    assert {w["title"] for w in works} == {"harbour", "story"}
+    code, out, _ = run(capsys, "--home", home, "list", "--search", "harb")
+    assert "harbour" in out and "story" not in out
+    digest = next(w["digest"] for w in works if w["title"] == "story")
+    code, out, _ = run(capsys, "--home", home, "show", digest[:12])
+    assert code == 0 and "Work " in out and f"sha256:{digest}" in out
+
+
+def test_add_json_reports_counts_and_no_progress_bar(capsys, tmp_path, portfolio):
+    _, out, err = run(capsys, "--home", str(tmp_path / "h"), "add", str(portfolio), "--json")
+    report = json.loads(out)
+    assert (report["added"], report["skipped"], report["cancelled"]) == (2, [], False)
+    assert err == ""
+
+
+def test_add_with_a_missing_path_reports_it_and_exits_with_findings(capsys, tmp_path, portfolio):
+    code, out, err = run(capsys, "--home", str(tmp_path / "h"), "add", str(portfolio), "nope.png")
+    assert code == exitcodes.FINDINGS
+    assert "1 skipped" in out
+    assert "nope.png: no such file or folder" in err
+
+
+def test_edit_sets_fields_and_rejects_bad_shares(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    run(capsys, "--home", home, "add", str(portfolio))
+    code, out, err = run(
+        capsys,
+        "--home",
+        home,
+        "edit",
+        "1",
+        "--title",
+        "Harbour at dawn",
+        "--created",
+        "2019-07-14",
+        "--tag",
+        "sea",
+        "--contributor",
+        "Ann Lee:photographer:80",
+        "--contributor",
+        "Bo:assistant:20",
+        "--json",
+    )
+    assert code == 0, err
+    work = json.loads(out)
+    assert work["title"] == "Harbour at dawn" and work["created"] == "2019-07-14"
+    assert work["tags"] == ["sea"]
+    assert work["contributors"][0] == {"name": "Ann Lee", "role": "photographer", "share": 80.0}
+    code, out, err = run(capsys, "--home", home, "edit", "1", "--contributor", "Ann:x:50")
+    assert code == exitcodes.USAGE
+    assert err.startswith("colophon: error: Contributor shares must add up to 100")
+    assert "Traceback" not in err
+    code, _, err = run(capsys, "--home", home, "edit", "1", "--contributor", "Ann:x:lots")
+    assert code == exitcodes.USAGE and "'lots' is not a number" in err
+
+
+def test_unknown_work_is_one_line_and_exit_4(capsys, tmp_path):
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "show", "77")
+    assert code == exitcodes.NOT_FOUND
+    assert err == "colophon: error: No work 77 in the catalog.\n"
+
+
+def test_bad_option_is_a_usage_error(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        main(["--home", str(tmp_path), "list", "--frobnicate"])
+    assert exc.value.code == exitcodes.USAGE
+    assert "unrecognized arguments: --frobnicate" in capsys.readouterr().err
+
+
+def test_check_exit_codes(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    run(capsys, "--home", home, "add", str(portfolio))
+    code, out, _ = run(capsys, "--home", home, "check")
+    assert code == exitcodes.OK and "2 ok" in out
+    (portfolio / "story.txt").unlink()
+    code, out, _ = run(capsys, "--home", home, "check", "--json")
+    assert code == exitcodes.FINDINGS
+    assert json.loads(out)["summary"]["missing"] == 1
+
+
+def test_damaged_catalog_is_an_environment_error_not_a_traceback(capsys, tmp_path):
+    home = tmp_path / "h"
+    home.mkdir()
+    (home / "catalog.sqlite").write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "--home", str(home), "list")
+    assert code == exitcodes.ENVIRONMENT
+    assert err.startswith("colophon: error: The catalog") and "Traceback" not in err
+
+
+def test_the_installed_command_runs_headless(tmp_path, portfolio):
+    out = subprocess.run(
+        [sys.executable, "-m", "colophon", "--home", str(tmp_path / "h"), "add", str(portfolio)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0 and out.stderr == ""

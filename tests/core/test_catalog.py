@@ -1,0 +1,133 @@
+"""The catalog file: location, pragmas, lookups, editing, validation."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from colophon.core.catalog import CATALOG_FILE, Catalog, Contributor, default_home
+from colophon.core.errors import CatalogError, NotFoundError, UsageError
+from colophon.core.migrations import LATEST
+from colophon.core.register import register
+
+
+@pytest.fixture
+def catalog(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "one.txt").write_text("first work")
+    (src / "two.txt").write_text("second work")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [src])
+        yield cat
+
+
+def test_home_comes_from_the_environment_unless_given(tmp_path, monkeypatch):
+    monkeypatch.setenv("COLOPHON_HOME", str(tmp_path / "env-home"))
+    assert default_home() == tmp_path / "env-home"
+    with Catalog.open() as cat:
+        assert cat.path == tmp_path / "env-home" / CATALOG_FILE
+    with Catalog.open(tmp_path / "explicit") as cat:
+        assert cat.path == tmp_path / "explicit" / CATALOG_FILE
+
+
+def test_catalog_uses_wal_foreign_keys_and_the_latest_schema(catalog):
+    assert catalog.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert catalog.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert catalog.schema_version == LATEST
+    assert catalog.integrity_ok()
+
+
+def test_lookup_by_id_digest_and_prefix(catalog):
+    work = catalog.get_work(1)
+    assert catalog.get_work(work.digest).id == 1
+    assert catalog.get_work(work.digest[:10].upper()).id == 1
+    with pytest.raises(NotFoundError, match="No work 42"):
+        catalog.get_work(42)
+    with pytest.raises(UsageError, match="neither a work id nor a digest"):
+        catalog.get_work("hello")
+
+
+def test_search_matches_title_tags_and_paths(catalog):
+    catalog.update_work(2, tags=["landscape", "2024"])
+    assert [w.id for w in catalog.list_works(search="one")] == [1]
+    assert [w.id for w in catalog.list_works(search="LANDSCAPE")] == [2]
+    assert [w.id for w in catalog.list_works(search="src/two")] == [2]
+    assert catalog.list_works(search="100%") == []  # LIKE wildcards are taken literally
+
+
+def test_edit_changes_only_what_is_given(catalog):
+    before = catalog.get_work(1)
+    after = catalog.update_work(
+        1,
+        title="Morning",
+        created="2020-05-01",
+        tags=["b", "a", "a", " "],
+        contributors=[Contributor("Ann", "photographer", 70), Contributor("Bo", "editor", 30)],
+    )
+    assert after.title == "Morning" and after.created == "2020-05-01"
+    assert after.tags == ["a", "b"]
+    assert [(c.name, c.share) for c in after.contributors] == [("Ann", 70), ("Bo", 30)]
+    assert after.description == before.description and after.digest == before.digest
+
+
+@pytest.mark.parametrize(
+    ("contributors", "message"),
+    [
+        ([Contributor("Ann", "", 60)], "add up to 100"),
+        ([Contributor("Ann", "", 60), Contributor("Bo", "", None)], "add up to 100"),
+        ([Contributor(" ", "", 100)], "needs a name"),
+        ([Contributor("Ann", "", 150)], "between 0 and 100"),
+    ],
+)
+def test_invalid_contributors_are_refused_and_nothing_changes(catalog, contributors, message):
+    catalog.update_work(1, contributors=[Contributor("Keep", "", None)])
+    with pytest.raises(UsageError, match=message):
+        catalog.update_work(1, title="Changed", contributors=contributors)
+    work = catalog.get_work(1)
+    assert work.title == "one" and [c.name for c in work.contributors] == ["Keep"]
+
+
+def test_bad_dates_are_refused(catalog):
+    with pytest.raises(UsageError, match="not a date"):
+        catalog.update_work(1, created="last tuesday")
+    assert catalog.update_work(1, created="2021-03-04T05:06:07Z").created == (
+        "2021-03-04T05:06:07+00:00"
+    )
+
+
+def test_empty_title_is_refused(catalog):
+    with pytest.raises(UsageError, match="title cannot be empty"):
+        catalog.update_work(1, title="  ")
+
+
+def test_settings_round_trip(catalog):
+    assert catalog.get_setting("missing", 7) == 7
+    catalog.set_setting("view", {"mode": "grid"})
+    catalog.set_setting("view", {"mode": "table"})
+    assert catalog.get_setting("view") == {"mode": "table"}
+
+
+def test_a_file_that_is_not_a_catalog_is_a_clear_error(tmp_path):
+    (tmp_path / CATALOG_FILE).write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(CatalogError, match="cannot be opened"):
+        Catalog.open(tmp_path)
+
+
+def test_a_catalog_from_a_newer_colophon_is_refused(tmp_path):
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    with pytest.raises(CatalogError, match="newer Colophon"):
+        Catalog.open(tmp_path)
+
+
+def test_deleting_a_work_removes_its_paths_tags_and_contributors(catalog):
+    catalog.update_work(1, tags=["x"], contributors=[Contributor("Ann", "", 100)])
+    with catalog.transaction() as conn:
+        conn.execute("DELETE FROM works WHERE id = 1")
+    for table in ("paths", "tags", "contributors"):
+        count = catalog.conn.execute(f"SELECT count(*) FROM {table} WHERE work_id = 1").fetchone()
+        assert count[0] == 0

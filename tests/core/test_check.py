@@ -1,0 +1,48 @@
+"""Checking known paths: ok, modified, missing, moved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from colophon.core.catalog import Catalog
+from colophon.core.check import check
+from colophon.core.register import register
+
+
+def test_check_reports_ok_modified_missing_and_moved(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("keep.txt", "edit.txt", "move.txt", "lose.txt"):
+        (src / name).write_text(f"content of {name}")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [src])
+        (src / "edit.txt").write_text("someone changed this")
+        new_home = tmp_path / "elsewhere"
+        new_home.mkdir()
+        (src / "move.txt").rename(new_home / "renamed.txt")
+        (src / "lose.txt").unlink()
+        report = check(cat, [new_home])
+    status = {Path(r.path).name: (r.status, r.new_path) for r in report.results}
+    assert status == {
+        "keep.txt": ("ok", None),
+        "edit.txt": ("modified", None),
+        "move.txt": ("moved", str(new_home / "renamed.txt")),
+        "lose.txt": ("missing", None),
+    }
+    assert report.to_dict()["summary"] == {
+        "ok": 1,
+        "modified": 1,
+        "missing": 1,
+        "moved": 1,
+        "unreadable": 0,
+    }
+
+
+def test_check_never_modifies_files(tmp_path: Path):
+    f = tmp_path / "art.png"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    before = (f.read_bytes(), f.stat().st_mtime_ns)
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [f])
+        check(cat, [tmp_path])
+    assert (f.read_bytes(), f.stat().st_mtime_ns) == before

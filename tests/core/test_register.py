@@ -1,0 +1,171 @@
+"""Registering files and folders: hashing, deduplication, skipping, cancelling."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from colophon.core.catalog import Catalog
+from colophon.core.hashing import CHUNK, hash_file
+from colophon.core.progress import Progress
+from colophon.core.register import register
+from colophon.core.walk import Candidate, Skipped
+
+
+@pytest.fixture
+def catalog(tmp_path: Path):
+    with Catalog.open(tmp_path / "home") as cat:
+        yield cat
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_folder_is_registered_recursively_with_digests_kinds_and_titles(catalog, tmp_path):
+    src = tmp_path / "portfolio"
+    write(src / "poem.txt", b"roses are red\n")
+    write(src / "art" / "sunset.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    write(src / "code" / "main.py", b"print('hi')\n")
+    report = register(catalog, [src])
+    assert len(report.added) == 3 and not report.skipped
+    works = {w.title: w for w in catalog.list_works()}
+    assert set(works) == {"poem", "sunset", "main"}
+    assert works["poem"].digest == hashlib.sha256(b"roses are red\n").hexdigest()
+    assert (works["poem"].kind, works["sunset"].kind, works["main"].kind) == (
+        "text",
+        "image",
+        "code",
+    )
+    assert works["sunset"].paths == [str(src / "art" / "sunset.png")]
+    assert works["poem"].size == 14
+
+
+def test_same_content_twice_is_one_work_with_two_paths(catalog, tmp_path):
+    a = write(tmp_path / "a" / "song.mp3", b"ID3 same bytes")
+    b = write(tmp_path / "b" / "copy of song.mp3", b"ID3 same bytes")
+    register(catalog, [a])
+    report = register(catalog, [b])
+    assert report.added == [] and report.new_paths == 1
+    [work] = catalog.list_works()
+    assert work.paths == [str(a), str(b)]
+
+
+def test_reimport_skips_unchanged_paths_and_picks_up_modified_ones(catalog, tmp_path):
+    f = write(tmp_path / "draft.txt", b"version one")
+    register(catalog, [tmp_path])
+    again = register(catalog, [tmp_path])
+    assert again.unchanged == 1 and not again.added
+    f.write_bytes(b"version two, longer")
+    third = register(catalog, [tmp_path])
+    assert len(third.added) == 1
+    new = catalog.find_by_digest(hashlib.sha256(b"version two, longer").hexdigest())
+    old = catalog.find_by_digest(hashlib.sha256(b"version one").hexdigest())
+    assert new is not None and new.paths == [str(f)]
+    assert old is not None and old.paths == []  # the old version is kept as a work, unlocated
+
+
+def test_hidden_files_and_os_clutter_are_passed_over(catalog, tmp_path):
+    for name in (".DS_Store", "Thumbs.db", "desktop.ini", ".hidden.txt"):
+        write(tmp_path / name, b"clutter " + name.encode())
+    write(tmp_path / ".git" / "config", b"[core]")
+    write(tmp_path / "real.txt", b"a real work")
+    report = register(catalog, [tmp_path])
+    assert [w.title for w in catalog.list_works()] == ["real"]
+    assert report.skipped == []
+
+
+def test_links_out_of_the_folder_are_not_followed(catalog, tmp_path):
+    outside = write(tmp_path / "outside" / "secret.txt", b"not yours")
+    src = tmp_path / "src"
+    write(src / "inside.txt", b"inside")
+    (src / "escape").symlink_to(outside)
+    (src / "escape_dir").symlink_to(outside.parent, target_is_directory=True)
+    (src / "loop").symlink_to(src, target_is_directory=True)
+    report = register(catalog, [src])
+    assert [w.title for w in catalog.list_works()] == ["inside"]
+    reasons = {Path(s.path).name: s.reason for s in report.skipped}
+    assert reasons == {
+        "escape": "link points outside the chosen folder",
+        "escape_dir": "link points outside the chosen folder",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file_is_reported_and_the_rest_goes_on(catalog, tmp_path):
+    locked = write(tmp_path / "locked.txt", b"private")
+    locked.chmod(0)
+    write(tmp_path / "open.txt", b"public")
+    report = register(catalog, [tmp_path])
+    assert [w.title for w in catalog.list_works()] == ["open"]
+    assert [(Path(s.path).name, s.reason) for s in report.skipped] == [
+        ("locked.txt", "not readable (permission denied)")
+    ]
+
+
+def test_a_missing_path_is_reported(catalog, tmp_path):
+    report = register(catalog, [tmp_path / "nope.jpg"])
+    assert report.skipped == [Skipped(str(tmp_path / "nope.jpg"), "no such file or folder")]
+
+
+def test_file_vanishing_before_hashing_is_skipped(tmp_path):
+    result = hash_file(Candidate(str(tmp_path / "gone.bin"), 10, 0))
+    assert result == Skipped(str(tmp_path / "gone.bin"), "vanished before it could be read")
+
+
+def test_file_changing_while_hashed_is_skipped(tmp_path):
+    path = write(tmp_path / "growing.wav", b"x" * (CHUNK * 3))
+    progress = Progress()
+    grown = False
+
+    def grow(_p: Progress) -> None:
+        nonlocal grown
+        if not grown and _p.done_bytes >= CHUNK:
+            grown = True
+            with open(path, "ab") as fh:
+                fh.write(b"more")
+
+    progress.on_change = grow
+    result = hash_file(Candidate(str(path), CHUNK * 3, 0), progress)
+    assert isinstance(result, Skipped)
+    assert "changed while it was being read" in result.reason
+
+
+def test_large_file_digest_matches_hashlib(tmp_path):
+    data = os.urandom(CHUNK * 2 + 12345)
+    path = write(tmp_path / "video.mp4", data)
+    result = hash_file(Candidate(str(path), len(data), 0))
+    assert not isinstance(result, Skipped)
+    assert result.digest == hashlib.sha256(data).hexdigest() and result.size == len(data)
+
+
+def test_progress_counts_every_file_and_byte(catalog, tmp_path):
+    sizes = [10, 2000, 70000, CHUNK + 1]
+    for i, size in enumerate(sizes):
+        write(tmp_path / f"f{i}.bin", bytes([i]) * size)
+    seen: list[tuple[int, int]] = []
+    progress = Progress(on_change=lambda p: seen.append((p.done, p.done_bytes)))
+    register(catalog, [tmp_path], progress)
+    assert (progress.total, progress.total_bytes) == (4, sum(sizes))
+    assert (progress.done, progress.done_bytes) == (4, sum(sizes))
+    assert seen[-1] == (4, sum(sizes))
+
+
+def test_cancel_keeps_what_was_finished_and_a_rerun_completes(catalog, tmp_path):
+    for i in range(60):
+        write(tmp_path / "src" / f"{i:03}.txt", f"work {i}".encode())
+    progress = Progress()
+    progress.on_change = lambda p: p.cancel() if p.done >= 10 else None
+    report = register(catalog, [tmp_path / "src"], progress, workers=2)
+    assert report.cancelled
+    partial = catalog.count_works()
+    assert 10 <= partial < 60
+    assert all(w.paths for w in catalog.list_works())
+    rest = register(catalog, [tmp_path / "src"])
+    assert not rest.cancelled and rest.unchanged == partial
+    assert catalog.count_works() == 60
