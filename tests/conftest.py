@@ -7,7 +7,13 @@ import os
 # Before any Qt import: widgets render offscreen, no display needed.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator
+
+import keyring
 import pytest
+from keyring.backends import fail
+
+from memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -24,3 +30,22 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     ):
         monkeypatch.setenv(var, str(home / sub))
     return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets a fresh in-memory keyring, so none ever touches the user's real one."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(memory_keyring: MemoryKeyring) -> Iterator[None]:
+    """No keyring backend at all, as on a headless Linux without a Secret Service."""
+    keyring.set_keyring(fail.Keyring())
+    yield

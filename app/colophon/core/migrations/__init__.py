@@ -24,12 +24,14 @@ def run_script(conn: sqlite3.Connection, sql: str) -> None:
         raise ValueError(f"incomplete SQL statement in a migration: {pending!r}")
 
 
-from . import v0001_works  # noqa: E402 - the migrations use run_script
+from . import v0001_works, v0002_identity, v0003_bundles  # noqa: E402 - they use run_script
 
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: list[Migration] = [
     v0001_works.upgrade,
+    v0002_identity.upgrade,
+    v0003_bundles.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)

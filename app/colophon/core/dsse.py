@@ -1,0 +1,265 @@
+"""DSSE v1 envelopes (Dead Simple Signing Envelope), signed and verified with Ed25519.
+
+Colophon's claims travel in the envelope format of https://github.com/secure-systems-lab/dsse so
+that anyone can check them with an independent implementation (securesystemslib, sigstore,
+in-toto tools). The signature covers the pre-authentication encoding (PAE) of the payload type and
+the payload, never the JSON around them, so whitespace or field order in the envelope cannot
+change what was signed.
+
+`parse` is deliberately stricter than the DSSE specification: the field set is exact, base64 must
+be standard and canonical (one spelling per byte string, so an envelope cannot be altered while
+still verifying), every signature carries a non-empty ``keyid`` that no other signature in the same
+envelope repeats, and sizes are capped. Anything else is a `MalformedError`; a well-formed
+envelope whose signature does not check out is a `SignatureError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from . import keys, strictjson
+from .errors import MalformedError, SignatureError
+
+__all__ = [
+    "MAX_ENVELOPE_BYTES",
+    "MAX_SIGNATURES",
+    "PAYLOAD_TYPE_INTOTO",
+    "Envelope",
+    "Signature",
+    "SignerNotFoundError",
+    "keyid_for",
+    "pae",
+    "parse",
+    "sign",
+    "verify",
+]
+
+#: the payload type of an in-toto Statement, the only one Colophon signs claims with
+PAYLOAD_TYPE_INTOTO = "application/vnd.in-toto+json"
+
+#: the largest serialized envelope `parse` reads unless told otherwise
+MAX_ENVELOPE_BYTES = 64 * 1024 * 1024
+#: the most signatures one envelope may carry
+MAX_SIGNATURES = 16
+_MAX_KEYID_CHARS = 256
+_MAX_SIG_B64_CHARS = 1024  # a 4096-bit RSA signature is 684; Ed25519 is 88
+_MAX_PAYLOAD_TYPE_CHARS = 256
+_MAX_ENVELOPE_DEPTH = 8  # the envelope itself is three levels deep; the payload is opaque bytes
+
+_FIELDS = frozenset({"payload", "payloadType", "signatures"})
+_SIGNATURE_FIELDS = frozenset({"keyid", "sig"})
+_PRINTABLE = re.compile(r"[\x21-\x7e]+")  # visible ASCII, no spaces or control characters
+
+
+class SignerNotFoundError(SignatureError):
+    """The envelope carries no signature with the key id being looked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One signature of an envelope: the signer's key id (a hint) and the raw signature bytes."""
+
+    keyid: str
+    sig: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A parsed, well-formed DSSE envelope. Nothing in it has been verified yet."""
+
+    payload: bytes
+    payload_type: str
+    signatures: tuple[Signature, ...]
+
+    def pae(self) -> bytes:
+        """The bytes every signature of this envelope is made over."""
+        return pae(self.payload_type, self.payload)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The envelope as a JSON-ready dict, in the form `parse` reads back."""
+        return {
+            "payload": _b64encode(self.payload),
+            "payloadType": self.payload_type,
+            "signatures": [{"keyid": s.keyid, "sig": _b64encode(s.sig)} for s in self.signatures],
+        }
+
+
+def pae(payload_type: str, payload: bytes) -> bytes:
+    """DSSE v1 pre-authentication encoding: ``DSSEv1 SP len(type) SP type SP len(body) SP body``.
+
+    Lengths are decimal byte counts; the type is encoded as UTF-8.
+    """
+    type_bytes = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %b %d %b" % (len(type_bytes), type_bytes, len(payload), payload)
+
+
+def sign(
+    payload: bytes,
+    payload_type: str,
+    private_key: Ed25519PrivateKey,
+    keyid: str | None = None,
+) -> dict[str, Any]:
+    """Sign ``payload`` and return the envelope as a JSON-ready dict with one signature.
+
+    ``keyid`` defaults to `keyid_for` the key's public half, which is what independent verifiers
+    (securesystemslib) compute for the same key.
+    """
+    if keyid is None:
+        keyid = keyid_for(private_key.public_key())
+    signature = private_key.sign(pae(payload_type, payload))
+    return {
+        "payload": _b64encode(payload),
+        "payloadType": payload_type,
+        "signatures": [{"keyid": keyid, "sig": _b64encode(signature)}],
+    }
+
+
+def parse(
+    source: Mapping[str, Any] | bytes | str,
+    *,
+    max_bytes: int = MAX_ENVELOPE_BYTES,
+    part: str = "envelope",
+) -> Envelope:
+    """Read an envelope from its serialized JSON or from an already parsed dict, strictly.
+
+    Raises `MalformedError` naming the offending field for anything that is not exactly a DSSE
+    envelope as Colophon writes them (see the module docstring for what "exactly" means).
+    """
+    if isinstance(source, bytes | bytearray | memoryview | str):
+        obj = strictjson.loads(
+            bytes(source) if not isinstance(source, str) else source,
+            max_bytes=max_bytes,
+            max_depth=_MAX_ENVELOPE_DEPTH,
+            part=part,
+        )
+    else:
+        obj = source
+    if not isinstance(obj, Mapping):
+        raise MalformedError(part, "must be a JSON object.")
+    _exact_fields(obj, _FIELDS, part)
+
+    payload_type = obj["payloadType"]
+    if not isinstance(payload_type, str) or not _PRINTABLE.fullmatch(payload_type):
+        raise MalformedError(
+            f"{part}.payloadType", "must be a non-empty text of visible ASCII characters."
+        )
+    if len(payload_type) > _MAX_PAYLOAD_TYPE_CHARS:
+        raise MalformedError(
+            f"{part}.payloadType", f"is longer than {_MAX_PAYLOAD_TYPE_CHARS} characters."
+        )
+    payload = _b64decode(obj["payload"], f"{part}.payload", max_chars=_b64_len(max_bytes))
+
+    raw_signatures = obj["signatures"]
+    if not isinstance(raw_signatures, list):
+        raise MalformedError(f"{part}.signatures", "must be a list.")
+    if not raw_signatures:
+        raise MalformedError(f"{part}.signatures", "is empty; an envelope needs a signature.")
+    if len(raw_signatures) > MAX_SIGNATURES:
+        raise MalformedError(f"{part}.signatures", f"has more than {MAX_SIGNATURES} signatures.")
+    signatures: list[Signature] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_signatures):
+        where = f"{part}.signatures[{index}]"
+        signature = _parse_signature(raw, where)
+        if signature.keyid in seen:
+            raise MalformedError(f"{where}.keyid", "repeats the key id of another signature.")
+        seen.add(signature.keyid)
+        signatures.append(signature)
+    return Envelope(payload=payload, payload_type=payload_type, signatures=tuple(signatures))
+
+
+def verify(
+    envelope: Envelope | Mapping[str, Any] | bytes | str,
+    public_key: Ed25519PublicKey,
+    keyid: str | None = None,
+) -> bytes:
+    """Return the payload if a signature with ``keyid`` verifies with ``public_key``; else raise.
+
+    ``keyid`` defaults to `keyid_for` ``public_key``. Raises `SignerNotFoundError` if no
+    signature carries that key id, `SignatureError` if none of those that do verifies, and
+    `MalformedError` if ``envelope`` is given unparsed and is not well-formed.
+    """
+    if not isinstance(envelope, Envelope):
+        envelope = parse(envelope)
+    if keyid is None:
+        keyid = keyid_for(public_key)
+    candidates = [s for s in envelope.signatures if s.keyid == keyid]
+    if not candidates:
+        raise SignerNotFoundError(f"The envelope has no signature from the key {keyid}.")
+    message = envelope.pae()
+    for candidate in candidates:
+        try:
+            public_key.verify(candidate.sig, message)
+        except InvalidSignature:
+            continue
+        return envelope.payload
+    raise SignatureError(
+        f"The signature from the key {keyid} does not match the signed content; "
+        "it was altered or made with another key."
+    )
+
+
+def keyid_for(public_key: Ed25519PublicKey) -> str:
+    """securesystemslib's default key id for an Ed25519 key (``SSlibKey.from_crypto(...).keyid``).
+
+    One definition for the whole project lives in `colophon.core.keys.key_id`.
+    """
+    return keys.key_id(public_key)
+
+
+def _parse_signature(raw: Any, where: str) -> Signature:
+    if not isinstance(raw, Mapping):
+        raise MalformedError(where, "must be a JSON object.")
+    _exact_fields(raw, _SIGNATURE_FIELDS, where)
+    keyid = raw["keyid"]
+    if not isinstance(keyid, str) or not _PRINTABLE.fullmatch(keyid):
+        raise MalformedError(
+            f"{where}.keyid", "must be a non-empty text of visible ASCII characters."
+        )
+    if len(keyid) > _MAX_KEYID_CHARS:
+        raise MalformedError(f"{where}.keyid", f"is longer than {_MAX_KEYID_CHARS} characters.")
+    sig = _b64decode(raw["sig"], f"{where}.sig", max_chars=_MAX_SIG_B64_CHARS)
+    if not sig:
+        raise MalformedError(f"{where}.sig", "is empty.")
+    return Signature(keyid=keyid, sig=sig)
+
+
+def _exact_fields(obj: Mapping[str, Any], expected: frozenset[str], part: str) -> None:
+    keys = set(obj)
+    missing = sorted(expected - keys)
+    if missing:
+        raise MalformedError(part, f"lacks the field {missing[0]!r}.")
+    unknown = sorted(str(k) for k in keys - expected)
+    if unknown:
+        raise MalformedError(part, f"has the unknown field {unknown[0]!r}.")
+
+
+def _b64_len(nbytes: int) -> int:
+    return 4 * ((nbytes + 2) // 3)
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _b64decode(value: Any, part: str, *, max_chars: int) -> bytes:
+    if not isinstance(value, str):
+        raise MalformedError(part, "must be a base64 text.")
+    if len(value) > max_chars:
+        raise MalformedError(part, f"is longer than the limit of {max_chars} characters.")
+    try:
+        data = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedError(part, "is not valid standard base64.") from exc
+    if _b64encode(data) != value:
+        # Non-zero padding bits or a missing "=": a second spelling of the same bytes.
+        raise MalformedError(part, "is not canonical base64 (stray bits or missing padding).")
+    return data

@@ -1,0 +1,288 @@
+"""Content fingerprints: ISCC Content-Codes (ISO 24138) for images and plain text.
+
+A SHA-256 digest finds exact copies only. A fingerprint survives the changes a file goes through
+on its way into a training set (resizing, re-encoding, a format change) so that a claimed work can
+still be recognised. Colophon computes the ISCC Content-Code, an open standard with an independent
+reference implementation (``iscc-core``), so anyone can recompute and check a claimed code:
+
+- image: the 64-bit Content-Code Image, a DCT hash of the picture brought to 32x32 gray pixels the
+  way the reference ``iscc-sdk`` does it (EXIF orientation applied, transparency on white, uniform
+  border trimmed, grayscale, bicubic resize);
+- text: the 64-bit Content-Code Text, a MinHash over character 13-grams of the collapsed text.
+
+Two codes of the same family are compared by the Hamming distance of their 64-bit bodies;
+``match_index`` searches many of them at once. Everything here runs offline on Pillow and
+iscc-core, with no external program and no download.
+
+Hostile files are expected: decoding is restricted to common raster formats, images above a pixel
+cap are refused before their pixels are read, and any decoder failure becomes a reason, never a
+crash. See ``resources/spec/fingerprints.md`` for the full description.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import iscc_core as ic
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
+
+from colophon.core.errors import ColophonError, MalformedError, UsageError
+
+#: fingerprint families; a code is only ever compared with codes of its own family
+FAMILY_IMAGE: Final = "image"
+FAMILY_TEXT: Final = "text"
+FAMILIES: Final = (FAMILY_IMAGE, FAMILY_TEXT)
+
+#: fingerprints are 64-bit ISCC units; distances range over 0..64
+CODE_BITS: Final = 64
+
+#: Images larger than this are refused before decoding (the reference SDK's own cap; a 128 Mpx RGB
+#: image already takes about 400 MB of memory while it is normalised).
+MAX_IMAGE_PIXELS: Final = 128_000_000
+
+#: Raster formats Pillow may decode here. The rest of Pillow's readers (EPS, which starts
+#: Ghostscript, and a long tail of rarely used formats) are left out of hostile-input reach.
+IMAGE_FORMATS: Final = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "AVIF")
+
+#: A 32x32 gray image whose pixels span fewer levels than this is blank to the hash: its code
+#: would be the same for every plain image, so none is given.
+MIN_IMAGE_CONTRAST: Final = 4
+
+#: Plain-text files above this size are not fingerprinted (hashing runs at about 1 MB/s).
+MAX_TEXT_BYTES: Final = 4 * 1024 * 1024
+
+#: Texts that collapse to fewer characters than this are too short to tell apart.
+MIN_TEXT_CHARS: Final = 32
+
+_MAX_CODE_CHARS: Final = 64
+_SUBTYPE_OF_FAMILY: Final = {FAMILY_IMAGE: ic.ST_CC.IMAGE, FAMILY_TEXT: ic.ST_CC.TEXT}
+_FAMILY_OF_SUBTYPE: Final = {int(st): family for family, st in _SUBTYPE_OF_FAMILY.items()}
+
+
+class FingerprintError(ColophonError):
+    """A file or a text cannot be given a fingerprint (undecodable, too large, too plain)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """The outcome of fingerprinting one file: a code, or the reason there is none."""
+
+    code: str | None
+    reason: str | None = None
+
+
+def image_code(source: str | os.PathLike[str] | Image.Image) -> str:
+    """Return the ISCC Content-Code Image (``"ISCC:EEA..."``) of an image file or Pillow image.
+
+    Raises `FingerprintError` when the image cannot be decoded, is over `MAX_IMAGE_PIXELS`, or is
+    blank. A Pillow image passed in is not modified.
+    """
+    if isinstance(source, Image.Image):
+        _check_size(source)
+        pixels = _decode_guarded(lambda: _normalized_pixels(source))
+    else:
+        pixels = _decode_guarded(lambda: _pixels_of_file(Path(source)))
+    if max(pixels) - min(pixels) < MIN_IMAGE_CONTRAST:
+        raise FingerprintError("The image is blank or nearly so; it has no usable fingerprint.")
+    return str(ic.gen_image_code_v0(pixels, bits=CODE_BITS)["iscc"])
+
+
+def text_code(text: str) -> str:
+    """Return the ISCC Content-Code Text (``"ISCC:EAA..."``) of a plain text.
+
+    The text is cleaned and collapsed exactly as the reference does (Unicode normalisation, no
+    whitespace, punctuation or case), so reformatting alone does not change the code. Raises
+    `FingerprintError` for a text that collapses to fewer than `MIN_TEXT_CHARS` characters.
+    """
+    collapsed = ic.text_collapse(ic.text_clean(text))
+    if len(collapsed) < MIN_TEXT_CHARS:
+        raise FingerprintError("The text is too short to fingerprint.")
+    # Equivalent to ic.gen_text_code_v0, which would collapse the text a second time.
+    unit = ic.encode_component(
+        mtype=ic.MT.CONTENT,
+        stype=ic.ST_CC.TEXT,
+        version=ic.VS.V0,
+        bit_length=CODE_BITS,
+        digest=ic.soft_hash_text_v0(collapsed),
+    )
+    return "ISCC:" + unit
+
+
+def compute_fingerprint(path: str | os.PathLike[str], kind: str, head: bytes = b"") -> Fingerprint:
+    """Fingerprint the file at ``path`` of media ``kind`` (as `colophon.core.media.classify` says).
+
+    ``head`` is the file's first bytes if the caller already read them (used to skip binary
+    files posing as text). Never raises for a bad or hostile file: the reason is returned instead.
+    Kinds other than image and text get no fingerprint (yet).
+    """
+    try:
+        if kind == "image":
+            return Fingerprint(image_code(path))
+        if kind == "text":
+            return Fingerprint(text_code(_read_text(Path(path), head)))
+    except FingerprintError as exc:
+        return Fingerprint(None, exc.message)
+    return Fingerprint(None, f"Files of kind '{kind}' are not fingerprinted.")
+
+
+def fingerprint_file(path: str | os.PathLike[str], kind: str, head: bytes = b"") -> str | None:
+    """Return the ISCC code of the file, or None when it has none (see `compute_fingerprint`)."""
+    return compute_fingerprint(path, kind, head).code
+
+
+def code_family(code: str) -> str:
+    """Return the family ("image" or "text") of an ISCC Content-Code; see `code_to_int`."""
+    return _decode(code)[0]
+
+
+def code_to_int(code: str) -> int:
+    """Return the 64-bit body of an ISCC Content-Code Image or Text as an unsigned integer.
+
+    Accepts the canonical ``ISCC:`` form (and the same without prefix). Raises `MalformedError`
+    for anything else, since codes usually arrive in bundles from strangers.
+    """
+    return _decode(code)[1]
+
+
+def int_to_code(body: int, family: str) -> str:
+    """Return the ISCC code of a 64-bit ``body`` in ``family``: the inverse of `code_to_int`."""
+    if family not in _SUBTYPE_OF_FAMILY:
+        raise UsageError(f"Unknown fingerprint family '{family}'.")
+    if not 0 <= body < 1 << CODE_BITS:
+        raise UsageError("A fingerprint body must be an unsigned 64-bit integer.")
+    unit = ic.encode_component(
+        mtype=ic.MT.CONTENT,
+        stype=_SUBTYPE_OF_FAMILY[family],
+        version=ic.VS.V0,
+        bit_length=CODE_BITS,
+        digest=body.to_bytes(CODE_BITS // 8, "big"),
+    )
+    return "ISCC:" + unit
+
+
+def hamming(a: int | str, b: int | str) -> int:
+    """Return the number of differing bits between two fingerprints (bodies or ISCC codes).
+
+    Two code strings of different families cannot be compared and raise `UsageError`.
+    """
+    if isinstance(a, str) and isinstance(b, str) and code_family(a) != code_family(b):
+        raise UsageError("An image fingerprint cannot be compared with a text fingerprint.")
+    x = code_to_int(a) if isinstance(a, str) else a
+    y = code_to_int(b) if isinstance(b, str) else b
+    return (x ^ y).bit_count()
+
+
+# -- internals ------------------------------------------------------------------------------------
+
+
+def _decode(code: str) -> tuple[str, int]:
+    if not isinstance(code, str) or len(code) > _MAX_CODE_CHARS:
+        raise MalformedError("iscc", "This is not an ISCC content code.")
+    text = code.strip()
+    if not text.startswith("ISCC:"):
+        text = "ISCC:" + text
+    try:
+        mtype, stype, version, _length, body = ic.iscc_decode(text)
+    except (ValueError, KeyError, IndexError, TypeError, binascii.Error) as exc:
+        raise MalformedError("iscc", f"'{code}' is not a valid ISCC code.") from exc
+    if mtype != ic.MT.CONTENT or int(stype) not in _FAMILY_OF_SUBTYPE or version != ic.VS.V0:
+        raise MalformedError("iscc", f"'{code}' is not an ISCC Content-Code Image or Text.")
+    if len(body) != CODE_BITS // 8:
+        raise MalformedError("iscc", f"'{code}' is not a 64-bit ISCC code.")
+    return _FAMILY_OF_SUBTYPE[int(stype)], int.from_bytes(body, "big")
+
+
+def _decode_guarded(work: Callable[[], list[int]]) -> list[int]:
+    """Run a decoding step, turning every decoder failure into a `FingerprintError`.
+
+    Pillow's readers raise a wide variety of exceptions on damaged or hostile data (OSError,
+    ValueError, SyntaxError, struct.error, EOFError, MemoryError, its decompression-bomb error
+    and warning...), so all of them are caught here, at the boundary.
+    """
+    try:
+        return work()
+    except FingerprintError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise FingerprintError("The image format is not one Colophon reads.") from exc
+    except Exception as exc:  # hostile input: see the docstring
+        raise FingerprintError(
+            "The image cannot be decoded.", details=f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _pixels_of_file(path: Path) -> list[int]:
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below, after Pillow is done with it
+    except OSError as exc:
+        raise FingerprintError("The file cannot be read.", details=str(exc)) from exc
+    with fh, Image.open(fh, formats=IMAGE_FORMATS) as img:
+        _check_size(img)  # before any pixel is decoded
+        return _normalized_pixels(img)
+
+
+def _check_size(img: Image.Image) -> None:
+    width, height = img.size
+    if width <= 0 or height <= 0:
+        raise FingerprintError("The image is empty.")
+    if width * height > MAX_IMAGE_PIXELS:
+        raise FingerprintError(
+            f"The image is too large to fingerprint ({width}x{height} pixels).",
+            details=f"limit {MAX_IMAGE_PIXELS} pixels",
+        )
+
+
+def _normalized_pixels(img: Image.Image) -> list[int]:
+    """Bring an image to the 1024 gray levels the ISCC image hash takes, as the reference SDK does.
+
+    Order matters for reproducibility: orientation, then white under transparency, then border
+    trim, then grayscale, then a 32x32 bicubic resize.
+    """
+    img = ImageOps.exif_transpose(img)
+    img = _on_white(img)
+    img = _trim_uniform_border(img)
+    small = img.convert("L").resize((32, 32), Image.Resampling.BICUBIC)
+    return list(small.tobytes())
+
+
+def _on_white(img: Image.Image) -> Image.Image:
+    """Return an RGB image, with any transparent area shown over white."""
+    if img.mode == "RGB":
+        return img
+    if img.mode in ("RGBA", "LA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img if img.mode in ("RGBA", "LA") else img.convert("RGBA")
+        flat = Image.new("RGB", img.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return img.convert("RGB")
+
+
+def _trim_uniform_border(img: Image.Image) -> Image.Image:
+    """Crop away a border of exactly the colour of the top-left pixel, if there is one."""
+    plain = Image.new(img.mode, img.size, img.getpixel((0, 0)))
+    box = ImageChops.difference(img, plain).getbbox()
+    if box is None or box == (0, 0, *img.size):
+        return img
+    return img.crop(box)
+
+
+def _read_text(path: Path, head: bytes) -> str:
+    if b"\x00" in head:
+        raise FingerprintError("The file holds binary data, not text.")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TEXT_BYTES + 1)
+    except OSError as exc:
+        raise FingerprintError("The file cannot be read.", details=str(exc)) from exc
+    if len(data) > MAX_TEXT_BYTES:
+        raise FingerprintError(
+            f"The text is too large to fingerprint (over {MAX_TEXT_BYTES // (1024 * 1024)} MiB)."
+        )
+    if b"\x00" in data:
+        raise FingerprintError("The file holds binary data, not text.")
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")

@@ -1,0 +1,412 @@
+"""Reading a zip archive from a stranger, in memory, without trusting a single declared number.
+
+A `.colophon` bundle is a zip, and a zip is a format with many ways to hurt its reader: members
+whose names climb out of a folder (``../../.bashrc``), symbolic links, two members with the same
+name (so two tools read two different files), entries that overlap each other so that a few
+kilobytes unfold into gigabytes (the "overlapping-entry" bomb, which Python 3.11's `zipfile` does
+not detect), deflate streams that expand a thousandfold, sizes in the header that lie, encryption,
+exotic compression methods, ZIP64 records, data hidden between entries or before the first one.
+
+`read_members` lets `zipfile` parse the central directory (the table of contents) and checks
+everything else itself against the raw bytes: the end record, every local header, the exact
+layout of entries from byte 0 to the central directory, and each member's decompressed size,
+ratio and CRC, counted while inflating in small chunks. Nothing is ever written to disk. Each
+refusal is a `MalformedError` with its own message.
+
+`write_zip` writes the bundles Colophon makes: deterministic (sorted names, a fixed timestamp,
+fixed permissions and compression level) and atomic.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import struct
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .errors import EnvironmentProblem, MalformedError, NotFoundError
+from .fsutil import atomic_writer
+
+__all__ = ["BUNDLE_LIMITS", "ZipLimits", "check_member_name", "read_members", "write_zip"]
+
+_MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """Upper bounds for one archive; the defaults are the claim-bundle limits of the spec."""
+
+    max_archive_bytes: int = 512 * _MiB
+    max_members: int = 60_000
+    max_member_bytes: int = 64 * _MiB
+    max_total_bytes: int = 1024 * _MiB
+    #: the most a member may expand (decompressed bytes per compressed byte)
+    max_ratio: int = 200
+    #: members that decompress to no more than this are not judged by their ratio (a page of
+    #: repeated text legitimately compresses well; a bomb has to be large to matter)
+    ratio_grace_bytes: int = 1 * _MiB
+
+
+#: the limits for `.colophon` claim bundles (resources/spec/claim-bundle.md, "Limits")
+BUNDLE_LIMITS = ZipLimits()
+
+_EOCD = b"PK\x05\x06"
+_EOCD_SIZE = 22
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_LOCAL = b"PK\x03\x04"
+_LOCAL_SIZE = 30
+_DESCRIPTOR = b"PK\x07\x08"
+_MAX_COMMENT = 0xFFFF
+
+_FLAG_ENCRYPTED = 0x0001
+_FLAG_DESCRIPTOR = 0x0008
+_FLAG_STRONG_ENCRYPTION = 0x0040
+_FLAG_UTF8 = 0x0800
+_FLAG_MASKED_HEADERS = 0x2000
+_DOS_DIRECTORY = 0x10
+
+_IN_CHUNK = 64 * 1024
+_OUT_CHUNK = 256 * 1024
+_MAX_NAME_CHARS = 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_ARCHIVE = "zip archive"
+
+
+def read_members(
+    source: str | os.PathLike[str] | bytes, *, limits: ZipLimits = BUNDLE_LIMITS
+) -> dict[str, bytes]:
+    """Return every member of the zip as ``{name: content}``, or raise `MalformedError`.
+
+    ``source`` is a path or the archive's bytes. Everything is checked before any content is
+    returned; see the module docstring for the list. A missing file is a `NotFoundError`, an
+    unreadable one an `EnvironmentProblem`.
+    """
+    data = _load(source, limits)
+    cd_offset, count = _read_end_record(data, limits)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a "needs version" field beyond what zipfile knows
+        ValueError,  # includes UnicodeDecodeError for a name flagged UTF-8 that is not
+        EOFError,
+        OverflowError,
+        struct.error,
+    ) as exc:
+        raise MalformedError(_ARCHIVE, f"has a damaged table of contents ({exc}).") from exc
+    if len(infos) != count:
+        raise MalformedError(
+            _ARCHIVE, "lists a different number of members than its end record declares."
+        )
+
+    spans: list[tuple[int, int, str]] = []
+    folded: dict[str, str] = {}
+    declared_total = 0
+    for info in infos:
+        name = info.orig_filename
+        _check_entry(info, limits)
+        key = _fold(name)
+        if key in folded:
+            other = folded[key]
+            if other == name:
+                raise MalformedError(f"zip member {name!r}", "appears twice in the archive.")
+            raise MalformedError(
+                f"zip member {name!r}",
+                f"differs from the member {other!r} only by letter case or Unicode form.",
+            )
+        folded[key] = name
+        declared_total += info.file_size
+        if declared_total > limits.max_total_bytes:
+            raise MalformedError(
+                _ARCHIVE, f"would unpack to more than {limits.max_total_bytes} bytes."
+            )
+        spans.append((*_entry_span(data, info, cd_offset), name))
+    _check_layout(spans, cd_offset)
+    for info in infos:
+        _check_local_header(data, info)
+
+    members: dict[str, bytes] = {}
+    total = 0
+    for info in infos:
+        content = _inflate(data, info, limits, total)
+        total += len(content)
+        members[info.orig_filename] = content
+    return members
+
+
+def check_member_name(name: str, part: str | None = None) -> None:
+    """Raise `MalformedError` unless ``name`` is a plain relative path safe anywhere.
+
+    Refused: empty names, absolute paths, drive letters, backslashes, ``.``/``..`` or empty
+    components, folder entries (a trailing ``/``), control characters, names over 1024 characters.
+    """
+    where = part or f"zip member {name!r}"
+    if not name:
+        raise MalformedError(where, "has an empty name.")
+    if len(name) > _MAX_NAME_CHARS:
+        raise MalformedError(where, f"has a name longer than {_MAX_NAME_CHARS} characters.")
+    if _CONTROL.search(name):
+        raise MalformedError(where, "has a control character in its name.")
+    if "\\" in name:
+        raise MalformedError(where, "has a backslash in its name.")
+    if name.startswith("/"):
+        raise MalformedError(where, "has an absolute path.")
+    if _DRIVE.match(name):
+        raise MalformedError(where, "starts with a drive letter.")
+    if name.endswith("/"):
+        raise MalformedError(where, "is a folder entry; bundles hold files only.")
+    components = name.split("/")
+    if ".." in components:
+        raise MalformedError(where, "climbs out of the archive with '..'.")
+    if any(c in ("", ".") for c in components):
+        raise MalformedError(where, "has an empty or '.' path component.")
+
+
+def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> None:
+    """Write ``members`` as a deterministic zip at ``path``, atomically.
+
+    The same members always give the same bytes (with the same zlib): names sorted, timestamp
+    1980-01-01 00:00, permissions 0644, deflate at level 6, no comment. Names must pass
+    `check_member_name` and stay distinct after case folding; otherwise `ValueError`.
+    """
+    seen: dict[str, str] = {}
+    for name in members:
+        try:
+            check_member_name(name)
+        except MalformedError as exc:
+            raise ValueError(exc.message) from exc
+        key = _fold(name)
+        if key in seen:
+            raise ValueError(f"Member names {seen[key]!r} and {name!r} collide.")
+        seen[key] = name
+    with atomic_writer(path) as fh, zipfile.ZipFile(fh, "w") as archive:
+        for name in sorted(members):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever the host, so the bytes do not vary
+            info.external_attr = (stat.S_IFREG | 0o644) << 16
+            archive.writestr(info, members[name], compresslevel=6)
+
+
+def _load(source: str | os.PathLike[str] | bytes, limits: ZipLimits) -> bytes:
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size > limits.max_archive_bytes:
+                    data = b""
+                    too_big = True
+                else:
+                    # Read one byte past the limit in case the file grows while being read.
+                    data = fh.read(limits.max_archive_bytes + 1)
+                    too_big = False
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"There is no file at {os.fspath(source)}.") from exc
+        except OSError as exc:
+            raise EnvironmentProblem(
+                f"Could not read {os.fspath(source)}: {exc.strerror or exc}."
+            ) from exc
+        if too_big:
+            raise MalformedError(
+                _ARCHIVE, f"is larger than the limit of {limits.max_archive_bytes} bytes."
+            )
+    if len(data) > limits.max_archive_bytes:
+        raise MalformedError(
+            _ARCHIVE, f"is larger than the limit of {limits.max_archive_bytes} bytes."
+        )
+    return data
+
+
+def _read_end_record(data: bytes, limits: ZipLimits) -> tuple[int, int]:
+    """Find the one end-of-central-directory record; return (central directory offset, count)."""
+    floor = max(0, len(data) - _EOCD_SIZE - _MAX_COMMENT)
+    signatures = []
+    pos = data.rfind(_EOCD, floor)
+    while pos >= 0:
+        signatures.append(pos)
+        pos = data.rfind(_EOCD, floor, pos)
+    fitting = [
+        p
+        for p in signatures
+        if p + _EOCD_SIZE <= len(data)
+        and p + _EOCD_SIZE + struct.unpack_from("<H", data, p + 20)[0] == len(data)
+    ]
+    if not fitting:
+        raise MalformedError(_ARCHIVE, "is not a zip archive (no end-of-directory record).")
+    if len(fitting) > 1 or fitting[0] != signatures[0]:
+        # Readers disagree on which record counts (zipfile takes the last signature it sees), so
+        # a second one in the comment could show them another table of contents than this one.
+        raise MalformedError(_ARCHIVE, "hides a second end-of-directory record in its comment.")
+    pos = fitting[0]
+    disk, cd_disk, here, count, cd_size, cd_offset = struct.unpack_from("<4H2L", data, pos + 4)
+    if (
+        count == 0xFFFF
+        or cd_size == 0xFFFFFFFF
+        or cd_offset == 0xFFFFFFFF
+        or (pos >= 20 and data[pos - 20 : pos - 16] == _ZIP64_LOCATOR)
+    ):
+        raise MalformedError(_ARCHIVE, "uses ZIP64 records, which bundles never need.")
+    if disk != 0 or cd_disk != 0 or here != count:
+        raise MalformedError(_ARCHIVE, "claims to span several disks.")
+    if cd_offset + cd_size != pos:
+        raise MalformedError(
+            _ARCHIVE, "has a table of contents that does not end where its end record begins."
+        )
+    if count > limits.max_members:
+        raise MalformedError(_ARCHIVE, f"has more than {limits.max_members} members.")
+    return cd_offset, count
+
+
+def _check_entry(info: zipfile.ZipInfo, limits: ZipLimits) -> None:
+    """Everything about one central-directory entry that does not need its data."""
+    name = info.orig_filename
+    where = f"zip member {name!r}"
+    if not name.isascii() and not info.flag_bits & _FLAG_UTF8:
+        raise MalformedError(where, "has a non-ASCII name that is not marked as UTF-8.")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise MalformedError(where, "is a symbolic link.")
+    if stat.S_ISDIR(mode) or info.external_attr & _DOS_DIRECTORY or name.endswith("/"):
+        raise MalformedError(where, "is a folder entry; bundles hold files only.")
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
+        raise MalformedError(where, "is a special file (device, pipe or socket).")
+    check_member_name(name, where)
+    if info.flag_bits & (_FLAG_ENCRYPTED | _FLAG_STRONG_ENCRYPTION | _FLAG_MASKED_HEADERS):
+        raise MalformedError(where, "is encrypted.")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise MalformedError(
+            where,
+            f"uses compression method {info.compress_type}; only stored and deflate are allowed.",
+        )
+    if info.file_size > limits.max_member_bytes:
+        raise MalformedError(
+            where, f"declares a size over the limit of {limits.max_member_bytes} bytes."
+        )
+
+
+def _entry_span(data: bytes, info: zipfile.ZipInfo, cd_offset: int) -> tuple[int, int]:
+    """The bytes one entry occupies: its local header, its data and any data descriptor."""
+    where = f"zip member {info.orig_filename!r}"
+    start = info.header_offset
+    if start + _LOCAL_SIZE > cd_offset:
+        raise MalformedError(where, "has its local header inside the table of contents.")
+    if data[start : start + 4] != _LOCAL:
+        raise MalformedError(where, "points at something that is not a local header.")
+    name_len, extra_len = struct.unpack_from("<HH", data, start + 26)
+    end = start + _LOCAL_SIZE + name_len + extra_len + info.compress_size
+    if info.flag_bits & _FLAG_DESCRIPTOR:
+        end += 16 if data[end : end + 4] == _DESCRIPTOR else 12
+    if end > cd_offset:
+        raise MalformedError(where, "runs into the table of contents.")
+    return start, end
+
+
+def _check_local_header(data: bytes, info: zipfile.ZipInfo) -> None:
+    """The local header must repeat the name, method and encryption flag of the directory."""
+    where = f"zip member {info.orig_filename!r}"
+    start = info.header_offset
+    flags, method = struct.unpack_from("<HH", data, start + 6)
+    name_len = struct.unpack_from("<H", data, start + 26)[0]
+    encoding = "utf-8" if info.flag_bits & _FLAG_UTF8 else "cp437"
+    local_name = data[start + _LOCAL_SIZE : start + _LOCAL_SIZE + name_len]
+    if local_name != info.orig_filename.encode(encoding):
+        raise MalformedError(where, "has a different name in its local header.")
+    if method != info.compress_type or (flags ^ info.flag_bits) & _FLAG_ENCRYPTED:
+        raise MalformedError(where, "has a local header that disagrees with the table of contents.")
+
+
+def _check_layout(spans: list[tuple[int, int, str]], cd_offset: int) -> None:
+    """Entries must tile the bytes before the central directory exactly: no overlap, no gaps."""
+    position, previous = 0, ""
+    for start, end, name in sorted(spans):
+        if start < position:
+            raise MalformedError(
+                f"zip member {name!r}",
+                f"overlaps the member {previous!r} (a zip bomb technique).",
+            )
+        if start > position:
+            where = f"zip member {name!r}" if previous else _ARCHIVE
+            what = "before the first member" if not previous else f"after {previous!r}"
+            raise MalformedError(where, f"has {start - position} unaccounted bytes {what}.")
+        position, previous = end, name
+    if position != cd_offset:
+        raise MalformedError(
+            _ARCHIVE, "has unaccounted bytes between the last member and the table of contents."
+        )
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo, limits: ZipLimits, total_before: int) -> bytes:
+    """Decompress one member in chunks, enforcing the caps on what actually comes out."""
+    where = f"zip member {info.orig_filename!r}"
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    begin = info.header_offset + _LOCAL_SIZE + name_len + extra_len
+    raw = memoryview(data)[begin : begin + info.compress_size]
+    member_cap = min(limits.max_member_bytes, limits.max_total_bytes - total_before)
+
+    def account(produced: int) -> None:
+        if produced > limits.max_member_bytes:
+            raise MalformedError(
+                where, f"unpacks to more than the limit of {limits.max_member_bytes} bytes."
+            )
+        if produced > member_cap:
+            raise MalformedError(
+                _ARCHIVE, f"unpacks to more than the limit of {limits.max_total_bytes} bytes."
+            )
+        if produced > limits.ratio_grace_bytes and produced > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise MalformedError(where, f"expands more than {limits.max_ratio} times (a zip bomb).")
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        account(len(raw))
+        content = bytes(raw)
+    else:
+        content = _inflate_deflate(raw, where, account)
+    if len(content) != info.file_size:
+        raise MalformedError(where, "unpacks to a different size than it declares.")
+    if zlib.crc32(content) != info.CRC:
+        raise MalformedError(where, "fails its CRC check; the archive is damaged or altered.")
+    return content
+
+
+def _inflate_deflate(raw: memoryview, where: str, account: Callable[[int], None]) -> bytes:
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pieces: list[bytes] = []
+    produced = 0
+    position = 0
+    try:
+        while not inflater.eof:
+            if inflater.unconsumed_tail:
+                chunk: bytes | memoryview = inflater.unconsumed_tail
+            else:
+                chunk = raw[position : position + _IN_CHUNK]
+                position += len(chunk)
+            out = inflater.decompress(chunk, _OUT_CHUNK)
+            if not out and not chunk:
+                break
+            produced += len(out)
+            account(produced)
+            pieces.append(out)
+    except zlib.error as exc:
+        raise MalformedError(where, "has damaged deflate data.") from exc
+    if not inflater.eof:
+        raise MalformedError(where, "has a deflate stream that ends too early.")
+    if inflater.unused_data or position < len(raw):
+        raise MalformedError(where, "has extra bytes after the end of its deflate stream.")
+    return b"".join(pieces)
+
+
+def _fold(name: str) -> str:
+    """The form two names share when a case-insensitive or normalising file system mixes them."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())

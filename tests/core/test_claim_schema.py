@@ -1,0 +1,165 @@
+"""The written spec and its JSON Schema: the schema is valid, the spec's example passes it, the
+schema refuses what the spec forbids, and the spec's securesystemslib example really verifies."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from jsonschema import Draft202012Validator
+
+from colophon.core import assets, dsse, strictjson
+
+SPEC = assets.read_text("spec/claim-bundle.md")
+SCHEMA = json.loads(assets.read_text("spec/claim-predicate.schema.json"))
+VALIDATOR = Draft202012Validator(SCHEMA)
+# RFC 8032 test 1: the key the spec's example is made with.
+RFC8032_SEED = bytes.fromhex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+
+
+def example(label: str, language: str) -> str:
+    match = re.search(rf"<!-- example: {label} -->\n```{language}\n(.*?)\n```", SPEC, re.DOTALL)
+    assert match, f"the spec has no example {label!r}"
+    return match.group(1)
+
+
+PREDICATE: dict[str, Any] = strictjson.loads(example("predicate", "json"))
+
+
+def errors(predicate: dict[str, Any]) -> list[str]:
+    return [e.message for e in VALIDATOR.iter_errors(predicate)]
+
+
+def changed(path: str, value: Any) -> dict[str, Any]:
+    """A copy of the example predicate with the item at ``path`` (dotted, ints index) replaced."""
+    result = copy.deepcopy(PREDICATE)
+    *parents, last = [int(p) if p.isdigit() else p for p in path.split("/")]
+    node: Any = result
+    for key in parents:
+        node = node[key]
+    if value is _DELETE:
+        del node[last]
+    else:
+        node[last] = value
+    return result
+
+
+_DELETE = object()
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_the_spec_example_is_valid() -> None:
+    assert errors(PREDICATE) == []
+
+
+def test_the_spec_example_key_fields_are_the_real_ones() -> None:
+    public = Ed25519PrivateKey.from_private_bytes(RFC8032_SEED).public_key()
+    assert PREDICATE["claimant"]["publicKey"]["keyid"] == dsse.keyid_for(public)
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("surprise", 1),
+        ("claimant/nickname", "ada"),
+        ("claimant/publicKey", _DELETE),
+        ("claimant/publicKey/keyid", "74C181C7"),
+        ("claimant/publicKey/fingerprint", "EH7DDX5BKSRGCYTL7BKAI36SE4NXX3KL"),
+        (
+            "claimant/publicKey/pem",
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        ),
+        ("claimant/displayName", "Ada\nLovelace"),
+        ("claimant/website", "ftp://ada.example"),
+        ("claimant/paymentChannels/0/value", "http://wallet.example/ada"),
+        ("claimant/paymentChannels/0/value", "https://wallet.example/ada?x=1"),
+        ("claimant/paymentChannels/1/value", "https://bank.example/iban"),
+        ("claimant/paymentChannels/0/kind", "bitcoin"),
+        ("issuedAt", "2025-03-14T09:26:53+01:00"),
+        ("issuedAt", "2025-03-14"),
+        ("terms/cawg.ai_training", _DELETE),
+        ("terms/cawg.search", {"use": "allowed"}),
+        ("terms/cawg.ai_training", {"use": "maybe"}),
+        ("terms/cawg.ai_training", {"use": "constrained"}),
+        ("terms/cawg.ai_training", {"use": "notAllowed", "constraint_info": "why"}),
+        ("compensation/model", "gift"),
+        ("compensation/amount", "0,05"),
+        ("compensation/amount", 0.05),
+        ("compensation/currency", "eur"),
+        ("compensation/currency", _DELETE),
+        ("compensation", {"model": "revenueShare", "amount": "10", "currency": "EUR"}),
+        ("compensation", {"model": "none", "amount": "10", "currency": "EUR"}),
+        ("license", "not a license id"),
+        ("license", "http://licenses.example/1"),
+        ("rightsReservation", "All rights reserved, thank you very much."),
+        ("works", []),
+        ("works/0/digest/sha256", "3F53" + "0" * 60),
+        ("works/0/digest/sha512", "00"),
+        ("works/0/kind", "photograph"),
+        ("works/0/title", ""),
+        ("works/0/created", "14/03/2025"),
+        ("works/0/contributors/0/share", 101),
+        ("works/0/contributors/0/share", "100"),
+        ("works/0/terms", {}),
+        ("members/0/name", "envelope.intoto.json"),
+        ("members/0/name", "../summary.html"),
+        ("members/0/name", "thumbnails/.hidden.png"),
+        ("members/0/name", "/summary.html"),
+        ("critical", ["not a name"]),
+        ("critical", ["org.example.royalties", "org.example.royalties"]),
+        ("extensions", {"Royalties": {}}),
+    ],
+)
+def test_the_schema_refuses(path: str, value: Any) -> None:
+    assert errors(changed(path, value)), f"{path} = {value!r} was accepted"
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("license", "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
+        ("license", "LicenseRef-ada-1"),
+        ("compensation", {"model": "revenueShare", "amount": "12.5"}),
+        ("compensation", {"model": "negotiate", "contact": "https://ada.example/licensing"}),
+        ("compensation", {"model": "none"}),
+        ("critical", ["org.example.royalties"]),
+        ("extensions", {"org.example.royalties": {"schedule": [1, 2, 3]}}),
+        ("claimant/paymentChannels/1/value", "payto://iban/SOGEDEFFXXX/DE75512108001245126199"),
+        ("works/1/created", "2023-11-20T17:30:00Z"),
+    ],
+)
+def test_the_schema_accepts(path: str, value: Any) -> None:
+    assert errors(changed(path, value)) == []
+
+
+def test_the_spec_securesystemslib_example_verifies_a_real_claim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    private = Ed25519PrivateKey.from_private_bytes(RFC8032_SEED)
+    statement = {
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [
+            {"name": f"work-{i}", "digest": work["digest"]}
+            for i, work in enumerate(PREDICATE["works"])
+        ],
+        "predicateType": "https://colophon.example/claim/v1",
+        "predicate": PREDICATE,
+    }
+    envelope = dsse.sign(strictjson.dumps(statement), dsse.PAYLOAD_TYPE_INTOTO, private)
+    (tmp_path / "claim.intoto.json").write_bytes(strictjson.dumps(envelope))
+    (tmp_path / "ada.pub.pem").write_text(PREDICATE["claimant"]["publicKey"]["pem"])
+    (tmp_path / "example.py").write_text(example("verify-with-securesystemslib", "python"))
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(tmp_path / "example.py"))
+    output = capsys.readouterr().out
+    assert "Sunrise over the harbour" in output
+    assert "'cawg.ai_inference': 'constrained'" in output

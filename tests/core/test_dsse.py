@@ -1,0 +1,369 @@
+"""DSSE envelopes: the PAE, strict parsing, Ed25519 verification, interop with securesystemslib."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from securesystemslib.dsse import Envelope as SslibEnvelope
+from securesystemslib.exceptions import VerificationError
+from securesystemslib.signer import CryptoSigner, SSlibKey
+
+from colophon.core import dsse, strictjson
+from colophon.core.errors import MalformedError, SignatureError
+
+PAYLOAD = b'{"_type":"https://in-toto.io/Statement/v1","subject":[]}'
+TYPE = dsse.PAYLOAD_TYPE_INTOTO
+# A fixed key keeps failures reproducible (hypothesis replays the same bytes).
+PRIVATE = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+PUBLIC = PRIVATE.public_key()
+OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+
+
+def signed(payload: bytes = PAYLOAD) -> dict[str, Any]:
+    return dsse.sign(payload, TYPE, PRIVATE)
+
+
+def rejects(obj: Any, part: str, match: str) -> None:
+    with pytest.raises(MalformedError, match=match) as info:
+        dsse.parse(obj)
+    assert info.value.part == part
+
+
+# --- PAE, sign, verify -------------------------------------------------------------------------
+
+
+def test_pae_matches_the_specification_example() -> None:
+    assert dsse.pae("http://example.com/HelloWorld", b"hello world") == (
+        b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
+    )
+
+
+def test_pae_counts_utf8_bytes_not_characters() -> None:
+    assert dsse.pae("é", b"") == b"DSSEv1 2 \xc3\xa9 0 "
+
+
+def test_sign_produces_the_documented_shape() -> None:
+    env = signed()
+    assert set(env) == {"payload", "payloadType", "signatures"}
+    assert base64.b64decode(env["payload"]) == PAYLOAD
+    assert env["payloadType"] == TYPE
+    [sig] = env["signatures"]
+    assert sig["keyid"] == dsse.keyid_for(PUBLIC)
+    assert len(base64.b64decode(sig["sig"])) == 64
+
+
+def test_sign_then_verify_returns_the_payload() -> None:
+    assert dsse.verify(dsse.parse(signed()), PUBLIC) == PAYLOAD
+
+
+def test_verify_accepts_serialized_bytes() -> None:
+    assert dsse.verify(strictjson.dumps(signed()), PUBLIC) == PAYLOAD
+
+
+def test_an_empty_payload_can_be_signed_and_verified() -> None:
+    assert dsse.verify(signed(b""), PUBLIC) == b""
+
+
+def test_verify_with_another_key_finds_no_signature() -> None:
+    with pytest.raises(dsse.SignerNotFoundError, match="no signature from the key"):
+        dsse.verify(signed(), OTHER.public_key())
+
+
+def test_verify_with_another_key_under_the_same_keyid_fails() -> None:
+    keyid = dsse.keyid_for(PUBLIC)
+    with pytest.raises(SignatureError, match="does not match") as info:
+        dsse.verify(signed(), OTHER.public_key(), keyid)
+    assert not isinstance(info.value, dsse.SignerNotFoundError)
+
+
+def test_an_altered_payload_does_not_verify() -> None:
+    env = signed()
+    env["payload"] = base64.b64encode(PAYLOAD.replace(b"[]", b"[1]")).decode()
+    with pytest.raises(SignatureError, match="does not match"):
+        dsse.verify(env, PUBLIC)
+
+
+def test_an_altered_payload_type_does_not_verify() -> None:
+    env = signed()
+    env["payloadType"] = "application/json"
+    with pytest.raises(SignatureError, match="does not match"):
+        dsse.verify(env, PUBLIC)
+
+
+def test_verify_uses_the_signature_with_the_right_keyid_among_several() -> None:
+    mine = signed()["signatures"][0]
+    theirs = dsse.sign(PAYLOAD, TYPE, OTHER)["signatures"][0]
+    env = {"payload": signed()["payload"], "payloadType": TYPE, "signatures": [theirs, mine]}
+    assert dsse.verify(env, PUBLIC) == PAYLOAD
+    assert dsse.verify(env, OTHER.public_key()) == PAYLOAD
+
+
+def test_to_dict_round_trips() -> None:
+    env = signed()
+    assert dsse.parse(env).to_dict() == env
+
+
+# --- strict parsing ----------------------------------------------------------------------------
+
+
+def test_rejects_a_non_object() -> None:
+    rejects([signed()], "envelope", "must be a JSON object")
+
+
+@pytest.mark.parametrize("field", ["payload", "payloadType", "signatures"])
+def test_rejects_a_missing_field(field: str) -> None:
+    env = signed()
+    del env[field]
+    rejects(env, "envelope", f"lacks the field '{field}'")
+
+
+def test_rejects_an_unknown_field() -> None:
+    env = signed() | {"payloadEncoding": "base64"}
+    rejects(env, "envelope", "unknown field 'payloadEncoding'")
+
+
+@pytest.mark.parametrize("value", [None, 1, "", "has space", "tab\there", "é/x", ["x"]])
+def test_rejects_a_bad_payload_type(value: Any) -> None:
+    rejects(signed() | {"payloadType": value}, "envelope.payloadType", "visible ASCII")
+
+
+def test_rejects_an_overlong_payload_type() -> None:
+    rejects(signed() | {"payloadType": "a" * 257}, "envelope.payloadType", "longer than 256")
+
+
+def test_rejects_a_payload_that_is_not_text() -> None:
+    rejects(signed() | {"payload": 12}, "envelope.payload", "must be a base64 text")
+
+
+def test_rejects_a_payload_with_characters_outside_base64() -> None:
+    rejects(signed() | {"payload": "aGVsbG8*"}, "envelope.payload", "not valid standard base64")
+
+
+def test_rejects_url_safe_base64() -> None:
+    # b"\xfb\xff" is "+/8=" in standard base64 and "-_8=" in the URL-safe alphabet.
+    rejects(signed() | {"payload": "-_8="}, "envelope.payload", "not valid standard base64")
+
+
+def test_rejects_base64_without_padding() -> None:
+    rejects(signed() | {"payload": "aGVsbG8"}, "envelope.payload", "not valid standard base64")
+
+
+def test_rejects_base64_with_embedded_newlines() -> None:
+    rejects(signed() | {"payload": "aGVs\nbG8="}, "envelope.payload", "not valid standard base64")
+
+
+def test_rejects_non_canonical_base64_padding_bits() -> None:
+    # "aGVsbG9=" decodes like "aGVsbG8=" ("hello") but sets bits that must be zero.
+    assert base64.b64decode("aGVsbG9=", validate=True) == b"hello"
+    rejects(signed() | {"payload": "aGVsbG9="}, "envelope.payload", "not canonical base64")
+
+
+def test_rejects_non_ascii_base64() -> None:
+    rejects(signed() | {"payload": "aGVsbG8é"}, "envelope.payload", "not valid standard base64")
+
+
+def test_rejects_signatures_that_are_not_a_list() -> None:
+    rejects(signed() | {"signatures": {}}, "envelope.signatures", "must be a list")
+
+
+def test_rejects_an_envelope_without_signatures() -> None:
+    rejects(signed() | {"signatures": []}, "envelope.signatures", "is empty")
+
+
+def test_rejects_too_many_signatures() -> None:
+    sigs = [{"keyid": f"k{i}", "sig": "AAAA"} for i in range(dsse.MAX_SIGNATURES + 1)]
+    rejects(signed() | {"signatures": sigs}, "envelope.signatures", "more than 16 signatures")
+
+
+def test_rejects_a_signature_that_is_not_an_object() -> None:
+    rejects(signed() | {"signatures": ["AAAA"]}, "envelope.signatures[0]", "must be a JSON object")
+
+
+def test_rejects_a_signature_without_keyid() -> None:
+    rejects(
+        signed() | {"signatures": [{"sig": "AAAA"}]},
+        "envelope.signatures[0]",
+        "lacks the field 'keyid'",
+    )
+
+
+def test_rejects_a_signature_without_sig() -> None:
+    rejects(
+        signed() | {"signatures": [{"keyid": "k"}]},
+        "envelope.signatures[0]",
+        "lacks the field 'sig'",
+    )
+
+
+def test_rejects_an_unknown_field_in_a_signature() -> None:
+    sig = signed()["signatures"][0] | {"cert": "x"}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0]", "unknown field 'cert'")
+
+
+@pytest.mark.parametrize("keyid", ["", " ", 7, None, "a b"])
+def test_rejects_a_bad_keyid(keyid: Any) -> None:
+    sig = signed()["signatures"][0] | {"keyid": keyid}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0].keyid", "visible ASCII")
+
+
+def test_rejects_an_overlong_keyid() -> None:
+    sig = signed()["signatures"][0] | {"keyid": "a" * 257}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0].keyid", "longer than 256")
+
+
+def test_rejects_an_empty_sig() -> None:
+    sig = signed()["signatures"][0] | {"sig": ""}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0].sig", "is empty")
+
+
+def test_rejects_an_overlong_sig() -> None:
+    sig = signed()["signatures"][0] | {"sig": "A" * 1028}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0].sig", "longer than the limit")
+
+
+def test_rejects_a_sig_in_bad_base64() -> None:
+    sig = signed()["signatures"][0] | {"sig": "not base64!"}
+    rejects(signed() | {"signatures": [sig]}, "envelope.signatures[0].sig", "not valid standard")
+
+
+def test_rejects_two_signatures_with_one_keyid() -> None:
+    sig = signed()["signatures"][0]
+    rejects(
+        signed() | {"signatures": [sig, dict(sig)]},
+        "envelope.signatures[1].keyid",
+        "repeats the key id",
+    )
+
+
+def test_rejects_a_serialized_envelope_with_duplicate_keys() -> None:
+    env = signed()
+    text = json.dumps(env)[:-1] + ', "payload": "AAAA"}'
+    rejects(text.encode(), "envelope", "key 'payload' twice")
+
+
+def test_rejects_a_serialized_envelope_over_the_size_limit() -> None:
+    with pytest.raises(MalformedError, match="larger than the limit"):
+        dsse.parse(strictjson.dumps(signed()), max_bytes=100)
+
+
+def test_rejects_invalid_json() -> None:
+    rejects(b"{", "envelope", "not valid JSON")
+
+
+def test_rejects_deep_nesting_in_the_envelope() -> None:
+    rejects(b'{"payload": ' + b"[" * 20 + b"]" * 20 + b"}", "envelope", "nested deeper")
+
+
+# --- key ids and interop with securesystemslib -----------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_keyid_for_equals_the_securesystemslib_default(seed: int) -> None:
+    public = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32).public_key()
+    assert dsse.keyid_for(public) == SSlibKey.from_crypto(public).keyid
+
+
+def test_keyid_for_a_generated_key_equals_the_securesystemslib_default() -> None:
+    public = Ed25519PrivateKey.generate().public_key()
+    assert dsse.keyid_for(public) == SSlibKey.from_crypto(public).keyid
+
+
+def test_an_envelope_signed_by_colophon_verifies_with_securesystemslib() -> None:
+    env = SslibEnvelope.from_dict(copy.deepcopy(signed()))
+    accepted = env.verify([SSlibKey.from_crypto(PUBLIC)], 1)
+    assert list(accepted) == [dsse.keyid_for(PUBLIC)]
+    assert env.payload == PAYLOAD
+
+
+def test_securesystemslib_rejects_a_tampered_colophon_envelope() -> None:
+    raw = signed()
+    raw["payload"] = base64.b64encode(PAYLOAD + b" ").decode()
+    env = SslibEnvelope.from_dict(raw)
+    with pytest.raises(VerificationError):
+        env.verify([SSlibKey.from_crypto(PUBLIC)], 1)
+
+
+def test_an_envelope_signed_by_securesystemslib_verifies_with_colophon() -> None:
+    env = SslibEnvelope(PAYLOAD, TYPE, {})
+    env.sign(CryptoSigner(PRIVATE))
+    assert dsse.verify(env.to_dict(), PUBLIC) == PAYLOAD
+    assert dsse.verify(json.dumps(env.to_dict(), indent=2).encode(), PUBLIC) == PAYLOAD
+
+
+def test_colophon_and_securesystemslib_compute_the_same_pae() -> None:
+    assert SslibEnvelope(PAYLOAD, TYPE, {}).pae() == dsse.pae(TYPE, PAYLOAD)
+
+
+# --- property: a mutated envelope never yields another payload, nor an unexpected exception ------
+
+ORIGINAL = strictjson.dumps(signed())
+
+
+@st.composite
+def mutations(draw: st.DrawFn) -> bytes:
+    data = bytearray(ORIGINAL)
+    for _ in range(draw(st.integers(1, 4))):
+        if not data:
+            break
+        position = draw(st.integers(0, len(data) - 1))
+        action = draw(st.sampled_from(["flip", "replace", "delete", "insert", "duplicate"]))
+        if action == "flip":
+            data[position] ^= 1 << draw(st.integers(0, 7))
+        elif action == "replace":
+            data[position] = draw(st.sampled_from(b'AZaz09+/="{}[],:\\ \x00\xff'))
+        elif action == "delete":
+            del data[position : position + draw(st.integers(1, 8))]
+        elif action == "insert":
+            data[position:position] = draw(st.binary(min_size=1, max_size=8))
+        else:
+            end = min(len(data), position + draw(st.integers(1, 40)))
+            data[position:position] = data[position:end]
+    return bytes(data)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations())
+def test_mutated_envelopes_never_verify_to_another_payload(data: bytes) -> None:
+    try:
+        payload = dsse.verify(data, PUBLIC)
+    except (MalformedError, SignatureError):
+        return
+    assert payload == PAYLOAD
+
+
+@settings(max_examples=200)
+@given(
+    st.fixed_dictionaries(
+        {
+            "payload": st.sampled_from([signed()["payload"], "", "AAAA"]) | st.text(max_size=12),
+            "payloadType": st.sampled_from([TYPE, "x"]) | st.text(max_size=12),
+            "signatures": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "keyid": st.sampled_from([dsse.keyid_for(PUBLIC), "k"])
+                        | st.text(max_size=8),
+                        "sig": st.sampled_from([signed()["signatures"][0]["sig"], "AAAA"])
+                        | st.text(max_size=12),
+                    }
+                ),
+                max_size=3,
+            ),
+        }
+    )
+)
+def test_structurally_mutated_envelopes_never_verify_to_another_payload(
+    env: dict[str, Any],
+) -> None:
+    try:
+        payload = dsse.verify(env, PUBLIC)
+    except (MalformedError, SignatureError):
+        return
+    assert payload == PAYLOAD
+    assert env["payloadType"] == TYPE
