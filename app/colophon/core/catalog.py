@@ -374,6 +374,54 @@ class Catalog:
                 )
         return self.get_work(work.id)
 
+    def works_by_ids(self, ids: Iterable[int]) -> list[Work]:
+        """The works with these ids, in the order given; `NotFoundError` names a missing one."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found: dict[int, Work] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT {WORK_COLUMNS} FROM works WHERE id IN ({marks})", chunk
+            ).fetchall()
+            found.update((w.id, w) for w in self._hydrate(rows))
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"No work {missing[0]} in the catalog.")
+        return [found[i] for i in wanted]
+
+    # -- exports -----------------------------------------------------------------------------
+    def record_export(
+        self, path: os.PathLike[str] | str, key_id: str, statement_sha256: str, work_ids: list[int]
+    ) -> int:
+        """Remember that a bundle with these works was written; returns the export's id."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO exports (created_at, path, key_id, statement_sha256, work_count) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (now_utc(), os.fspath(path), key_id, statement_sha256, len(work_ids)),
+            )
+            export_id = int(cursor.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO export_works (export_id, work_id) VALUES (?, ?)",
+                [(export_id, w) for w in work_ids],
+            )
+        return export_id
+
+    def exports_of(self, work_id: int) -> list[dict[str, Any]]:
+        """Every export that included the work, newest first."""
+        rows = self.conn.execute(
+            "SELECT e.id, e.created_at, e.path, e.key_id, e.statement_sha256, e.work_count "
+            "FROM exports e JOIN export_works x ON x.export_id = e.id WHERE x.work_id = ? "
+            "ORDER BY e.id DESC",
+            (work_id,),
+        ).fetchall()
+        names = ("id", "created_at", "path", "key_id", "statement_sha256", "work_count")
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
+    def exported_work_ids(self) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT work_id FROM export_works")}
+
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -46,7 +46,7 @@ __all__ = [
 PAYLOAD_TYPE_INTOTO = "application/vnd.in-toto+json"
 
 #: the largest serialized envelope `parse` reads unless told otherwise
-MAX_ENVELOPE_BYTES = 64 * 1024 * 1024
+MAX_ENVELOPE_BYTES = 256 * 1024 * 1024
 #: the most signatures one envelope may carry
 MAX_SIGNATURES = 16
 _MAX_KEYID_CHARS = 256

@@ -43,8 +43,8 @@ class ZipLimits:
     """Upper bounds for one archive; the defaults are the claim-bundle limits of the spec."""
 
     max_archive_bytes: int = 512 * _MiB
-    max_members: int = 60_000
-    max_member_bytes: int = 64 * _MiB
+    max_members: int = 100_004
+    max_member_bytes: int = 256 * _MiB
     max_total_bytes: int = 1024 * _MiB
     #: the most a member may expand (decompressed bytes per compressed byte)
     max_ratio: int = 200

@@ -1,0 +1,161 @@
+"""Claim bundles on disk: writing a ``.colophon`` file, and reading one (or a bare envelope).
+
+Layout and rules: resources/spec/claim-bundle.md. A bundle is written in one go to a temporary
+file and renamed into place, and each export is recorded in the catalog. Reading never extracts
+anything: members are read into memory by `safezip` under the spec's limits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import dsse, safezip, strictjson
+from .card import make_card
+from .catalog import Catalog, Work
+from .claim import Member, build_statement
+from .errors import MalformedError, NotFoundError, UsageError
+from .identity import Identity
+from .keystore import PassphraseProvider
+from .progress import Progress
+from .summary import render
+from .thumbnail import make_thumbnail
+
+ENVELOPE = "envelope.intoto.json"
+IDENTITY = "identity.json"
+EVENTS = "keys/events.json"
+SUMMARY = "summary.html"
+SELF_SIGNED = frozenset({ENVELOPE, IDENTITY, EVENTS})
+SUFFIX = ".colophon"
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    works: int
+    thumbnails: int
+    statement_sha256: str
+    export_id: int
+
+
+def export_bundle(
+    catalog: Catalog,
+    identity: Identity,
+    work_ids: Sequence[int],
+    path: str | os.PathLike[str],
+    *,
+    thumbnails: bool = True,
+    license: str | None = None,
+    passphrase: PassphraseProvider | None = None,
+    progress: Progress | None = None,
+    annotations: dict[str, dict[str, str]] | None = None,
+) -> ExportResult:
+    """Sign a claim to the works ``work_ids`` and write it as a bundle at ``path``."""
+    progress = progress or Progress()
+    if not work_ids:
+        raise UsageError("Choose at least one work to export.")
+    out = Path(path)
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name such as portfolio{SUFFIX}.")
+    if not out.parent.is_dir():
+        raise NotFoundError(f"The folder {out.parent} does not exist.")
+    profile = identity.require_profile()
+    key = identity.require_key()
+    works = catalog.works_by_ids(work_ids)
+    progress.start(total=len(works) + 2, label="Exporting")
+    members: dict[str, bytes] = {}
+    if thumbnails:
+        for work in works:
+            progress.check()
+            picture = _thumbnail(work)
+            if picture is not None:
+                members[f"thumbnails/{work.digest}.png"] = picture
+            progress.advance()
+    issued = datetime.now(UTC).replace(microsecond=0)
+    # The summary shows the claim, and the claim lists the summary's digest: render it from a
+    # draft statement (identical but for the members list, which the page does not show).
+    draft = build_statement(works, profile, key.info, [], issued, license=license)
+    pictures = {name[11:-4] for name in members}
+    members[SUMMARY] = render(draft, pictures)
+    listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
+    statement = build_statement(
+        works, profile, key.info, listed, issued, license=license, annotations=annotations
+    )
+    payload = strictjson.dumps(statement)
+    progress.check()
+    with identity.signing(passphrase) as private:
+        envelope = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+        card = make_card(private, profile, issued)
+    members[ENVELOPE] = strictjson.dumps(envelope)
+    members[IDENTITY] = strictjson.dumps(card)
+    events = [e.envelope for e in identity.own_events()]
+    if events:
+        members[EVENTS] = strictjson.dumps(events)
+    progress.advance()
+    safezip.write_zip(out, members)
+    progress.advance()
+    digest = hashlib.sha256(payload).hexdigest()
+    export_id = catalog.record_export(out, key.keyid, digest, [w.id for w in works])
+    return ExportResult(out, len(works), len(pictures), digest, export_id)
+
+
+def _thumbnail(work: Work) -> bytes | None:
+    if work.kind != "image":
+        return None
+    for path in work.paths:
+        if os.path.isfile(path):
+            return make_thumbnail(path)
+    return None
+
+
+# -- reading ------------------------------------------------------------------------------------
+@dataclass
+class BundleFile:
+    """What a bundle or bare envelope holds, read but not yet verified."""
+
+    path: Path
+    bare: bool
+    envelope: dsse.Envelope
+    members: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def identity_card(self) -> bytes | None:
+        return self.members.get(IDENTITY)
+
+    @property
+    def events(self) -> bytes | None:
+        return self.members.get(EVENTS)
+
+
+def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
+    """Read a ``.colophon`` bundle or a bare ``.intoto.json`` envelope; `MalformedError` if neither.
+
+    The kind is decided by content, not by name: a zip is a bundle, a JSON object an envelope.
+    """
+    source = Path(path)
+    try:
+        with open(source, "rb") as fh:
+            head = fh.read(4)
+    except FileNotFoundError:
+        raise NotFoundError(f"There is no file {source}.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{source} is a folder, not a bundle.") from None
+    except OSError as exc:
+        raise MalformedError(str(source), f"cannot be read ({exc.strerror}).") from exc
+    if head.startswith(b"PK"):
+        members = safezip.read_members(source)
+        for required in (ENVELOPE, IDENTITY, SUMMARY):
+            if required not in members:
+                raise MalformedError("bundle", f"has no {required}.")
+        envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
+        return BundleFile(source, False, envelope, members)
+    if source.stat().st_size > dsse.MAX_ENVELOPE_BYTES:
+        raise MalformedError("envelope", "is larger than the limit.")
+    data = source.read_bytes()
+    if not data.lstrip()[:1] == b"{":
+        raise MalformedError(str(source.name), "is neither a Colophon bundle nor a DSSE envelope.")
+    return BundleFile(source, True, dsse.parse(data))

@@ -1,0 +1,154 @@
+"""Contacts: the signers a person has decided to trust, each pinned to one public key.
+
+A key is pinned after its fingerprint was compared with one obtained from its owner by another
+way (in person, by phone, from their website). A contact can be added from what
+``colophon identity export-public`` writes, from an identity card, or from a bundle (its signer).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import keys
+from .card import parse_card
+from .catalog import Catalog, now_utc
+from .claimant import PublicKeyInfo
+from .errors import MalformedError, NotFoundError, UsageError
+
+MAX_SOURCE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    name: str
+    key: PublicKeyInfo
+    added_at: str
+    email: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "email": self.email,
+            "keyid": self.key.keyid,
+            "fingerprint": self.key.fingerprint,
+            "added_at": self.added_at,
+        }
+
+
+def list_contacts(catalog: Catalog) -> list[Contact]:
+    rows = catalog.conn.execute(
+        "SELECT id, name, public_key, added_at, card FROM contacts ORDER BY name COLLATE NOCASE"
+    ).fetchall()
+    return [_contact(r) for r in rows]
+
+
+def find_by_keyid(catalog: Catalog, keyid: str) -> Contact | None:
+    row = catalog.conn.execute(
+        "SELECT id, name, public_key, added_at, card FROM contacts WHERE key_id = ?", (keyid,)
+    ).fetchone()
+    return None if row is None else _contact(row)
+
+
+def add_contact(
+    catalog: Catalog,
+    key: PublicKeyInfo,
+    name: str,
+    card: dict[str, Any] | None = None,
+) -> Contact:
+    """Pin ``key`` under ``name``; refuses a key already pinned, naming its contact."""
+    name = name.strip()
+    if not name:
+        raise UsageError("A contact needs a name.")
+    existing = find_by_keyid(catalog, key.keyid)
+    if existing is not None:
+        raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
+    with catalog.transaction() as conn:
+        cursor = conn.execute(
+            "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                key.keyid,
+                key.hex,
+                key.fingerprint,
+                json.dumps(card) if card is not None else None,
+                now_utc(),
+            ),
+        )
+    found = find_by_keyid(catalog, key.keyid)
+    assert found is not None and found.id == cursor.lastrowid
+    return found
+
+
+def remove_contact(catalog: Catalog, ref: str) -> Contact:
+    """Remove the contact with this id, name, key id or fingerprint."""
+    contact = resolve(catalog, ref)
+    with catalog.transaction() as conn:
+        conn.execute("DELETE FROM contacts WHERE id = ?", (contact.id,))
+    return contact
+
+
+def resolve(catalog: Catalog, ref: str) -> Contact:
+    text = ref.strip()
+    contacts = list_contacts(catalog)
+    matches = [
+        c
+        for c in contacts
+        if str(c.id) == text
+        or c.name.casefold() == text.casefold()
+        or c.key.keyid == text.lower()
+        or keys.fingerprints_match(c.key.fingerprint, text)
+    ]
+    if not matches:
+        raise NotFoundError(f"No contact {ref!r}.")
+    if len(matches) > 1:
+        raise UsageError(f"{ref!r} names several contacts; use the contact's id.")
+    return matches[0]
+
+
+def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[str, Any] | None]:
+    """The key in an exported public key file or an identity card (and the card, if it is one).
+
+    Bundles are handled by the caller, which must verify them first.
+    """
+    source = Path(path)
+    try:
+        if source.stat().st_size > MAX_SOURCE_BYTES:
+            raise MalformedError(source.name, "is too large to be a key or identity card.")
+        data = source.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError(f"There is no file {source}.") from None
+    except OSError as exc:
+        raise MalformedError(source.name, f"cannot be read ({exc.strerror}).") from exc
+    if data.lstrip().startswith(b"{"):
+        card = parse_card(data)
+        return card.key, card.envelope
+    text = data.decode("utf-8", errors="replace")
+    if "-----BEGIN PUBLIC KEY-----" in text:  # export-public: the PEM block, then an ssh line
+        text = text[: text.index("-----END PUBLIC KEY-----") + len("-----END PUBLIC KEY-----")]
+    try:
+        return PublicKeyInfo.of(keys.load_public(text.strip())), None
+    except keys.KeyFormatError as exc:
+        raise MalformedError(source.name, exc.message) from exc
+
+
+def _contact(row: tuple[Any, ...]) -> Contact:
+    cid, name, public_hex, added_at, card = row
+    email = None
+    if card:
+        payload = json.loads(card)
+        email = _card_email(payload)
+    return Contact(cid, name, PublicKeyInfo.from_hex(public_hex), added_at, email)
+
+
+def _card_email(envelope: dict[str, Any]) -> str | None:
+    try:
+        return parse_card(envelope).profile.email
+    except Exception:  # a stored card was checked when added; never fail a listing over it
+        return None

@@ -1,0 +1,114 @@
+"""The human-readable page of a bundle: what is claimed, by whom, on what terms.
+
+A plain HTML file with its style inline, readable in any browser straight from the bundle and
+covered by the signature like every other member. Every text from the catalog is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .terms import effective, in_words
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.6rem;margin-bottom:.2rem}.muted{color:#666}
+table{border-collapse:collapse;width:100%;margin:1rem 0}
+td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
+img{max-width:96px;max-height:96px}.fp{font-family:monospace;font-size:1.05rem}
+.box{background:#f5f5f0;border-radius:6px;padding:.8rem 1rem}
+@media (prefers-color-scheme:dark){body{background:#1c1c1c;color:#eee}.box{background:#2a2a2a}
+td,th{border-color:#444}.muted{color:#aaa}}
+"""
+
+
+def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
+    """The summary page for ``statement``; ``thumbnails`` are digests that have a picture."""
+    p = statement["predicate"]
+    person = p["claimant"]
+    key = person["publicKey"]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width'>",
+        f"<title>Claim by {escape(person['displayName'])}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>Works claimed by {escape(person['displayName'])}</h1>",
+        f"<p class='muted'>Signed {escape(p['issuedAt'])} · {len(p['works'])} works</p>",
+        "<div class='box'><p>Key fingerprint: "
+        f"<span class='fp'>{escape(key['fingerprint'])}</span></p>",
+        "<p class='muted'>This page is for reading only. Whether the claim is genuine is decided "
+        "by verifying the signed envelope in this bundle, for example with "
+        "<code>colophon verify</code>, and by comparing the fingerprint with one you got from "
+        "the creator.</p></div>",
+        _contact(person),
+        "<h2>Terms for AI use</h2>",
+        _terms_table(p["terms"]),
+        _compensation(p["compensation"]),
+        f"<p>{escape(p['rightsReservation'])}</p>",
+        f"<p>License: {escape(p['license'])}</p>" if "license" in p else "",
+        "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
+        "<th>Contributors</th><th>Terms</th><th>SHA-256</th></tr>",
+    ]
+    for work in p["works"]:
+        digest = work["digest"]["sha256"]
+        picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
+        people = ", ".join(
+            escape(c["name"])
+            + (
+                f" ({escape(c['role'])}" + (f", {c['share']:g} %" if "share" in c else "") + ")"
+                if "role" in c or "share" in c
+                else ""
+            )
+            for c in work.get("contributors", [])
+        )
+        terms = (
+            "<br>".join(
+                f"{escape(q)}: {escape(a)}"
+                for q, a in in_words(effective(p["terms"], work["terms"]))
+            )
+            if "terms" in work
+            else "as above"
+        )
+        parts.append(
+            f"<tr><td>{picture}</td><td>{escape(work['title'])}</td><td>{escape(work['kind'])}"
+            f"</td><td>{escape(work.get('created', ''))}</td><td>{people}</td><td>{terms}</td>"
+            f"<td><code>{digest}</code></td></tr>"
+        )
+    parts.append("</table></body></html>\n")
+    return "".join(parts).encode("utf-8")
+
+
+def _terms_table(terms: dict[str, Any]) -> str:
+    rows = "".join(f"<tr><td>{escape(q)}</td><td>{escape(a)}</td></tr>" for q, a in in_words(terms))
+    return f"<table>{rows}</table>"
+
+
+def _compensation(comp: dict[str, Any]) -> str:
+    model = {
+        "perUse": "a fee per use",
+        "flatFee": "a flat fee",
+        "revenueShare": "a share of revenue",
+        "negotiate": "terms to be negotiated",
+        "none": "no payment",
+    }[comp["model"]]
+    amount = ""
+    if "amount" in comp:
+        unit = "%" if comp["model"] == "revenueShare" else comp.get("currency", "")
+        amount = f": {escape(comp['amount'])} {escape(unit)}"
+    contact = f" Contact: {escape(comp['contact'])}." if "contact" in comp else ""
+    return f"<h2>Compensation</h2><p>The creator asks for {model}{amount}.{contact}</p>"
+
+
+def _contact(person: dict[str, Any]) -> str:
+    items = []
+    if "email" in person:
+        items.append(f"Email: {escape(person['email'])}")
+    if "website" in person:
+        items.append(f"Website: {escape(person['website'])}")
+    for service, handle in person.get("handles", {}).items():
+        items.append(f"{escape(service)}: {escape(handle)}")
+    for channel in person.get("paymentChannels", []):
+        label = {"openPayments": "Open Payments wallet", "payto": "Bank payment", "url": "Pay at"}
+        items.append(f"{label[channel['kind']]}: <code>{escape(channel['value'])}</code>")
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else ""

@@ -1,0 +1,46 @@
+"""Small PNG previews of image works, for bundles (Pillow; the GUI draws its own with Qt).
+
+A preview is at most 256 pixels on its longer side and at most 1 MiB, as the bundle format
+requires. A file Pillow cannot read, or one too large to decode safely, simply has no preview.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 256
+MAX_BYTES = 1024 * 1024
+#: refuse to decode pictures larger than this many pixels (decompression bombs)
+MAX_PIXELS = 100_000_000
+
+
+def make_thumbnail(path: str | os.PathLike[str], max_side: int = MAX_SIDE) -> bytes | None:
+    """PNG bytes of a preview of the image at ``path``, or None if there can be none."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    return None
+                image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced size
+                picture = ImageOps.exif_transpose(image)
+                picture.thumbnail((max_side, max_side))
+                if picture.mode not in ("RGB", "RGBA", "L", "LA"):
+                    picture = picture.convert("RGBA")
+                out = io.BytesIO()
+                picture.save(out, format="PNG", optimize=True)
+    except (
+        OSError,
+        UnidentifiedImageError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        SyntaxError,
+    ):
+        return None
+    data = out.getvalue()
+    return data if len(data) <= MAX_BYTES else None

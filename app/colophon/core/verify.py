@@ -1,0 +1,292 @@
+"""Verifying anyone's claim: one outcome with a stable code and a sentence, never a crash.
+
+The procedure is resources/spec/claim-bundle.md §9.2, step by step; the first failing step
+decides the outcome. Only `Outcome.VALID` means the claim can be relied on. Input is hostile:
+every parse goes through the strict readers, and nothing is extracted to disk.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import dsse, strictjson
+from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
+from .card import parse_card
+from .catalog import Catalog
+from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
+from .contacts import Contact, find_by_keyid, list_contacts
+from .errors import MalformedError, SignatureError
+from .identity import Identity, record_events
+from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
+from .match import match_folder
+from .progress import Progress
+
+
+class Outcome(enum.StrEnum):
+    VALID = "valid"
+    UNKNOWN_SIGNER = "unknown_signer"
+    KEY_MISMATCH = "key_mismatch"
+    REVOKED = "revoked"
+    TAMPERED = "tampered"
+    SIGNATURE_INVALID = "signature_invalid"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    MALFORMED = "malformed"
+
+    @property
+    def intact(self) -> bool:
+        """Signed, unaltered and well-formed, whatever is known about the signer."""
+        return self in (
+            Outcome.VALID,
+            Outcome.UNKNOWN_SIGNER,
+            Outcome.KEY_MISMATCH,
+            Outcome.REVOKED,
+        )
+
+
+@dataclass
+class Signer:
+    name: str
+    email: str | None
+    keyid: str
+    fingerprint: str
+    trust: str  # "you", "contact" or "unknown"
+    contact: str | None = None  # the pinned contact's name
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class VerifyResult:
+    path: Path
+    outcome: Outcome
+    message: str
+    bare: bool = False
+    part: str | None = None  # where a malformed input broke the rules
+    claim: Claim | None = None
+    signer: Signer | None = None
+    revoked_by: KeyEvent | None = None
+    matches: dict[str, list[str]] | None = None  # work digest -> local files
+    unmatched: list[str] | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.outcome is Outcome.VALID
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": str(self.path),
+            "outcome": self.outcome.value,
+            "valid": self.valid,
+            "message": self.message,
+            "bare_envelope": self.bare,
+        }
+        if self.part:
+            out["part"] = self.part
+        if self.signer:
+            out["signer"] = self.signer.to_dict()
+        if self.revoked_by:
+            out["revoked"] = {
+                "event": self.revoked_by.event,
+                "reason": self.revoked_by.reason,
+                "effective": rfc3339(self.revoked_by.effective),
+            }
+        if self.claim is not None:
+            p = self.claim.predicate
+            out["claim"] = {
+                "issuedAt": p["issuedAt"],
+                "terms": p["terms"],
+                "equivalents": p["equivalents"],
+                "compensation": p["compensation"],
+                "paymentChannels": p["claimant"].get("paymentChannels", []),
+                "license": p.get("license"),
+                "works": len(p["works"]),
+            }
+            out["works"] = [
+                {
+                    "digest": w["digest"]["sha256"],
+                    "title": w["title"],
+                    "kind": w["kind"],
+                    "terms": self.claim.effective_terms(i),
+                    **(
+                        {"local_files": self.matches.get(w["digest"]["sha256"], [])}
+                        if self.matches is not None
+                        else {}
+                    ),
+                }
+                for i, w in enumerate(self.claim.works)
+            ]
+        if self.unmatched is not None:
+            out["unmatched_local_files"] = self.unmatched
+        return out
+
+
+def verify(
+    path: str | os.PathLike[str],
+    catalog: Catalog | None = None,
+    *,
+    against: Iterable[str | os.PathLike[str]] = (),
+    progress: Progress | None = None,
+) -> VerifyResult:
+    """Verify the bundle or bare envelope at ``path`` with the trust kept in ``catalog``."""
+    source = Path(path)
+    try:
+        result = _verify(source, catalog)
+    except MalformedError as exc:
+        result = VerifyResult(
+            source, Outcome.MALFORMED, f"Not a valid claim: {exc.message}", part=exc.part
+        )
+    except UnsupportedVersion as exc:
+        result = VerifyResult(source, Outcome.UNSUPPORTED_VERSION, exc.message)
+    except SignatureError as exc:  # an identity card or key event that does not verify
+        result = VerifyResult(source, Outcome.SIGNATURE_INVALID, exc.message)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        # Input shaped in a way no rule above foresaw is still just malformed input.
+        result = VerifyResult(
+            source,
+            Outcome.MALFORMED,
+            "Not a valid claim: its structure could not be read.",
+            part=type(exc).__name__,
+        )
+    folders = list(against)
+    if folders and result.claim is not None and result.outcome.intact:
+        digests = [s["digest"]["sha256"] for s in result.claim.subjects]
+        result.matches, result.unmatched = match_folder(digests, folders, progress)
+    return result
+
+
+def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
+    bundle = read_bundle(source)  # 1. container, 2. envelope
+    envelope = bundle.envelope
+    if envelope.payload_type != dsse.PAYLOAD_TYPE_INTOTO:
+        raise UnsupportedVersion(
+            f"The envelope holds {envelope.payload_type[:100]!r}, not a claim."
+        )
+    statement = strictjson.loads(
+        envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"
+    )  # 3.
+    claim = parse_statement(statement)  # 3.–5.
+    found = VerifyResult(source, Outcome.VALID, "", bare=bundle.bare, claim=claim)
+    try:
+        dsse.verify(envelope, claim.key.key, claim.key.keyid)  # 6.
+    except SignatureError:
+        found.outcome, found.message = (
+            Outcome.SIGNATURE_INVALID,
+            (
+                "The signature does not match: the claim was altered, "
+                "or it was not signed by the key it names."
+            ),
+        )
+        found.claim = None  # its content cannot be relied on, so it is not shown
+        return found
+    if not bundle.bare:
+        problem = _check_card(bundle, claim) or _check_members(bundle, claim)  # 7., 8.
+        if problem:
+            found.outcome, found.message = problem
+            if problem[0] is not Outcome.KEY_MISMATCH:
+                found.claim = None
+            return found
+    events = _gather_events(bundle, catalog)  # 9.
+    found.signer = _signer(claim, catalog, events)
+    revoked = covering(claim.key.keyid, claim.issued_at, events)
+    if revoked is not None:
+        found.outcome, found.revoked_by = Outcome.REVOKED, revoked
+        found.message = (
+            f"Signed by a key that was {revoked.describe()}; this claim must not be relied on."
+        )
+        return found
+    found.outcome, found.message = _trust(found.signer, claim, catalog, events)  # 10.
+    if bundle.bare and found.outcome is Outcome.VALID:
+        found.message += " (A bare envelope: the bundle's other files were not checked.)"
+    return found
+
+
+def _check_card(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | None:
+    try:
+        card = parse_card(bundle.members[IDENTITY], part=IDENTITY)
+    except SignatureError:
+        return Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."
+    if card.key.keyid != claim.key.keyid:
+        return Outcome.KEY_MISMATCH, "The identity card names another key than the claim."
+    return None
+
+
+def _check_members(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | None:
+    listed = {m.name: m.sha256 for m in claim.members}
+    for name, digest in listed.items():
+        data = bundle.members.get(name)
+        if data is None:
+            return Outcome.TAMPERED, f"The file {name} listed in the claim is missing."
+        if hashlib.sha256(data).hexdigest() != digest:
+            return Outcome.TAMPERED, f"The file {name} was altered after signing."
+    for name in bundle.members:
+        if name not in listed and name not in SELF_SIGNED:
+            return Outcome.TAMPERED, f"The file {name} was added after signing."
+    return None
+
+
+def _gather_events(bundle: BundleFile, catalog: Catalog | None) -> list[KeyEvent]:
+    carried = parse_events_file(bundle.events) if bundle.events is not None else []
+    if catalog is None:
+        return carried
+    if carried:
+        record_events(catalog, carried)
+    return Identity(catalog).events()
+
+
+def _signer(claim: Claim, catalog: Catalog | None, events: list[KeyEvent]) -> Signer:
+    person = claim.claimant
+    signer = Signer(
+        name=person["displayName"],
+        email=person.get("email"),
+        keyid=claim.key.keyid,
+        fingerprint=claim.key.fingerprint,
+        trust="unknown",
+    )
+    if catalog is None:
+        return signer
+    own = Identity(catalog).keys()
+    if any(k.keyid == claim.key.keyid for k in own):
+        signer.trust = "you"
+        return signer
+    contact = find_by_keyid(catalog, claim.key.keyid) or _pinned_predecessor(
+        catalog, claim.key.keyid, events
+    )
+    if contact is not None:
+        signer.trust, signer.contact = "contact", contact.name
+    return signer
+
+
+def _pinned_predecessor(catalog: Catalog, keyid: str, events: list[KeyEvent]) -> Contact | None:
+    for contact in list_contacts(catalog):
+        if reachable(contact.key.keyid, keyid, events):
+            return contact
+    return None
+
+
+def _trust(
+    signer: Signer, claim: Claim, catalog: Catalog | None, events: list[KeyEvent]
+) -> tuple[Outcome, str]:
+    if signer.trust == "you":
+        return Outcome.VALID, "Valid: signed by your own key and unaltered."
+    if signer.trust == "contact":
+        return Outcome.VALID, f"Valid: signed by your contact {signer.contact} and unaltered."
+    if catalog is not None:
+        for contact in list_contacts(catalog):
+            same_name = contact.name.casefold() == signer.name.casefold()
+            same_email = signer.email is not None and contact.email == signer.email
+            if (same_name or same_email) and not reachable(contact.key.keyid, signer.keyid, events):
+                return Outcome.KEY_MISMATCH, (
+                    f"Warning: signed as {signer.name}, but not with the key you pinned for "
+                    f"{contact.name}. It may be an impostor; check the fingerprint with them."
+                )
+    return Outcome.UNKNOWN_SIGNER, (
+        f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
+        f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
+    )
