@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.errors import ColophonError
-from . import exitcodes, works
+from . import bundles, contacts, exitcodes, identity, works
 from .context import Context
 
-COMMAND_MODULES = [works]
+COMMAND_MODULES = [works, identity, bundles, contacts]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without a command to open the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"colophon {__version__}")
+    # open the window offscreen, close it, report (packaging/smoke_test.sh); not for people
+    parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--home",
         metavar="DIR",
@@ -53,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or _only_gui_options(args_list):
         return _start_gui(args_list)
     args = parser.parse_args(args_list)
+    if args.self_test:
+        return _self_test()
     if not hasattr(args, "run"):
         return _start_gui(args_list)
     ctx = Context(args)
@@ -94,6 +98,15 @@ def _start_gui(args: list[str]) -> int:
         )
         return exitcodes.ENVIRONMENT
     return run_app(args)
+
+
+def _self_test() -> int:
+    try:
+        from ..gui.selftest import run_self_test
+    except ImportError as exc:
+        print(f"colophon {__version__} self-test FAILED: {exc}", file=sys.stdout)
+        return exitcodes.ENVIRONMENT
+    return run_self_test()
 
 
 def entry_point() -> None:

@@ -1,0 +1,174 @@
+"""Commands about claim bundles: export (sign and write) and verify (anyone's bundle)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..core.bundle import SUFFIX, export_bundle
+from ..core.errors import UsageError
+from ..core.identity import Identity
+from ..core.terms import in_words
+from ..core.verify import Outcome, VerifyResult, verify
+from . import exitcodes
+from .context import Context
+from .passphrase import add_passphrase_options, key_passphrase
+from .progressbar import progress_bar
+
+VERIFY_EXIT = {
+    Outcome.VALID: exitcodes.OK,
+    Outcome.UNKNOWN_SIGNER: exitcodes.UNKNOWN_SIGNER,
+    Outcome.KEY_MISMATCH: exitcodes.KEY_MISMATCH,
+    Outcome.REVOKED: exitcodes.REVOKED,
+    Outcome.TAMPERED: exitcodes.TAMPERED,
+    Outcome.SIGNATURE_INVALID: exitcodes.SIGNATURE_INVALID,
+    Outcome.UNSUPPORTED_VERSION: exitcodes.UNSUPPORTED_VERSION,
+    Outcome.MALFORMED: exitcodes.MALFORMED,
+}
+HEADLINES = {
+    Outcome.VALID: "VALID",
+    Outcome.UNKNOWN_SIGNER: "INTACT, UNKNOWN SIGNER",
+    Outcome.KEY_MISMATCH: "WARNING: KEY MISMATCH",
+    Outcome.REVOKED: "REVOKED",
+    Outcome.TAMPERED: "INVALID: TAMPERED",
+    Outcome.SIGNATURE_INVALID: "INVALID: BAD SIGNATURE",
+    Outcome.UNSUPPORTED_VERSION: "UNSUPPORTED",
+    Outcome.MALFORMED: "INVALID: MALFORMED",
+}
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser("export", help="sign a claim to your works and write it as a bundle")
+    p.add_argument("ids", nargs="*", metavar="ID", help="works to include (ids or digests)")
+    p.add_argument("--all", action="store_true", help="include every work in the catalog")
+    p.add_argument("--search", metavar="TEXT", help="include the works matching TEXT")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help=f"bundle to write ({SUFFIX})"
+    )
+    p.add_argument("--no-thumbnails", action="store_true", help="leave picture previews out")
+    p.add_argument("--license", metavar="SPDX|URL", help="license to state, e.g. CC-BY-NC-4.0")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_passphrase_options(p)
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser("verify", help="check a bundle: who signed it, is it intact, what it says")
+    p.add_argument(
+        "file", metavar="FILE", help="a .colophon bundle or a bare .intoto.json envelope"
+    )
+    p.add_argument(
+        "--against",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="hash the files in DIR and report which works they are (repeatable)",
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run_verify)
+
+
+def run_export(ctx: Context) -> int:
+    a = ctx.args
+    catalog = ctx.catalog()
+    if a.all and (a.ids or a.search):
+        raise UsageError("Give either --all, --search or work ids, not several.")
+    if a.all:
+        ids = catalog.work_ids()
+    elif a.search:
+        ids = catalog.work_ids(search=a.search)
+    else:
+        ids = [catalog.get_work(ref).id for ref in a.ids]
+    if not ids:
+        if a.search:
+            raise UsageError(f"No works match {a.search!r}.")
+        if a.all:
+            raise UsageError(
+                "No works to export: the catalog is empty; add some with 'colophon add'."
+            )
+        raise UsageError("No works to export: give work ids, --search TEXT or --all.")
+    out = Path(a.output)
+    if out.suffix != SUFFIX:
+        out = out.with_name(out.name + SUFFIX)
+    if out.exists() and not a.force:
+        raise UsageError(f"{out} already exists; use --force to replace it.")
+    identity = Identity(catalog)
+    with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
+        result = export_bundle(
+            catalog,
+            identity,
+            ids,
+            out,
+            thumbnails=not a.no_thumbnails,
+            license=a.license,
+            passphrase=key_passphrase(ctx),
+            progress=progress,
+        )
+    if ctx.json:
+        ctx.print_json(
+            {
+                "file": str(result.path),
+                "works": result.works,
+                "thumbnails": result.thumbnails,
+                "statement_sha256": result.statement_sha256,
+                "export_id": result.export_id,
+            }
+        )
+    else:
+        ctx.print(f"Wrote {result.path}: {result.works} works, {result.thumbnails} thumbnails.")
+    return exitcodes.OK
+
+
+def run_verify(ctx: Context) -> int:
+    catalog = ctx.catalog()
+    with progress_bar(ctx.stderr, enabled=not ctx.json and bool(ctx.args.against)) as progress:
+        result = verify(ctx.args.file, catalog, against=ctx.args.against, progress=progress)
+    if ctx.json:
+        ctx.print_json(result.to_dict())
+    else:
+        print_result(ctx, result)
+    return VERIFY_EXIT[result.outcome]
+
+
+def print_result(ctx: Context, r: VerifyResult) -> None:
+    ctx.print(f"{HEADLINES[r.outcome]}: {r.message}")
+    if r.part:
+        ctx.print(f"  where:        {r.part}")
+    if r.signer:
+        s = r.signer
+        who = {"you": "your own key", "contact": f"your contact {s.contact}"}.get(
+            s.trust, "unknown"
+        )
+        ctx.print(f"  signed by:    {s.name}" + (f" <{s.email}>" if s.email else ""))
+        ctx.print(f"  fingerprint:  {s.fingerprint}  ({who})")
+    if r.claim is None:
+        return
+    p = r.claim.predicate
+    ctx.print(f"  signed at:    {p['issuedAt']}")
+    ctx.print(f"  works:        {len(p['works'])}")
+    for question, answer in in_words(p["terms"]):
+        ctx.print(f"  {question}: {answer}")
+    comp = p["compensation"]
+    amount = f" {comp['amount']} {comp.get('currency', '%')}" if "amount" in comp else ""
+    ctx.print(
+        f"  compensation: {comp['model']}{amount}"
+        + (f" (contact {comp['contact']})" if "contact" in comp else "")
+    )
+    for channel in p["claimant"].get("paymentChannels", []):
+        ctx.print(f"  pay via:      {channel['kind']} {channel['value']}")
+    if "license" in p:
+        ctx.print(f"  license:      {p['license']}")
+    if r.matches is not None:
+        covered = sum(1 for files in r.matches.values() if files)
+        ctx.print(f"  local files:  {covered} of {len(r.matches)} works found")
+        for i, work in enumerate(r.claim.works):
+            files = r.matches.get(work["digest"]["sha256"], [])
+            mark = "found" if files else "not found"
+            ctx.print(
+                f"    [{mark:>9}] {work['title']}" + (f": {', '.join(files)}" if files else "")
+            )
+            if i >= 200 and len(r.claim.works) > 210:
+                ctx.print(f"    … {len(r.claim.works) - i - 1} more (use --json for all)")
+                break
+        if r.unmatched:
+            ctx.print(f"  {len(r.unmatched)} local files match no work in this claim.")

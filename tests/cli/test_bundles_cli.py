@@ -1,0 +1,163 @@
+"""export, verify and contacts, through main([...]) as a user or a pipeline would call them."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from colophon.cli import exitcodes
+from colophon.cli.main import main
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import Profile
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def creator(tmp_path: Path, capsys) -> dict[str, Path]:
+    """A creator's home with two registered works and an identity in the (test) keyring."""
+    home = tmp_path / "creator"
+    works = tmp_path / "works"
+    works.mkdir()
+    Image.new("RGB", (320, 200), (10, 120, 200)).save(works / "harbour.png")
+    (works / "poem.txt").write_text("The sea, the sea.")
+    with Catalog.open(home) as cat:
+        Identity(cat).create(
+            Profile("Ada Lovelace", email="ada@example.org"), KeyLocation.keyring()
+        )
+    assert run(capsys, "--home", str(home), "add", str(works))[0] == 0
+    return {"home": home, "works": works, "bundle": tmp_path / "ada.colophon"}
+
+
+def export(capsys, creator, *extra: str) -> Path:
+    code, _out, err = run(
+        capsys,
+        "--home",
+        str(creator["home"]),
+        "export",
+        "--all",
+        "-o",
+        str(creator["bundle"]),
+        *extra,
+    )
+    assert code == 0, err
+    return creator["bundle"]
+
+
+def test_export_writes_a_bundle_and_reports_it(capsys, creator):
+    code, out, err = run(
+        capsys,
+        "--home",
+        str(creator["home"]),
+        "export",
+        "--all",
+        "-o",
+        str(creator["bundle"]),
+        "--json",
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert (report["works"], report["thumbnails"]) == (2, 1)
+    names = zipfile.ZipFile(creator["bundle"]).namelist()
+    assert {"envelope.intoto.json", "identity.json", "summary.html"} <= set(names)
+
+
+def test_export_refuses_to_overwrite_without_force(capsys, creator):
+    export(capsys, creator)
+    code, _, err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"])
+    )
+    assert code == exitcodes.USAGE and "already exists" in err
+    assert export(capsys, creator, "--force").exists()
+
+
+def test_export_without_identity_says_how_to_make_one(capsys, tmp_path):
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "export", "--all", "-o", "x")
+    assert code == exitcodes.USAGE and "No works to export" in err
+    (tmp_path / "w.txt").write_text("w")
+    run(capsys, "--home", str(tmp_path / "h"), "add", str(tmp_path / "w.txt"))
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "export", "--all", "-o", "x")
+    assert code == exitcodes.NOT_FOUND and "identity init" in err
+
+
+def test_verify_by_the_signer_is_valid(capsys, creator):
+    bundle = export(capsys, creator)
+    code, out, _ = run(capsys, "--home", str(creator["home"]), "verify", str(bundle))
+    assert code == exitcodes.OK
+    assert out.startswith("VALID: Valid: signed by your own key")
+
+
+def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    other = str(tmp_path / "company")
+    code, out, _ = run(capsys, "--home", other, "verify", str(bundle), "--json")
+    result = json.loads(out)
+    assert code == exitcodes.UNKNOWN_SIGNER and result["outcome"] == "unknown_signer"
+    assert result["signer"]["name"] == "Ada Lovelace" and not result["valid"]
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(bundle))
+    assert code == 0 and "Trusted Ada Lovelace" in out
+    code, out, _ = run(capsys, "--home", other, "verify", str(bundle))
+    assert code == exitcodes.OK and "your contact Ada Lovelace" in out
+    code, out, _ = run(capsys, "--home", other, "contacts", "list", "--json")
+    assert [c["name"] for c in json.loads(out)] == ["Ada Lovelace"]
+    code, out, _ = run(capsys, "--home", other, "contacts", "remove", "Ada Lovelace")
+    assert code == 0
+    assert run(capsys, "--home", other, "verify", str(bundle))[0] == exitcodes.UNKNOWN_SIGNER
+
+
+def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    _code, out, _ = run(
+        capsys,
+        "--home",
+        str(creator["home"]),
+        "verify",
+        str(bundle),
+        "--against",
+        str(creator["works"]),
+        "--json",
+    )
+    result = json.loads(out)
+    found = {w["title"]: w["local_files"] for w in result["works"]}
+    assert found == {
+        "harbour": [str(creator["works"] / "harbour.png")],
+        "poem": [str(creator["works"] / "poem.txt")],
+    }
+    assert result["unmatched_local_files"] == []
+
+
+def test_tampered_bundle_has_its_own_exit_code(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    tampered = tmp_path / "tampered.colophon"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "summary.html":
+                data = data.replace(b"Ada Lovelace", b"Someone Else")
+            dst.writestr(item, data)
+    code, out, _ = run(capsys, "--home", str(creator["home"]), "verify", str(tampered))
+    assert code == exitcodes.TAMPERED
+    assert out.startswith("INVALID: TAMPERED: The file summary.html was altered")
+
+
+def test_garbage_is_malformed_not_a_traceback(capsys, creator, tmp_path):
+    junk = tmp_path / "junk.colophon"
+    junk.write_bytes(b"PK\x03\x04 this is not really a zip")
+    code, out, err = run(capsys, "--home", str(creator["home"]), "verify", str(junk))
+    assert code == exitcodes.MALFORMED and out.startswith("INVALID: MALFORMED")
+    assert "Traceback" not in out + err
+
+
+def test_verify_of_a_missing_file_is_not_found(capsys, tmp_path):
+    code, _, err = run(capsys, "--home", str(tmp_path / "h"), "verify", str(tmp_path / "no"))
+    assert code == exitcodes.NOT_FOUND and "There is no file" in err
