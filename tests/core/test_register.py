@@ -169,3 +169,24 @@ def test_cancel_keeps_what_was_finished_and_a_rerun_completes(catalog, tmp_path)
     rest = register(catalog, [tmp_path / "src"])
     assert not rest.cancelled and rest.unchanged == partial
     assert catalog.count_works() == 60
+
+
+def test_pictures_get_content_fingerprints_at_registration_and_texts_on_demand(catalog, tmp_path):
+    from PIL import Image, ImageDraw
+
+    from colophon.core.register import fill_fingerprints
+
+    picture = Image.new("RGB", (200, 120), "white")
+    ImageDraw.Draw(picture).ellipse((20, 10, 150, 110), fill="navy")
+    picture.save(tmp_path / "moon.png")
+    (tmp_path / "essay.txt").write_text("A long walk by the river, " * 40)
+    write(tmp_path / "noise.bin", os.urandom(500))
+    register(catalog, [tmp_path])
+    works = {w.title: w for w in catalog.list_works()}
+    assert works["moon"].fingerprints and works["moon"].fingerprints[0].startswith("ISCC:")
+    assert works["essay"].fingerprints is None  # texts wait until they are needed
+    assert works["noise"].fingerprints is None
+    codes = fill_fingerprints(catalog, list(works.values()))
+    assert codes[works["essay"].digest][0].startswith("ISCC:")
+    assert catalog.get_work(works["essay"].id).fingerprints == codes[works["essay"].digest]
+    assert codes[works["noise"].digest] == []

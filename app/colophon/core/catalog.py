@@ -25,7 +25,9 @@ from .migrations import LATEST, MIGRATIONS
 
 CATALOG_FILE = "catalog.sqlite"
 HOME_ENV = "COLOPHON_HOME"
-WORK_COLUMNS = "id, digest, size, kind, mime, title, description, created, registered_at, terms"
+WORK_COLUMNS = (
+    "id, digest, size, kind, mime, title, description, created, registered_at, terms, fingerprints"
+)
 
 
 def default_home() -> Path:
@@ -63,6 +65,7 @@ class Work:
     created: str
     registered_at: str
     terms: dict[str, Any] | None = None
+    fingerprints: list[str] | None = None  # ISCC codes; None: not computed
     tags: list[str] = field(default_factory=list)
     contributors: list[Contributor] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
@@ -79,6 +82,7 @@ class Work:
             "created": self.created,
             "registered_at": self.registered_at,
             "terms": self.terms,
+            "fingerprints": self.fingerprints,
             "tags": list(self.tags),
             "contributors": [c.to_dict() for c in self.contributors],
             "paths": list(self.paths),
@@ -273,7 +277,9 @@ class Catalog:
 
     @staticmethod
     def _work_from_row(row: Any) -> Work:
-        (wid, digest, size, kind, mime, title, description, created, registered_at, terms) = row
+        (wid, digest, size, kind, mime, title, description, created, registered_at, terms, fps) = (
+            row
+        )
         return Work(
             id=wid,
             digest=digest,
@@ -285,6 +291,7 @@ class Catalog:
             created=created,
             registered_at=registered_at,
             terms=json.loads(terms) if terms else None,
+            fingerprints=json.loads(fps) if fps is not None else None,
         )
 
     # -- known paths -------------------------------------------------------------------------

@@ -19,10 +19,15 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .fingerprint import compute_fingerprint
+from .media import classify
 from .progress import Progress
 from .walk import Candidate, Skipped
 
 CHUNK = 1 << 20
+#: kinds fingerprinted while registering; texts are fingerprinted when first exported, since the
+#: ISCC text code runs at well under 1 MB/s and would hold up an import of many small texts
+FINGERPRINTED = frozenset({"image"})
 HEAD = 4096
 _local = threading.local()
 
@@ -34,14 +39,23 @@ class Hashed:
     size: int
     mtime_ns: int
     head: bytes  # the first bytes, for recognising the file's format
+    kind: str = "other"
+    mime: str | None = None
+    fingerprints: tuple[str, ...] | None = None  # content codes, when asked for
 
 
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def hash_file(candidate: Candidate, progress: Progress | None = None) -> Hashed | Skipped:
-    """Hash one file, or say why it was skipped. Raises `Cancelled` if ``progress`` is cancelled."""
+def hash_file(
+    candidate: Candidate, progress: Progress | None = None, fingerprint: bool = False
+) -> Hashed | Skipped:
+    """Hash one file, or say why it was skipped. Raises `Cancelled` if ``progress`` is cancelled.
+
+    With ``fingerprint``, pictures and texts also get their content codes (`fingerprint.py`),
+    computed here on the worker thread so that decoding runs beside the hashing of other files.
+    """
     path = candidate.path
     buf = getattr(_local, "buf", None)
     if buf is None:
@@ -76,13 +90,18 @@ def hash_file(candidate: Candidate, progress: Progress | None = None) -> Hashed 
         or (now.st_ino, now.st_dev) != (before.st_ino, before.st_dev)
     ):
         return Skipped(path, "changed while it was being read; try again when it is saved")
-    return Hashed(path, digest.hexdigest(), read, before.st_mtime_ns, head)
+    kind, mime = classify(os.path.basename(path), head)
+    codes = None
+    if fingerprint:
+        codes = compute_fingerprint(path, kind, head).codes if kind in FINGERPRINTED else None
+    return Hashed(path, digest.hexdigest(), read, before.st_mtime_ns, head, kind, mime, codes)
 
 
 def hash_files(
     candidates: Iterable[Candidate],
     progress: Progress | None = None,
     workers: int | None = None,
+    fingerprint: bool = False,
 ) -> Iterator[Hashed | Skipped]:
     """Hash ``candidates`` on ``workers`` threads and yield results in input order.
 
@@ -98,7 +117,7 @@ def hash_files(
             for candidate in source:
                 if progress is not None:
                     progress.check()
-                pending.append(pool.submit(hash_file, candidate, progress))
+                pending.append(pool.submit(hash_file, candidate, progress, fingerprint))
                 if len(pending) >= window:
                     yield _finish(pending.popleft(), progress)
             while pending:

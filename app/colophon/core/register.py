@@ -8,6 +8,7 @@ recorded with the same size and modification time are not read again.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -15,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .catalog import Catalog, now_utc
+from .catalog import Catalog, Work, now_utc
 from .errors import Cancelled, DiskFullError, EnvironmentProblem
+from .fingerprint import compute_fingerprint
 from .hashing import Hashed, hash_files
-from .media import classify
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
 
@@ -72,7 +73,7 @@ def register(
     batch: list[Hashed] = []
     last_flush = time.monotonic()
     try:
-        for result in hash_files(todo, progress, workers):
+        for result in hash_files(todo, progress, workers, fingerprint=True):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 continue
@@ -116,12 +117,46 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
 
 def _insert_work(conn: sqlite3.Connection, item: Hashed) -> int:
     name = os.path.basename(item.path)
-    kind, mime = classify(name, item.head)
     title = os.path.splitext(name)[0] or name
     created = datetime.fromtimestamp(item.mtime_ns / 1e9).astimezone().isoformat(timespec="seconds")
     cursor = conn.execute(
-        "INSERT INTO works (digest, size, kind, mime, title, created, registered_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (item.digest, item.size, kind, mime, title, created, now_utc()),
+        "INSERT INTO works (digest, size, kind, mime, title, created, registered_at, fingerprints) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            item.digest,
+            item.size,
+            item.kind,
+            item.mime,
+            title,
+            created,
+            now_utc(),
+            None if item.fingerprints is None else json.dumps(list(item.fingerprints)),
+        ),
     )
     return int(cursor.lastrowid or 0)
+
+
+def fill_fingerprints(
+    catalog: Catalog, works: list[Work], progress: Progress | None = None
+) -> dict[str, list[str]]:
+    """Compute and keep the fingerprints works lack; returns every work's codes by digest.
+
+    A work whose file is not on disk any more keeps "not computed" and gets none now.
+    """
+    progress = progress or Progress()
+    todo = [w for w in works if w.fingerprints is None and w.kind in ("image", "text")]
+    progress.start(total=len(todo), label="Fingerprinting")
+    found: dict[int, list[str]] = {}
+    for work in todo:
+        progress.check()
+        path = next((p for p in work.paths if os.path.isfile(p)), None)
+        if path is not None:
+            found[work.id] = list(compute_fingerprint(path, work.kind).codes)
+        progress.advance()
+    if found:
+        with catalog.transaction() as conn:
+            conn.executemany(
+                "UPDATE works SET fingerprints = ? WHERE id = ?",
+                [(json.dumps(codes), wid) for wid, codes in found.items()],
+            )
+    return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}

@@ -24,7 +24,12 @@ def run_script(conn: sqlite3.Connection, sql: str) -> None:
         raise ValueError(f"incomplete SQL statement in a migration: {pending!r}")
 
 
-from . import v0001_works, v0002_identity, v0003_bundles  # noqa: E402 - they use run_script
+from . import (  # noqa: E402 - they use run_script
+    v0001_works,
+    v0002_identity,
+    v0003_bundles,
+    v0004_fingerprints,
+)
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -32,6 +37,7 @@ MIGRATIONS: list[Migration] = [
     v0001_works.upgrade,
     v0002_identity.upgrade,
     v0003_bundles.upgrade,
+    v0004_fingerprints.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
