@@ -25,9 +25,6 @@ from .progress import Progress
 from .walk import Candidate, Skipped
 
 CHUNK = 1 << 20
-#: kinds fingerprinted while registering; texts are fingerprinted when first exported, since the
-#: ISCC text code runs at well under 1 MB/s and would hold up an import of many small texts
-FINGERPRINTED = frozenset({"image"})
 HEAD = 4096
 _local = threading.local()
 
@@ -49,11 +46,13 @@ def default_workers() -> int:
 
 
 def hash_file(
-    candidate: Candidate, progress: Progress | None = None, fingerprint: bool = False
+    candidate: Candidate,
+    progress: Progress | None = None,
+    fingerprint: frozenset[str] = frozenset(),
 ) -> Hashed | Skipped:
     """Hash one file, or say why it was skipped. Raises `Cancelled` if ``progress`` is cancelled.
 
-    With ``fingerprint``, pictures and texts also get their content codes (`fingerprint.py`),
+    Files of the kinds in ``fingerprint`` also get their content codes (`fingerprint.py`),
     computed here on the worker thread so that decoding runs beside the hashing of other files.
     """
     path = candidate.path
@@ -92,8 +91,8 @@ def hash_file(
         return Skipped(path, "changed while it was being read; try again when it is saved")
     kind, mime = classify(os.path.basename(path), head)
     codes = None
-    if fingerprint:
-        codes = compute_fingerprint(path, kind, head).codes if kind in FINGERPRINTED else None
+    if kind in fingerprint:
+        codes = compute_fingerprint(path, kind, head).codes
     return Hashed(path, digest.hexdigest(), read, before.st_mtime_ns, head, kind, mime, codes)
 
 
@@ -101,7 +100,7 @@ def hash_files(
     candidates: Iterable[Candidate],
     progress: Progress | None = None,
     workers: int | None = None,
-    fingerprint: bool = False,
+    fingerprint: frozenset[str] = frozenset(),
 ) -> Iterator[Hashed | Skipped]:
     """Hash ``candidates`` on ``workers`` threads and yield results in input order.
 

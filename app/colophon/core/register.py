@@ -23,6 +23,9 @@ from .hashing import Hashed, hash_files
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
 
+#: kinds fingerprinted while registering; texts are fingerprinted when first exported, since the
+#: ISCC text code runs at well under 1 MB/s and would hold up an import of many small texts
+FINGERPRINTED = frozenset({"image"})
 BATCH_FILES = 500
 BATCH_SECONDS = 0.5
 
@@ -73,7 +76,7 @@ def register(
     batch: list[Hashed] = []
     last_flush = time.monotonic()
     try:
-        for result in hash_files(todo, progress, workers, fingerprint=True):
+        for result in hash_files(todo, progress, workers, fingerprint=FINGERPRINTED):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
                 continue

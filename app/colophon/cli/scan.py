@@ -1,0 +1,138 @@
+"""``colophon scan``: find claimed works in a dataset and report their terms."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import UsageError
+from ..core.fsutil import atomic_writer
+from ..core.match_index import DEFAULT_THRESHOLD, MAX_THRESHOLD
+from ..core.scan import ScanMatch, load_claims, scan
+from . import exitcodes
+from .context import Context
+from .progressbar import progress_bar
+
+CSV_FIELDS = [
+    "path",
+    "sha256",
+    "match",
+    "distance",
+    "claim_title",
+    "claim_digest",
+    "claim_claimant",
+    "claim_claimant_fingerprint",
+    "claim_trusted",
+    "claim_terms",
+    "claim_compensation",
+    "claim_payment_channels",
+    "claim_bundle",
+]
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser("scan", help="find claimed works in a dataset and report their terms")
+    p.add_argument("dataset", nargs="+", metavar="DATASET_DIR", help="folders (or files) to scan")
+    p.add_argument(
+        "--claims",
+        nargs="+",
+        required=True,
+        metavar="BUNDLE_OR_DIR",
+        help="bundles, or folders holding .colophon / .intoto.json files",
+    )
+    p.add_argument(
+        "--report", metavar="FILE", help="write every match to FILE (.json, .jsonl, .csv)"
+    )
+    p.add_argument(
+        "--threshold",
+        type=int,
+        default=DEFAULT_THRESHOLD,
+        metavar="BITS",
+        help=f"largest fingerprint distance counted as a copy (default {DEFAULT_THRESHOLD})",
+    )
+    p.add_argument(
+        "--export-index",
+        metavar="DIR",
+        help="also write the claims as JSON Lines (index.jsonl, works.jsonl) for Spark/Ray/Dask",
+    )
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(run=run_scan)
+
+
+def run_scan(ctx: Context) -> int:
+    a = ctx.args
+    if not 0 <= a.threshold <= MAX_THRESHOLD:
+        raise UsageError(f"--threshold must be between 0 and {MAX_THRESHOLD} bits.")
+    report = Path(a.report) if a.report else None
+    if report and report.suffix not in (".json", ".jsonl", ".csv"):
+        raise UsageError("--report must end in .json, .jsonl or .csv.")
+    catalog = ctx.catalog()
+    with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
+        claims = load_claims(a.claims, catalog, progress)
+    for rejected in claims.rejected:
+        ctx.warn(f"ignored {rejected.path}: {rejected.outcome.value}: {rejected.message}")
+    if not claims.accepted:
+        raise UsageError("No usable claims: every bundle given was rejected (see above).")
+    if a.export_index:
+        claims.export(a.export_index)
+    with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
+        summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
+    data = {
+        "claims_used": len(claims.accepted),
+        "claims_rejected": [
+            {"file": str(r.path), "outcome": r.outcome.value, "message": r.message}
+            for r in claims.rejected
+        ],
+        **summary.to_dict(),
+    }
+    if ctx.json:
+        ctx.print_json(data)
+    else:
+        ctx.print(
+            f"Scanned {summary.files_scanned} files against {len(claims.works)} claimed works "
+            f"from {len(claims.accepted)} bundles: {summary.matched_exact} exact copies, "
+            f"{summary.matched_fingerprint} near copies."
+        )
+        for name, count in summary.by_claimant.most_common():
+            ctx.print(f"  {count:>8}  {name}")
+        if report:
+            ctx.print(f"Matches written to {report}.")
+    if summary.cancelled:
+        return exitcodes.CANCELLED
+    return exitcodes.OK
+
+
+@contextmanager
+def _report_writer(path: Path | None) -> Iterator[Callable[[ScanMatch], None]]:
+    """A callback writing each match as it is found (JSON collects them for one document)."""
+    if path is None:
+        yield lambda _match: None
+        return
+    with atomic_writer(path) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        if path.suffix == ".csv":
+            writer = csv.DictWriter(text, fieldnames=CSV_FIELDS)
+            writer.writeheader()
+            yield lambda m: writer.writerow(_flat(m.to_dict()))
+        elif path.suffix == ".jsonl":
+            yield lambda m: text.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
+        else:
+            found: list[dict[str, Any]] = []
+            yield lambda m: found.append(m.to_dict())
+            json.dump({"matches": found}, text, ensure_ascii=False, indent=2)
+        text.flush()
+        text.detach()
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+        for k, v in row.items()
+        if k in CSV_FIELDS
+    }

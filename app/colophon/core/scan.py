@@ -1,0 +1,221 @@
+"""Scanning a dataset for claimed works: the AI company's side of Colophon.
+
+1. `load_claims` verifies every bundle given; only intact claims by untroubled keys are used
+   (outcome valid or unknown_signer — the report says which), the rest are listed as rejected.
+2. `scan` walks the dataset lazily (never listing it in memory), hashes each file on every core,
+   fingerprints pictures and texts, and reports each file that is a claimed work: exactly (same
+   SHA-256) or nearly (content fingerprint within a Hamming threshold).
+
+The matching itself is `match_index.match_one`, a plain function of one file's record, so that
+the same index can be exported (`ClaimSet.export`) and applied per file in Spark, Ray or Dask.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog
+from .errors import Cancelled, MalformedError, NotFoundError
+from .fingerprint import codes_from_annotations
+from .fsutil import atomic_writer
+from .hashing import Hashed, hash_files
+from .match_index import DEFAULT_THRESHOLD, ClaimIndex, match_one
+from .progress import Progress
+from .verify import Outcome, VerifyResult, verify
+from .walk import Skipped, walk
+
+USABLE = (Outcome.VALID, Outcome.UNKNOWN_SIGNER)
+BUNDLE_SUFFIXES = (".colophon", ".intoto.json")
+SCAN_FINGERPRINTED = frozenset({"image", "text"})
+
+
+@dataclass(frozen=True)
+class ClaimedWork:
+    """What a matched file is claimed as, and on what terms."""
+
+    key: str
+    bundle: str
+    trusted: bool
+    claimant: str
+    claimant_fingerprint: str
+    digest: str
+    title: str
+    terms: dict[str, Any]
+    compensation: dict[str, Any]
+    payment_channels: list[dict[str, str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ClaimSet:
+    index: ClaimIndex = field(default_factory=ClaimIndex)
+    works: dict[str, ClaimedWork] = field(default_factory=dict)
+    accepted: list[VerifyResult] = field(default_factory=list)
+    rejected: list[VerifyResult] = field(default_factory=list)
+
+    def export(self, folder: str | os.PathLike[str]) -> None:
+        """Write ``index.jsonl`` (key, sha256, fingerprints) and ``works.jsonl`` (key, terms…).
+
+        Both are JSON Lines, which Spark (``spark.read.json``), Ray and Dask read as they are;
+        join matches to ``works.jsonl`` on ``key``.
+        """
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        self.index.export_jsonl(out / "index.jsonl")
+        with atomic_writer(out / "works.jsonl") as fh:
+            for work in self.works.values():
+                fh.write(json.dumps(work.to_dict(), ensure_ascii=False).encode() + b"\n")
+
+
+def bundle_paths(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Bundles named directly, and those found (by suffix) in folders."""
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            for candidate in walk([path], lambda _s: None):
+                if candidate.path.endswith(BUNDLE_SUFFIXES):
+                    yield Path(candidate.path)
+        elif path.exists():
+            yield path
+        else:
+            raise NotFoundError(f"There is no file or folder {path}.")
+
+
+def load_claims(
+    sources: Iterable[str | os.PathLike[str]],
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> ClaimSet:
+    """Verify each bundle and index the works of the usable ones."""
+    progress = progress or Progress()
+    claims = ClaimSet()
+    paths = list(bundle_paths(sources))
+    progress.start(total=len(paths), label="Verifying claims")
+    for number, path in enumerate(paths):
+        progress.check()
+        result = verify(path, catalog)
+        if result.outcome not in USABLE or result.claim is None:
+            claims.rejected.append(result)
+        else:
+            claims.accepted.append(result)
+            _index_claim(claims, number, result)
+        progress.advance()
+    claims.index.freeze()
+    return claims
+
+
+def _index_claim(claims: ClaimSet, number: int, result: VerifyResult) -> None:
+    claim = result.claim
+    assert claim is not None
+    person = claim.claimant
+    for i, (subject, work) in enumerate(zip(claim.subjects, claim.works, strict=True)):
+        key = f"{number}:{i}"
+        try:
+            codes = codes_from_annotations(subject.get("annotations", {}))
+        except MalformedError:
+            codes = ()  # a bad fingerprint only loses near matching for this work
+        claims.index.add(key, subject["digest"]["sha256"], codes or None)
+        claims.works[key] = ClaimedWork(
+            key=key,
+            bundle=str(result.path),
+            trusted=result.outcome is Outcome.VALID,
+            claimant=person["displayName"],
+            claimant_fingerprint=claim.key.fingerprint,
+            digest=subject["digest"]["sha256"],
+            title=work["title"],
+            terms=claim.effective_terms(i),
+            compensation=claim.predicate["compensation"],
+            payment_channels=person.get("paymentChannels", []),
+        )
+
+
+@dataclass(frozen=True)
+class ScanMatch:
+    path: str
+    sha256: str
+    match: str  # "exact" or "fingerprint"
+    distance: int
+    work: ClaimedWork
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "match": self.match,
+            "distance": self.distance,
+            **{f"claim_{k}": v for k, v in self.work.to_dict().items() if k != "key"},
+        }
+
+
+@dataclass
+class ScanSummary:
+    files_scanned: int = 0
+    files_skipped: int = 0
+    matched_exact: int = 0
+    matched_fingerprint: int = 0
+    by_claimant: Counter[str] = field(default_factory=Counter)
+    cancelled: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files_scanned": self.files_scanned,
+            "files_skipped": self.files_skipped,
+            "matched_exact": self.matched_exact,
+            "matched_fingerprint": self.matched_fingerprint,
+            "by_claimant": dict(self.by_claimant),
+            "cancelled": self.cancelled,
+        }
+
+
+def scan(
+    dataset: Iterable[str | os.PathLike[str]],
+    claims: ClaimSet,
+    on_match: Callable[[ScanMatch], None],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ScanSummary:
+    """Match every file under ``dataset`` against ``claims``; call ``on_match`` for each match."""
+    progress = progress or Progress()
+    summary = ScanSummary()
+    progress.start(label="Scanning")  # the total is not known: the dataset is never listed
+    files = walk(dataset, lambda _s: None)
+    try:
+        for result in hash_files(files, progress, workers, fingerprint=SCAN_FINGERPRINTED):
+            if isinstance(result, Skipped):
+                summary.files_skipped += 1
+                continue
+            summary.files_scanned += 1
+            for found in _matches(result, claims, threshold):
+                if found.match == "exact":
+                    summary.matched_exact += 1
+                else:
+                    summary.matched_fingerprint += 1
+                summary.by_claimant[found.work.claimant] += 1
+                on_match(found)
+    except (Cancelled, KeyboardInterrupt):
+        summary.cancelled = True
+    return summary
+
+
+def _matches(file: Hashed, claims: ClaimSet, threshold: int) -> list[ScanMatch]:
+    record = {"sha256": file.digest, "fingerprints": list(file.fingerprints or ())}
+    return [
+        ScanMatch(
+            file.path,
+            file.digest,
+            "exact" if m["match"] == "exact" else "fingerprint",
+            m["distance"],
+            claims.works[m["key"]],
+        )
+        for m in match_one(record, claims.index, threshold)
+    ]

@@ -1,0 +1,139 @@
+"""Scanning a dataset against claim bundles, through the core API and the command."""
+
+from __future__ import annotations
+
+import csv
+import random
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from colophon.cli import exitcodes
+from colophon.cli.main import main
+from colophon.core.bundle import export_bundle
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.match_index import ClaimIndex
+from colophon.core.profile import Profile, Terms
+from colophon.core.register import register
+from colophon.core.scan import load_claims, scan
+
+
+def picture(path: Path, seed: int) -> Image.Image:
+    """A picture of random shapes: different seeds give unrelated pictures."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (360, 240), tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(300), rng.randrange(200)
+        box = (x, y, x + rng.randrange(20, 160), y + rng.randrange(20, 120))
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour)
+    image.save(path)
+    return image
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    """A creator's bundle of four pictures and a text; a dataset with copies and strangers."""
+    works, data, claims = tmp_path / "works", tmp_path / "dataset", tmp_path / "claims"
+    for folder in (works, data, claims):
+        folder.mkdir()
+    for i in range(4):
+        image = picture(works / f"art{i}.png", i)
+        image.resize((180, 120)).save(data / f"art{i}-half.jpg", quality=60)
+    (works / "tale.txt").write_text("The keeper of the lighthouse counted ships at night. " * 30)
+    (data / "tale-copy.txt").write_bytes((works / "tale.txt").read_bytes())
+    (data / "exact.png").write_bytes((works / "art0.png").read_bytes())
+    for i in range(6):
+        picture(data / f"stranger{i}.png", 100 + i)
+    (data / "notes.md").write_text("Nothing to do with anyone's claim.")
+    with Catalog.open(tmp_path / "creator") as cat:
+        register(cat, [works])
+        identity = Identity(cat)
+        terms = Terms().with_use("cawg.ai_training", "allowed")
+        identity.create(Profile("Cleo Painter", terms=terms), KeyLocation.keyring())
+        export_bundle(cat, identity, cat.work_ids(), claims / "cleo.colophon", thumbnails=False)
+    return {"data": data, "claims": claims, "tmp": tmp_path}
+
+
+def test_scan_finds_exact_and_near_copies_and_reports_terms(setup):
+    claims = load_claims([setup["claims"]])
+    assert len(claims.accepted) == 1 and not claims.rejected
+    found = []
+    summary = scan([setup["data"]], claims, found.append)
+    by_file = {Path(m.path).name: m for m in found}
+    assert by_file["exact.png"].match == "exact" and by_file["tale-copy.txt"].match == "exact"
+    for i in range(4):
+        match = by_file[f"art{i}-half.jpg"]
+        assert match.match == "fingerprint" and match.work.title == f"art{i}"
+    assert not any(name.startswith(("stranger", "notes")) for name in by_file)
+    assert summary.files_scanned == 13
+    assert (summary.matched_exact, summary.matched_fingerprint) == (2, 4)
+    work = by_file["exact.png"].work
+    assert work.claimant == "Cleo Painter" and not work.trusted
+    assert work.terms["cawg.ai_training"] == {"use": "allowed"}
+    assert work.terms["cawg.ai_generative_training"] == {"use": "notAllowed"}
+
+
+def test_invalid_bundles_are_reported_and_never_used(setup):
+    good = setup["claims"] / "cleo.colophon"
+    bad = setup["claims"] / "forged.colophon"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "summary.html":
+                data += b"<!-- changed -->"
+            dst.writestr(item, data)
+    claims = load_claims([setup["claims"]])
+    assert [r.path.name for r in claims.rejected] == ["forged.colophon"]
+    assert claims.rejected[0].outcome.value == "tampered"
+    assert len(claims.works) == 5  # only the good bundle's works
+
+
+def test_exported_index_reads_back_for_distributed_matching(setup):
+    claims = load_claims([setup["claims"]])
+    claims.export(setup["tmp"] / "index")
+    again = ClaimIndex.load_jsonl(setup["tmp"] / "index" / "index.jsonl")
+    with (setup["tmp"] / "index" / "works.jsonl").open() as fh:
+        rows = [json.loads(line) for line in fh]
+    assert len(again) == len(rows) == 5
+    assert {r["claimant"] for r in rows} == {"Cleo Painter"}
+
+
+def test_scan_command_writes_a_csv_report(setup, capsys):
+    report = setup["tmp"] / "matches.csv"
+    code = main(
+        [
+            "--home",
+            str(setup["tmp"] / "company"),
+            "scan",
+            str(setup["data"]),
+            "--claims",
+            str(setup["claims"]),
+            "--report",
+            str(report),
+            "--json",
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == exitcodes.OK
+    assert summary["matched_exact"] == 2 and summary["by_claimant"] == {"Cleo Painter": 6}
+    with report.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 6 and {r["claim_claimant"] for r in rows} == {"Cleo Painter"}
+    assert json.loads(rows[0]["claim_terms"])["cawg.ai_training"]["use"] == "allowed"
+
+
+def test_scan_without_usable_claims_is_an_error(setup, capsys):
+    empty = setup["tmp"] / "no-claims"
+    empty.mkdir()
+    code = main(
+        ["--home", str(setup["tmp"] / "c"), "scan", str(setup["data"]), "--claims", str(empty)]
+    )
+    assert code == exitcodes.USAGE
+    assert "No usable claims" in capsys.readouterr().err
