@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import random
 import json
+import random
 import zipfile
 from pathlib import Path
 
