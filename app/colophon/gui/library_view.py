@@ -1,0 +1,218 @@
+"""The library on screen: a table or a grid of thumbnails over the same model and selection.
+
+Both views share one selection model, so switching keeps what is selected. Nothing here reads
+every row: row heights are fixed, columns are not sized to their contents, and the grid lays
+out items of one uniform size in batches, so 100,000 works cost no more than the rows shown.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from .library_model import COL_CREATED, COL_KIND, COL_PREVIEW, COL_STATUS, COL_TITLE, LibraryModel
+
+TABLE, GRID = "table", "grid"
+GRID_ICON = QSize(96, 96)
+GRID_CELL = QSize(132, 142)  # the icon and two lines of title
+MAX_KEPT_SELECTION = 10_000  # a larger selection is not restored after the rows are reloaded
+
+
+class _GridDelegate(QStyledItemDelegate):
+    """Draws a grid cell: the preview column's picture with the title column's text."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.text = index.siblingAtColumn(COL_TITLE).data(Qt.DisplayRole) or ""
+        option.features |= QStyleOptionViewItem.HasDisplay
+        option.displayAlignment = Qt.AlignHCenter | Qt.AlignTop
+        option.textElideMode = Qt.ElideMiddle
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return GRID_CELL  # one size for all, so the grid never measures 100,000 items
+
+
+class LibraryView(QStackedWidget):
+    """The works, as a table or as a grid; emits the selected work ids."""
+
+    #: ids of the selected works, in row order
+    selection_changed = Signal(list)
+    #: "table" or "grid"
+    mode_changed = Signal(str)
+
+    def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.table = self._make_table(model)
+        self.grid = self._make_grid(model)
+        self.grid.setSelectionModel(self.table.selectionModel())
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Library is empty")
+        self.empty_label.setEnabled(False)  # drawn in the palette's muted text colour
+        for widget in (self.table, self.grid, self.empty_label):
+            self.addWidget(widget)
+        self._mode = TABLE
+        self._kept_selection: list[int] = []
+        self._selection_timer = QTimer(self, singleShot=True, interval=0)
+        self._selection_timer.timeout.connect(self._on_selection_timer_timeout)
+        self.selection_model.selectionChanged.connect(self._on_selection_selection_changed)
+        model.modelAboutToBeReset.connect(self._on_model_about_to_be_reset)
+        model.loaded.connect(self._on_model_loaded)
+        self._update_page()
+
+    @staticmethod
+    def _make_table(model: LibraryModel) -> QTableView:
+        table = QTableView()
+        table.setAccessibleName("Works")
+        table.setModel(model)
+        table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setIconSize(QSize(28, 28))
+        table.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        table.verticalHeader().setDefaultSectionSize(34)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(COL_PREVIEW, QHeaderView.Fixed)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
+        for column, width in (
+            (COL_PREVIEW, 40),
+            (COL_KIND, 90),
+            (COL_CREATED, 140),
+            (COL_STATUS, 120),
+        ):
+            header.resizeSection(column, width)
+        return table
+
+    @staticmethod
+    def _make_grid(model: LibraryModel) -> QListView:
+        grid = QListView()
+        grid.setAccessibleName("Works as thumbnails")
+        grid.setViewMode(QListView.IconMode)
+        grid.setModel(model)
+        grid.setModelColumn(COL_PREVIEW)
+        grid.setItemDelegate(_GridDelegate(grid))
+        grid.setSelectionBehavior(QAbstractItemView.SelectRows)
+        grid.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        grid.setMovement(QListView.Static)
+        grid.setResizeMode(QListView.Adjust)
+        grid.setUniformItemSizes(True)
+        grid.setLayoutMode(QListView.Batched)
+        grid.setBatchSize(500)
+        grid.setIconSize(GRID_ICON)
+        grid.setSpacing(10)
+        grid.setWordWrap(True)
+        grid.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        return grid
+
+    # -- mode ----------------------------------------------------------------------------------
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def set_mode(self, mode: str) -> None:
+        """Show the works as a "table" or a "grid"."""
+        mode = GRID if mode == GRID else TABLE
+        if mode != self._mode:
+            had_focus = self.current_view.hasFocus()
+            self._mode = mode
+            self._update_page()
+            if had_focus:
+                self.current_view.setFocus()
+            self.mode_changed.emit(mode)
+
+    @property
+    def current_view(self) -> QAbstractItemView:
+        return self.grid if self._mode == GRID else self.table
+
+    @property
+    def selection_model(self) -> QItemSelectionModel:
+        return self.table.selectionModel()
+
+    def header_state(self) -> QByteArray:
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: QByteArray) -> None:
+        self.table.horizontalHeader().restoreState(state)
+
+    def _update_page(self) -> None:
+        if self.model.rowCount() == 0 and not self.model.loading:
+            filtered = self.model.search or self.model.kind or self.model.status
+            self.empty_label.setText(
+                "No works match."
+                if filtered
+                else "No works yet.\n\nAdd files or a folder, or drop them on this window."
+            )
+            self.setCurrentWidget(self.empty_label)
+        else:
+            self.setCurrentWidget(self.current_view)
+
+    # -- selection -----------------------------------------------------------------------------
+    def selected_work_ids(self) -> list[int]:
+        """Ids of the selected works in row order (cheap even when all 100,000 are selected)."""
+        rows: set[int] = set()
+        for selected in self.selection_model.selection():
+            rows.update(range(selected.top(), selected.bottom() + 1))
+        ids = self.model.work_ids
+        return [ids[row] for row in sorted(rows) if row < len(ids)]
+
+    def select_work_ids(self, work_ids: list[int]) -> None:
+        """Select the rows of these works (those shown), scrolling to the first."""
+        rows = sorted(r for r in map(self.model.row_of, work_ids) if r is not None)
+        selection = QItemSelection()
+        start = 0
+        for i in range(1, len(rows) + 1):  # one range per run of adjacent rows
+            if i == len(rows) or rows[i] != rows[i - 1] + 1:
+                top, bottom = rows[start], rows[i - 1]
+                selection.select(self.model.index(top, 0), self.model.index(bottom, COL_STATUS))
+                start = i
+        flags = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        self.selection_model.select(selection, flags)
+        if rows:
+            first = self.model.index(rows[0], COL_TITLE)
+            self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
+            self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
+
+    def _on_selection_selection_changed(self, *_args: object) -> None:
+        self._selection_timer.start()  # one emission for a burst of changes
+
+    def _on_selection_timer_timeout(self) -> None:
+        self.selection_changed.emit(self.selected_work_ids())
+
+    def _on_model_about_to_be_reset(self) -> None:
+        ids = self.selected_work_ids()
+        self._kept_selection = ids if len(ids) <= MAX_KEPT_SELECTION else []
+
+    def _on_model_loaded(self) -> None:
+        self._update_page()
+        if self._kept_selection:
+            self.select_work_ids(self._kept_selection)
+            self._kept_selection = []
+        else:
+            self._selection_timer.start()

@@ -1,0 +1,173 @@
+"""Editing works through the inspector's widgets, with real clicks and key presses."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from colophon.core.catalog import Catalog, Contributor
+from colophon.gui.library_model import COL_TITLE
+
+
+@pytest.fixture
+def window(make_window, registered, sync_runner):
+    return make_window(sync_runner)
+
+
+def click_row(qtbot, window, row, modifier=Qt.NoModifier):
+    table = window.view.table
+    rect = table.visualRect(window.model.index(row, COL_TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
+
+
+def select_rows(qtbot, window, rows):
+    click_row(qtbot, window, rows[0])
+    for row in rows[1:]:
+        click_row(qtbot, window, row, Qt.ControlModifier)
+    ids = [window.model.work_id_at(r) for r in sorted(rows)]
+    qtbot.waitUntil(lambda: window.inspector.work_ids == ids)
+
+
+def retype(qtbot, edit, text):
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def work(window, work_id):
+    with Catalog.open(window.home) as catalog:
+        return catalog.get_work(work_id)
+
+
+def test_editing_one_work(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    assert inspector.heading.text() == "poem-00000"
+    assert inspector.title_edit.text() == "poem-00000"
+    assert inspector.digest_edit.text() == work(window, 1).digest
+    assert "poem-00000.txt" in inspector.paths_label.text()
+    assert not inspector.save_button.isEnabled()  # nothing changed yet
+
+    retype(qtbot, inspector.title_edit, "Ode to the morning")
+    retype(qtbot, inspector.created_edit, "2021-05-06")
+    retype(qtbot, inspector.tags_edit, "poetry, morning, poetry")
+    qtbot.keyClicks(inspector.description_edit, "Written at dawn.")
+    qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
+    row = inspector.contributors.rows[0]
+    assert row.name.hasFocus()
+    qtbot.keyClicks(row.name, "Ada")
+    qtbot.keyClicks(row.role, "author")
+    qtbot.keyClicks(row.share, "60")
+    qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
+    row = inspector.contributors.rows[1]
+    qtbot.keyClicks(row.name, "Grace")
+    qtbot.keyClicks(row.share, "40")
+    assert inspector.contributors.total_label.text() == "Total: 100 %"
+    assert inspector.error_label.isHidden()
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+
+    saved = work(window, 1)
+    assert saved.title == "Ode to the morning"
+    assert saved.created == "2021-05-06"
+    assert saved.tags == ["morning", "poetry"]
+    assert saved.description == "Written at dawn."
+    assert saved.contributors == [
+        Contributor("Ada", "author", 60.0),
+        Contributor("Grace", "", 40.0),
+    ]
+    assert window.model.index(0, COL_TITLE).data() == "Ode to the morning"
+    assert window.view.selected_work_ids() == [1]  # the edit kept the selection
+    assert not inspector.save_button.isEnabled()
+
+
+def test_shares_that_do_not_add_up_show_an_error_and_save_nothing(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [2])
+    before = work(window, 3)
+    retype(qtbot, inspector.title_edit, "Changed")
+    for name, share in (("Ada", "50"), ("Grace", "30")):
+        qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
+        qtbot.keyClicks(inspector.contributors.rows[-1].name, name)
+        qtbot.keyClicks(inspector.contributors.rows[-1].share, share)
+    assert inspector.error_label.isVisible()
+    assert "add up to 100" in inspector.error_label.text()
+    assert "80" in inspector.error_label.text()
+    assert not inspector.save_button.isEnabled()
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    qtbot.keyClick(inspector.title_edit, Qt.Key_S, Qt.ControlModifier)
+    assert work(window, 3) == before
+
+    # removing the second contributor and giving the first everything makes it valid
+    qtbot.mouseClick(inspector.contributors.rows[1].remove, Qt.LeftButton)
+    retype(qtbot, inspector.contributors.rows[0].share, "100")
+    assert inspector.error_label.isHidden()
+    qtbot.keyClick(inspector.title_edit, Qt.Key_S, Qt.ControlModifier)  # the Save shortcut
+    assert work(window, 3).contributors == [Contributor("Ada", "", 100.0)]
+    assert work(window, 3).title == "Changed"
+
+
+def test_a_bad_date_is_shown_inline_and_not_saved(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [1])
+    before = work(window, 2)
+    retype(qtbot, inspector.created_edit, "last spring")
+    assert "is not a date" in inspector.error_label.text()
+    assert not inspector.save_button.isEnabled()
+    qtbot.mouseClick(inspector.revert_button, Qt.LeftButton)
+    assert inspector.error_label.isHidden()
+    assert inspector.created_edit.text() == before.created
+    assert work(window, 2) == before
+
+
+def test_editing_several_works_at_once(qtbot, window):
+    inspector = window.inspector
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(1, description="A poem.", tags=["old"])
+        catalog.update_work(2, description="A poem.", tags=["older"])
+        catalog.update_work(4, description="A poem.", tags=["old"])
+    window.model.reload_works([1, 2, 4])
+    select_rows(qtbot, window, [0, 1, 3])
+    assert inspector.heading.text() == "3 works selected"
+    assert not inspector.title_edit.isEnabled()
+    assert inspector.description_edit.toPlainText() == "A poem."  # the same everywhere
+    assert inspector.tags_edit.text() == ""  # they differ
+    assert "several" in inspector.tags_edit.placeholderText()
+    assert inspector.details_box.isHidden()
+
+    qtbot.keyClicks(inspector.tags_edit, "series, 2024")
+    retype(qtbot, inspector.created_edit, "2020-01-02")
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+
+    for work_id, title in ((1, "poem-00000"), (2, "poem-00001"), (4, "poem-00003")):
+        saved = work(window, work_id)
+        assert saved.tags == ["2024", "series"]
+        assert saved.created == "2020-01-02"
+        assert saved.description == "A poem."  # not edited, so untouched
+        assert saved.title == title
+    assert work(window, 3).tags == []  # not selected
+
+
+def test_valid_edits_are_saved_when_the_selection_moves_on(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    retype(qtbot, inspector.title_edit, "Kept")
+    select_rows(qtbot, window, [1])
+    assert work(window, 1).title == "Kept"
+    assert inspector.title_edit.text() == "poem-00001"
+    retype(qtbot, inspector.title_edit, "")  # invalid: an empty title
+    select_rows(qtbot, window, [2])
+    assert work(window, 2).title == "poem-00001"
+    assert "not saved" in window.statusBar().currentMessage()
+
+
+def test_edits_under_way_survive_the_library_being_reloaded(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    retype(qtbot, inspector.title_edit, "Half typed")
+    window.model.refresh()  # as after an import finishing in the background
+    qtbot.waitUntil(lambda: not window.model.loading)
+    qtbot.wait(20)
+    assert window.view.selected_work_ids() == [1]
+    assert inspector.title_edit.text() == "Half typed"
+    assert inspector.dirty

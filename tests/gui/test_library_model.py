@@ -1,0 +1,171 @@
+"""The library model over a real catalog: checked by Qt's model tester and plain data() asserts."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QImage
+from PySide6.QtTest import QAbstractItemModelTester
+
+from colophon.core.catalog import Catalog, now_utc
+from colophon.gui import library_model as lm
+from colophon.gui.library_model import LibraryModel
+
+
+@pytest.fixture
+def catalog(home, registered):
+    catalog = Catalog.open(home)
+    yield catalog
+    catalog.close()
+
+
+@pytest.fixture
+def model(catalog, sync_runner):
+    model = LibraryModel(catalog, sync_runner)
+    model.refresh()
+    return model
+
+
+def cell(model, row, column, role=Qt.DisplayRole):
+    return model.data(model.index(row, column), role)
+
+
+def test_model_passes_the_qt_model_tester(qtbot, model):
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_filter(search="poem")
+    model.set_filter(kind="image")
+    model.set_filter()
+    model.reload_works([1, 6])
+    qtbot.waitUntil(lambda: cell(model, 0, lm.COL_STATUS) == "registered")
+    assert model.rowCount() == 6
+
+
+def test_rows_show_the_works_in_registration_order(model, registered):
+    assert model.rowCount() == 6
+    assert model.columnCount() == 5
+    assert model.rowCount(model.index(0, 0)) == 0  # a table: no children
+    assert [cell(model, r, lm.COL_TITLE) for r in range(6)] == [
+        "poem-00000",
+        "poem-00001",
+        "poem-00002",
+        "poem-00003",
+        "poem-00004",
+        "sunset",
+    ]
+    assert cell(model, 0, lm.COL_KIND) == "Text"
+    assert cell(model, 5, lm.COL_KIND) == "Image"
+    assert len(cell(model, 0, lm.COL_CREATED)) == 16  # "YYYY-MM-DD HH:MM"
+    assert cell(model, 0, lm.COL_PREVIEW) is None  # a picture only
+    assert isinstance(cell(model, 0, lm.COL_PREVIEW, Qt.DecorationRole), QIcon)
+    digest = hashlib.sha256(registered[0].read_bytes()).hexdigest()
+    assert cell(model, 0, lm.COL_KIND, lm.DigestRole) == digest
+    assert cell(model, 0, lm.COL_KIND, lm.WorkIdRole) == 1
+    assert cell(model, 5, lm.COL_TITLE, lm.KindRole) == "image"
+    assert cell(model, 5, lm.COL_TITLE, lm.PathRole) == str(registered[5])
+    assert cell(model, 5, lm.COL_TITLE, lm.WorkRole).title == "sunset"
+
+
+def test_headers(model):
+    titles = [model.headerData(c, Qt.Horizontal) for c in range(5)]
+    assert titles == ["", "Title", "Kind", "Created", "Status"]
+    assert model.headerData(0, Qt.Horizontal, Qt.ToolTipRole) == "Preview"
+    assert model.headerData(0, Qt.Vertical) is None
+    assert model.headerData(9, Qt.Horizontal) is None
+
+
+def test_data_never_raises(model, catalog):
+    assert model.data(QModelIndex()) is None
+    assert model.data(model.index(99, 0)) is None
+    assert cell(model, 0, lm.COL_TITLE, Qt.UserRole + 99) is None
+    with sqlite3.connect(catalog.path) as other:  # the work vanishes behind the model's back
+        other.execute("DELETE FROM works WHERE id = 2")
+    model.reload_works([2])
+    for role in (Qt.DisplayRole, Qt.DecorationRole, Qt.ToolTipRole, lm.StatusRole, lm.WorkRole):
+        assert cell(model, 1, lm.COL_TITLE, role) is None
+    assert cell(model, 0, lm.COL_TITLE) == "poem-00000"
+
+
+def test_status_is_found_in_the_background_and_shows_missing_files(qtbot, model, registered):
+    assert cell(model, 2, lm.COL_STATUS, lm.StatusRole) in (None, "registered")
+    qtbot.waitUntil(lambda: cell(model, 2, lm.COL_STATUS) == "registered")
+    registered[2].unlink()
+    model.presence.mark_stale()
+    with qtbot.waitSignal(model.dataChanged, timeout=5000):
+        assert cell(model, 2, lm.COL_STATUS) == "registered"  # the last answer, while asking again
+    assert cell(model, 2, lm.COL_STATUS) == "file missing"
+    assert cell(model, 2, lm.COL_STATUS, lm.StatusRole) == "file missing"
+    assert cell(model, 2, lm.COL_STATUS, Qt.ForegroundRole) is not None
+
+
+def test_filters_by_text_kind_and_status(model, registered):
+    model.set_filter(search="poem-0000")
+    assert model.rowCount() == 5
+    model.set_filter(search="SUNSET")
+    assert [cell(model, r, lm.COL_TITLE) for r in range(model.rowCount())] == ["sunset"]
+    model.set_filter(kind="text")
+    assert model.rowCount() == 5
+    model.set_filter(kind="audio")
+    assert model.rowCount() == 0
+    registered[0].unlink()
+    model.set_filter(status="file missing")
+    assert [cell(model, r, lm.COL_TITLE) for r in range(model.rowCount())] == ["poem-00000"]
+    model.set_filter(status="registered")
+    assert model.rowCount() == 5
+    model.set_filter(kind="text", status="registered", search="00004")
+    assert model.rowCount() == 1
+
+
+def test_image_works_get_a_thumbnail_cached_beside_the_catalog(qtbot, model, home):
+    kind_icon = cell(model, 5, lm.COL_PREVIEW, Qt.DecorationRole)
+    digest = cell(model, 5, lm.COL_PREVIEW, lm.DigestRole)
+    thumbnail = home / "thumbnails" / digest[:2] / f"{digest}.png"
+    qtbot.waitUntil(thumbnail.exists, timeout=5000)
+    qtbot.waitUntil(lambda: cell(model, 5, lm.COL_PREVIEW, Qt.DecorationRole) is not kind_icon)
+    stored = QImage(str(thumbnail))
+    assert (stored.width(), stored.height()) == (128, 85)  # 300x200 scaled to fit, shape kept
+    shown = cell(model, 5, lm.COL_PREVIEW, Qt.DecorationRole).pixmap(128, 128).toImage()
+    assert (shown.width(), shown.height()) == (128, 128)  # centred in a square
+    assert shown.pixelColor(64, 64) == QColor("#3366cc")
+    assert shown.pixelColor(64, 5).alpha() == 0
+
+
+def test_a_large_catalog_is_read_a_page_at_a_time(qtbot, home, sync_runner):
+    with Catalog.open(home) as catalog, catalog.transaction() as conn:
+        conn.executemany(
+            "INSERT INTO works (id, digest, size, kind, title, created, registered_at) "
+            "VALUES (?, ?, 1, 'text', ?, '2024-01-01', ?)",
+            [(i, f"{i:064x}", f"Work {i}", now_utc()) for i in range(1, 20_001)],
+        )
+    catalog = Catalog.open(home)
+    try:
+        model = LibraryModel(catalog, sync_runner)
+        model.refresh()
+        assert model.rowCount() == 20_000
+        assert cell(model, 19_999, lm.COL_TITLE) == "Work 20000"
+        assert cell(model, 10_000, lm.COL_TITLE) == "Work 10001"
+        assert len(model._pages) == 2  # only the pages looked at were read
+        for row in range(0, 20_000, lm.PAGE_SIZE):
+            model.work_at(row)
+        assert len(model._pages) == lm.MAX_PAGES
+        assert model.row_of(12_345) == 12_344
+        assert model.row_of(99_999) is None
+    finally:
+        catalog.close()
+
+
+def test_a_page_that_cannot_be_read_shows_empty_rows_once(model, catalog, caplog, monkeypatch):
+    def broken(ref):
+        raise sqlite3.DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(catalog, "get_work", broken)
+    model.refresh()
+    for _ in range(3):  # painting asks again and again: the failure is logged once
+        assert cell(model, 0, lm.COL_TITLE) is None
+        assert cell(model, 5, lm.COL_PREVIEW, Qt.DecorationRole) is None
+    assert len([r for r in caplog.records if "Cannot read works" in r.getMessage()]) == 1
+    monkeypatch.undo()
+    model.refresh()
+    assert cell(model, 0, lm.COL_TITLE) == "poem-00000"

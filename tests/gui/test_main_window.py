@@ -1,0 +1,215 @@
+"""The main window, driven as a person would: buttons, menus, shortcuts, drops."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from colophon.core import hashing
+from colophon.core.catalog import Catalog
+from colophon.gui.library_view import GRID, TABLE
+
+
+def click_action(qtbot, window, action):
+    qtbot.mouseClick(window.toolbar.widgetForAction(action), Qt.LeftButton)
+
+
+def wait_idle(qtbot, window, timeout=20_000):
+    qtbot.waitUntil(
+        lambda: not window.operations.busy and not window.model.loading, timeout=timeout
+    )
+
+
+def test_add_folder_through_the_toolbar_button(qtbot, make_window, files, tmp_path, monkeypatch):
+    paths = files(40)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not in the folder")
+    (paths[0].parent / "link").symlink_to(outside)  # skipped: it leads out of the folder
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(paths[0].parent))
+    window = make_window()  # the real, threaded runner
+    progress = []
+    window.runner.submit  # noqa: B018 - the runner exists before the click
+    click_action(qtbot, window, window.add_folder_action)
+    assert window.progress_panel.isVisible()
+    task = window.operations.current
+    task.progressed.connect(lambda p: progress.append((p.done, p.total)))
+    wait_idle(qtbot, window)
+    assert progress[-1] == (40, 40)
+    assert not window.progress_panel.isVisible()
+    assert window.model.rowCount() == 40
+    assert window.count_label.text() == "40 works"
+    assert window.report_panel.isVisible()
+    assert any("link points outside" in line for line in window.report_panel.lines())
+    with Catalog.open(window.home) as catalog:
+        assert catalog.count_works() == 40
+
+
+def test_add_files_through_the_menu(qtbot, make_window, files, monkeypatch, sync_runner):
+    paths = files(3)
+    chosen = [str(p) for p in paths[:2]]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (chosen, ""))
+    window = make_window(sync_runner)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.add_files_action in file_menu.actions()
+    window.add_files_action.trigger()
+    wait_idle(qtbot, window)
+    assert window.model.rowCount() == 2
+    assert not window.report_panel.isVisible()  # nothing skipped: nothing to report
+
+
+def test_cancel_stops_the_import_and_leaves_the_catalog_consistent(
+    qtbot, make_window, files, monkeypatch
+):
+    paths = files(3000, size=2000)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(paths[0].parent))
+    real_hash_file = hashing.hash_file
+
+    def paced_hash_file(*args, **kwargs):  # a slower disk, so the click surely comes in time
+        time.sleep(0.001)
+        return real_hash_file(*args, **kwargs)
+
+    monkeypatch.setattr(hashing, "hash_file", paced_hash_file)
+    window = make_window()
+    cancelled = []
+
+    def on_progress(progress):
+        if progress.label == "Registering" and progress.done and not cancelled:
+            cancelled.append(progress.done)
+            qtbot.mouseClick(window.progress_panel.cancel_button, Qt.LeftButton)
+
+    window.add_folder_action.trigger()
+    window.operations.current.progressed.connect(on_progress)
+    report = []
+    window.operations.import_finished.connect(report.append)
+    wait_idle(qtbot, window, timeout=60_000)
+    assert cancelled, "the import ended before it could be cancelled"
+    with Catalog.open(window.home) as catalog:
+        assert catalog.integrity_ok()
+        count = catalog.count_works()
+        assert 0 < count < 3000
+        assert catalog.count_paths() == count  # every work recorded has its path
+        orphans = catalog.conn.execute(
+            "SELECT count(*) FROM works WHERE id NOT IN (SELECT work_id FROM paths)"
+        ).fetchone()[0]
+        assert orphans == 0
+    assert report[-1].cancelled
+    assert window.model.rowCount() == count
+    assert "cancelled" in window.statusBar().currentMessage().lower()
+
+
+def test_dropping_files_and_folders_adds_them(qtbot, make_window, files, sync_runner):
+    paths = files(4)
+    window = make_window(sync_runner)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(paths[0])), QUrl.fromLocalFile(str(paths[1].parent))])
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPoint(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert drop.isAccepted()
+    wait_idle(qtbot, window)
+    assert window.model.rowCount() == 4
+
+
+def test_dragging_something_that_is_not_a_file_is_refused(make_window, sync_runner):
+    window = make_window(sync_runner)
+    mime = QMimeData()
+    mime.setText("hello")
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    enter.ignore()
+    QApplication.sendEvent(window, enter)
+    assert not enter.isAccepted()
+
+
+def test_view_choice_and_geometry_are_remembered(qtbot, make_window, registered, sync_runner):
+    window = make_window(sync_runner)
+    assert window.view.mode == TABLE
+    qtbot.keyClick(window.view.table, Qt.Key_2, Qt.ControlModifier)
+    assert window.view.mode == GRID
+    assert window.grid_action.isChecked()
+    assert window.view.currentWidget() is window.view.grid
+    window.resize(720, 520)  # within the offscreen screen, so restoring keeps it
+    window.close()
+
+    again = make_window(sync_runner)
+    assert again.view.mode == GRID
+    assert again.grid_action.isChecked()
+    assert again.view.currentWidget() is again.view.grid
+    assert (again.width(), again.height()) == (720, 520)
+    qtbot.keyClick(again.view.grid, Qt.Key_1, Qt.ControlModifier)
+    assert again.view.mode == TABLE
+    assert Path(os.environ["COLOPHON_HOME"], "gui.ini").is_file()
+
+
+def test_switching_views_keeps_the_selection(qtbot, make_window, registered, sync_runner):
+    window = make_window(sync_runner)
+    window.view.select_work_ids([2, 4])
+    window.grid_action.trigger()
+    assert window.view.selected_work_ids() == [2, 4]
+    assert window.view.grid.selectionModel().isRowSelected(1)
+
+
+def test_every_main_action_has_a_shortcut(make_window, sync_runner):
+    window = make_window(sync_runner)
+    assert window.add_files_action.shortcut() == QKeySequence(QKeySequence.Open)
+    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.Quit)
+    assert window.find_action.shortcut() == QKeySequence(QKeySequence.Find)
+    assert window.save_action.shortcut() == QKeySequence(QKeySequence.Save)
+    for action in (
+        window.add_folder_action,
+        window.check_action,
+        window.table_action,
+        window.grid_action,
+    ):
+        assert not action.shortcut().isEmpty(), action.text()
+    for widget in (
+        window.search_edit,
+        window.kind_combo,
+        window.status_combo,
+        window.view.table,
+        window.view.grid,
+        window.progress_panel.cancel_button,
+        window.inspector.title_edit,
+        window.inspector.save_button,
+    ):
+        assert widget.accessibleName(), widget
+
+
+def test_find_shortcut_focuses_the_search_field_which_filters(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    window.activateWindow()
+    window.find_action.trigger()
+    assert window.search_edit.hasFocus()
+    qtbot.keyClicks(window.search_edit, "sunset")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=3000)
+    assert window.count_label.text() == "1 of 6 works"
+    window.search_edit.clear()
+    window.kind_combo.setCurrentIndex(window.kind_combo.findData("text"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 5, timeout=3000)
+
+
+def test_check_files_reports_missing_files_in_the_panel(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    registered[1].unlink()
+    click_action(qtbot, window, window.check_action)
+    wait_idle(qtbot, window)
+    assert window.report_panel.isVisible()
+    assert window.report_panel.lines() == [f"Missing: {registered[1]}"]
+    qtbot.waitUntil(lambda: window.model.index(1, 4).data() == "file missing", timeout=3000)
+
+
+def test_empty_library_says_how_to_start(make_window, sync_runner):
+    window = make_window(sync_runner)
+    assert window.view.currentWidget() is window.view.empty_label
+    assert "drop" in window.view.empty_label.text()
+    assert window.count_label.text() == "0 works"
