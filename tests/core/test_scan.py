@@ -137,3 +137,11 @@ def test_scan_without_usable_claims_is_an_error(setup, capsys):
     )
     assert code == exitcodes.USAGE
     assert "No usable claims" in capsys.readouterr().err
+
+
+def test_the_command_line_defaults_agree_with_the_index():
+    from colophon.cli import scan as cli_scan
+    from colophon.core import match_index
+
+    assert cli_scan.DEFAULT_THRESHOLD == match_index.DEFAULT_THRESHOLD
+    assert cli_scan.MAX_THRESHOLD == match_index.MAX_THRESHOLD

@@ -9,15 +9,21 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UsageError
 from ..core.fsutil import atomic_writer
-from ..core.match_index import DEFAULT_THRESHOLD, MAX_THRESHOLD
-from ..core.scan import ScanMatch, load_claims, scan
 from . import exitcodes
 from .context import Context
 from .progressbar import progress_bar
+
+if TYPE_CHECKING:
+    from ..core.scan import ScanMatch
+
+# Kept in step with colophon.core.match_index, which is imported only when a scan runs (it
+# loads numpy, which every other command can do without).
+DEFAULT_THRESHOLD = 6
+MAX_THRESHOLD = 24
 
 CSV_FIELDS = [
     "path",
@@ -66,6 +72,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_scan(ctx: Context) -> int:
+    from ..core.scan import load_claims, scan
+
     a = ctx.args
     if not 0 <= a.threshold <= MAX_THRESHOLD:
         raise UsageError(f"--threshold must be between 0 and {MAX_THRESHOLD} bits.")

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .fingerprint import compute_fingerprint
 from .media import classify
 from .progress import Progress
 from .walk import Candidate, Skipped
@@ -92,6 +91,8 @@ def hash_file(
     kind, mime = classify(os.path.basename(path), head)
     codes = None
     if kind in fingerprint:
+        from .fingerprint import compute_fingerprint  # Pillow and iscc-core: only when needed
+
         codes = compute_fingerprint(path, kind, head).codes
     return Hashed(path, digest.hexdigest(), read, before.st_mtime_ns, head, kind, mime, codes)
 

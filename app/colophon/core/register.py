@@ -18,7 +18,6 @@ from datetime import datetime
 
 from .catalog import Catalog, Work, now_utc
 from .errors import Cancelled, DiskFullError, EnvironmentProblem
-from .fingerprint import compute_fingerprint
 from .hashing import Hashed, hash_files
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
@@ -146,6 +145,8 @@ def fill_fingerprints(
 
     A work whose file is not on disk any more keeps "not computed" and gets none now.
     """
+    from .fingerprint import compute_fingerprint  # Pillow and iscc-core: only when needed
+
     progress = progress or Progress()
     todo = [w for w in works if w.fingerprints is None and w.kind in ("image", "text")]
     progress.start(total=len(todo), label="Fingerprinting")
