@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,13 +18,13 @@ from pathlib import Path
 from . import dsse, safezip, strictjson
 from .card import make_card
 from .catalog import Catalog, Work
-from .claim import Member, build_statement
+from .claim import Member, UnsupportedVersion, build_statement, parse_statement
 from .errors import MalformedError, NotFoundError, UsageError
 from .identity import Identity
 from .keystore import PassphraseProvider
 from .progress import Progress
+from .register import fill_fingerprints
 from .summary import render
-from .thumbnail import make_thumbnail
 
 ENVELOPE = "envelope.intoto.json"
 IDENTITY = "identity.json"
@@ -31,6 +32,10 @@ EVENTS = "keys/events.json"
 SUMMARY = "summary.html"
 SELF_SIGNED = frozenset({ENVELOPE, IDENTITY, EVENTS})
 SUFFIX = ".colophon"
+THUMBNAILS = "thumbnails/"
+MAX_SUMMARY_BYTES = 16 * 1024 * 1024
+MAX_THUMBNAIL_BYTES = 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass
@@ -66,12 +71,17 @@ def export_bundle(
     profile = identity.require_profile()
     key = identity.require_key()
     works = catalog.works_by_ids(work_ids)
+    if annotations is None:  # content fingerprints travel in the subjects (fingerprints.md)
+        from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
+
+        codes = fill_fingerprints(catalog, works, progress)
+        annotations = {d: subject_annotations(c) for d, c in codes.items() if c}
     progress.start(total=len(works) + 2, label="Exporting")
     members: dict[str, bytes] = {}
     if thumbnails:
         for work in works:
             progress.check()
-            picture = _thumbnail(work)
+            picture = _thumbnail(catalog, work)
             if picture is not None:
                 members[f"thumbnails/{work.digest}.png"] = picture
             progress.advance()
@@ -79,12 +89,16 @@ def export_bundle(
     # The summary shows the claim, and the claim lists the summary's digest: render it from a
     # draft statement (identical but for the members list, which the page does not show).
     draft = build_statement(works, profile, key.info, [], issued, license=license)
-    pictures = {name[11:-4] for name in members}
+    pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
     members[SUMMARY] = render(draft, pictures)
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
     statement = build_statement(
         works, profile, key.info, listed, issued, license=license, annotations=annotations
     )
+    try:  # never sign what a verifier would refuse (spec 11: Colophon never writes such input)
+        parse_statement(statement)
+    except (MalformedError, UnsupportedVersion) as exc:
+        raise UsageError(f"This claim cannot be exported: {exc.message}") from exc
     payload = strictjson.dumps(statement)
     progress.check()
     with identity.signing(passphrase) as private:
@@ -103,12 +117,27 @@ def export_bundle(
     return ExportResult(out, len(works), len(pictures), digest, export_id)
 
 
-def _thumbnail(work: Work) -> bytes | None:
+def _thumbnail(catalog: Catalog, work: Work) -> bytes | None:
+    """A preview from a file of the work that has not changed since it was registered.
+
+    The claim signs the picture as showing the work, so a file edited since (same path, other
+    content) must not lend it one; size and modification time tell without hashing again.
+    """
     if work.kind != "image":
         return None
+    from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
+
     for path in work.paths:
-        if os.path.isfile(path):
-            return make_thumbnail(path)
+        known = catalog.known_path(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if known is None or known.work_id != work.id or not stat.S_ISREG(info.st_mode):
+            continue
+        if (known.size, known.mtime_ns) != (info.st_size, info.st_mtime_ns):
+            continue
+        return make_thumbnail(path)
     return None
 
 
@@ -151,6 +180,7 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
         for required in (ENVELOPE, IDENTITY, SUMMARY):
             if required not in members:
                 raise MalformedError("bundle", f"has no {required}.")
+        _check_member_limits(members)
         envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
         return BundleFile(source, False, envelope, members)
     if source.stat().st_size > dsse.MAX_ENVELOPE_BYTES:
@@ -159,3 +189,16 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     if not data.lstrip()[:1] == b"{":
         raise MalformedError(str(source.name), "is neither a Colophon bundle nor a DSSE envelope.")
     return BundleFile(source, True, dsse.parse(data))
+
+
+def _check_member_limits(members: dict[str, bytes]) -> None:
+    """The per-member limits of the spec (section 11) that the zip reader does not know."""
+    if len(members[SUMMARY]) > MAX_SUMMARY_BYTES:
+        raise MalformedError(SUMMARY, "is larger than the limit of 16 MiB.")
+    for name, data in members.items():
+        if not name.startswith(THUMBNAILS):
+            continue
+        if len(data) > MAX_THUMBNAIL_BYTES:
+            raise MalformedError(name, "is larger than the limit of 1 MiB for a thumbnail.")
+        if not data.startswith(PNG_SIGNATURE):
+            raise MalformedError(name, "is not a PNG image.")

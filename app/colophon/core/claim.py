@@ -9,16 +9,17 @@ members sorted and named safely, key names recomputed, equivalents recomputed).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .catalog import Work
 from .claimant import PublicKeyInfo, claimant
-from .errors import ColophonError, MalformedError
+from .errors import ColophonError, MalformedError, UsageError
 from .keyevents import parse_time, rfc3339
-from .profile import Profile
+from .profile import AI_USES, Profile, ProfileError, UseTerm
 from .schema import validate_predicate
 from .terms import effective, mappings
 
@@ -31,6 +32,17 @@ RIGHTS_RESERVATION = (
     "The rightsholder expressly reserves the use of these works for text and data mining, "
     "including the training of AI models, within the meaning of Article 4(3) of Directive (EU) "
     "2019/790, except as the terms of this claim allow."
+)
+
+#: control characters, which no one-line text of a claim may hold (the schema's "line")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_SUBJECT_KEYS = frozenset({"name", "digest", "annotations"})
+_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
+_CREATED = re.compile(
+    r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]{1,9})?"
+    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9]))?"
 )
 
 #: extensions this verifier implements (a claim naming another one as critical is refused)
@@ -81,23 +93,30 @@ class Claim:
 
 # -- making --------------------------------------------------------------------------------------
 def work_entry(work: Work) -> dict[str, Any]:
-    """The predicate's entry for one work (without equivalents for its overrides: see below)."""
+    """The predicate's entry for one work (without equivalents for its overrides: see below).
+
+    Catalog text is made to fit the format rather than refused: control characters (a line
+    break pasted into a title) become spaces, over-long texts are cut, a media type is written
+    in lower case, and a creation time without a UTC offset keeps only its date.
+    """
     entry: dict[str, Any] = {
         "digest": {"sha256": work.digest},
-        "title": work.title[:500],
+        "title": _line(work.title, 500) or subject_name(work)[:500],
         "kind": work.kind,
     }
-    if work.mime:
-        entry["mime"] = work.mime
+    mime = (work.mime or "").lower()
+    if _MIME.fullmatch(mime):
+        entry["mime"] = mime
     if work.description:
         entry["description"] = work.description[:4000]
-    if work.created:
-        entry["created"] = work.created
+    created = _creation_date(work.created)
+    if created:
+        entry["created"] = created
     if work.contributors:
         entry["contributors"] = [
             {
-                "name": c.name,
-                **({"role": c.role} if c.role else {}),
+                "name": _line(c.name, 200) or "?",
+                **({"role": role} if (role := _line(c.role or "", 64)) else {}),
                 **({"share": c.share} if c.share is not None else {}),
             }
             for c in work.contributors
@@ -107,7 +126,39 @@ def work_entry(work: Work) -> dict[str, Any]:
 
 def subject_name(work: Work) -> str:
     name = os.path.basename(work.paths[0]) if work.paths else work.title
-    return "".join(ch for ch in name if ch.isprintable())[:1024] or work.digest
+    return _line(name, 1024) or work.digest
+
+
+def work_terms(work: Work) -> dict[str, Any]:
+    """The work's own terms (overrides of the bundle's), checked; `UsageError` if invalid."""
+    overrides = work.terms or {}
+    try:
+        if not isinstance(overrides, dict):
+            raise ProfileError("terms", "must be an object.")
+        for use, term in overrides.items():
+            if use not in AI_USES:
+                raise ProfileError(f"terms.{use}", "is not one of the four CAWG uses.")
+            UseTerm.from_dict(term, f"terms.{use}")
+    except ProfileError as exc:
+        raise UsageError(
+            f"The terms of the work {work.title[:80]!r} (id {work.id}) are not valid: {exc.message}"
+        ) from exc
+    return {use: dict(overrides[use]) for use in AI_USES if use in overrides}
+
+
+def _line(text: str, limit: int) -> str:
+    """``text`` as one line: control characters replaced by spaces, trimmed, at most ``limit``."""
+    return _CONTROL.sub(" ", text).strip()[:limit].strip()
+
+
+def _creation_date(value: str | None) -> str | None:
+    """A creation date the format accepts: ``YYYY-MM-DD`` or a date-time with an offset."""
+    if not value:
+        return None
+    if _CREATED.fullmatch(value):
+        return value
+    # A date-time without an offset (typed by hand) names no instant: keep its date.
+    return value[:10] if _CREATED.fullmatch(value[:10]) else None
 
 
 def build_statement(
@@ -133,9 +184,10 @@ def build_statement(
             subject["annotations"] = annotations[work.digest]
         subjects.append(subject)
         entry = work_entry(work)
-        if work.terms:
-            entry["terms"] = work.terms
-            entry["equivalents"] = mappings(effective(defaults, work.terms)).to_dict()
+        overrides = work_terms(work)
+        if overrides:
+            entry["terms"] = overrides
+            entry["equivalents"] = mappings(effective(defaults, overrides)).to_dict()
         entries.append(entry)
     predicate: dict[str, Any] = {
         "claimant": claimant(profile, key),
@@ -179,9 +231,11 @@ def parse_statement(statement: Any) -> Claim:
             "statement", "must have exactly _type, subject, predicateType, predicate."
         )
     predicate = statement["predicate"]
-    if isinstance(predicate, dict):
-        unknown = [n for n in predicate.get("critical", []) or [] if n not in KNOWN_EXTENSIONS]
-        if unknown and all(isinstance(n, str) for n in unknown):
+    critical = predicate.get("critical") if isinstance(predicate, dict) else None
+    if isinstance(critical, list) and all(isinstance(n, str) for n in critical):
+        # Before the schema (spec 9.2, step 4): a later format may change what the schema says.
+        unknown = [n for n in critical if n not in KNOWN_EXTENSIONS]
+        if unknown:
             raise UnsupportedVersion(
                 f"The claim needs the extension {unknown[0][:128]!r}, which this Colophon lacks."
             )
@@ -195,44 +249,49 @@ def parse_statement(statement: Any) -> Claim:
                 "predicate.critical", f"names {name!r}, which is not in extensions."
             )
     key = PublicKeyInfo.from_dict(predicate["claimant"]["publicKey"], "claimant.publicKey")
-    return Claim(statement, key, parse_time(predicate["issuedAt"], "predicate.issuedAt"))
+    return Claim(statement, key, _issued_at(predicate["issuedAt"]))
 
 
 def _check_subjects(subjects: Any) -> list[dict[str, Any]]:
     if not isinstance(subjects, list) or not 1 <= len(subjects) <= MAX_WORKS:
         raise MalformedError("subject", f"must list between 1 and {MAX_WORKS:,} works.")
     seen: set[str] = set()
+    # One pass of cheap checks: a claim may hold 100,000 subjects.
     for i, s in enumerate(subjects):
-        part = f"subject[{i}]"
-        if not isinstance(s, dict) or not {"name", "digest"} <= set(s) <= {
-            "name",
-            "digest",
-            "annotations",
-        }:
-            raise MalformedError(part, "must have name, digest and optionally annotations.")
-        name, digest = s["name"], s["digest"]
-        if not isinstance(name, str) or not 1 <= len(name) <= 1024 or not name.isprintable():
-            raise MalformedError(f"{part}.name", "must be 1–1024 printable characters.")
+        if not isinstance(s, dict) or not _SUBJECT_KEYS.issuperset(s):
+            raise MalformedError(
+                f"subject[{i}]", "must have name, digest and optionally annotations."
+            )
+        name, digest = s.get("name"), s.get("digest")
+        if not isinstance(name, str) or not 1 <= len(name) <= 1024 or _CONTROL.search(name):
+            raise MalformedError(
+                f"subject[{i}].name", "must be 1–1024 characters, no control characters."
+            )
         if (
             not isinstance(digest, dict)
-            or set(digest) != {"sha256"}
-            or not _is_sha256(digest["sha256"])
+            or len(digest) != 1
+            or not _is_sha256(sha256 := digest.get("sha256"))
         ):
-            raise MalformedError(f"{part}.digest", "must be exactly {sha256: 64 lowercase hex}.")
-        if digest["sha256"] in seen:
-            raise MalformedError(f"{part}.digest", "repeats another subject's digest.")
-        seen.add(digest["sha256"])
-        notes = s.get("annotations", {})
-        if (
-            not isinstance(notes, dict)
-            or len(notes) > 8
-            or not all(
-                isinstance(k, str) and isinstance(v, str) and len(v) <= 256
-                for k, v in notes.items()
+            raise MalformedError(
+                f"subject[{i}].digest", "must be exactly {sha256: 64 lowercase hex}."
             )
-        ):
-            raise MalformedError(f"{part}.annotations", "must map at most 8 names to short texts.")
+        if sha256 in seen:
+            raise MalformedError(f"subject[{i}].digest", "repeats another subject's digest.")
+        seen.add(sha256)
+        if "annotations" in s:
+            _check_annotations(s["annotations"], f"subject[{i}].annotations")
     return subjects
+
+
+def _check_annotations(notes: Any, part: str) -> None:
+    if (
+        not isinstance(notes, dict)
+        or len(notes) > 8
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and len(v) <= 256 for k, v in notes.items()
+        )
+    ):
+        raise MalformedError(part, "must map at most 8 names to short texts.")
 
 
 def _check_works(predicate: dict[str, Any], subjects: list[dict[str, Any]]) -> None:
@@ -244,7 +303,9 @@ def _check_works(predicate: dict[str, Any], subjects: list[dict[str, Any]]) -> N
         raise MalformedError("predicate.equivalents", "do not match the terms.")
     for i, (work, subject) in enumerate(zip(works, subjects, strict=True)):
         if work["digest"] != subject["digest"]:
-            raise MalformedError(f"predicate.works[{i}].digest", "differs from subject[{i}].")
+            raise MalformedError(f"predicate.works[{i}].digest", f"differs from subject[{i}].")
+        if "created" in work and not _is_calendar_date(work["created"][:10]):
+            raise MalformedError(f"predicate.works[{i}].created", "is not a date in the calendar.")
         contributors = work.get("contributors", [])
         shares = [c["share"] for c in contributors if "share" in c]
         if shares and (len(shares) != len(contributors) or abs(sum(shares) - 100) > 0.01):
@@ -272,7 +333,25 @@ def _check_members(predicate: dict[str, Any], digests: set[str]) -> None:
             raise MalformedError("predicate.members", f"{name} is not a member of a v1 bundle.")
 
 
+def _issued_at(value: str) -> datetime:
+    """``issuedAt`` as the schema allows it: UTC, to the second or finer, a leap second included.
+
+    Colophon writes whole seconds; other writers may add a fraction, which is dropped (claims
+    are compared to key events at a resolution of one second).
+    """
+    whole = value[:19]
+    if whole.endswith(":60"):  # a leap second: 23:59:60 is still within 23:59:59's second
+        whole = whole[:-2] + "59"
+    return parse_time(whole + "Z", "predicate.issuedAt")
+
+
+def _is_calendar_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _is_sha256(value: Any) -> bool:
-    return (
-        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-    )
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None

@@ -18,6 +18,7 @@ from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
 from .errors import MalformedError, NotFoundError, UsageError
+from .profile import Profile
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -29,11 +30,14 @@ class Contact:
     key: PublicKeyInfo
     added_at: str
     email: str | None = None
+    #: the name the contact publishes under, from their identity card (when pinned from one)
+    display_name: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
+            "display_name": self.display_name,
             "email": self.email,
             "keyid": self.key.keyid,
             "fingerprint": self.key.fingerprint,
@@ -65,6 +69,8 @@ def add_contact(
     name = name.strip()
     if not name:
         raise UsageError("A contact needs a name.")
+    if card is not None and parse_card(card).key.keyid != key.keyid:
+        raise UsageError("The identity card names another key than the one to pin.")
     existing = find_by_keyid(catalog, key.keyid)
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
@@ -96,6 +102,10 @@ def remove_contact(catalog: Catalog, ref: str) -> Contact:
 
 def resolve(catalog: Catalog, ref: str) -> Contact:
     text = ref.strip()
+    try:
+        fingerprint: str | None = keys.normalize_fingerprint(text)
+    except UsageError:  # not a fingerprint: an id, a name or a key id
+        fingerprint = None
     contacts = list_contacts(catalog)
     matches = [
         c
@@ -103,7 +113,7 @@ def resolve(catalog: Catalog, ref: str) -> Contact:
         if str(c.id) == text
         or c.name.casefold() == text.casefold()
         or c.key.keyid == text.lower()
-        or keys.fingerprints_match(c.key.fingerprint, text)
+        or c.key.fingerprint == fingerprint
     ]
     if not matches:
         raise NotFoundError(f"No contact {ref!r}.")
@@ -130,25 +140,33 @@ def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[s
         card = parse_card(data)
         return card.key, card.envelope
     text = data.decode("utf-8", errors="replace")
-    if "-----BEGIN PUBLIC KEY-----" in text:  # export-public: the PEM block, then an ssh line
-        text = text[: text.index("-----END PUBLIC KEY-----") + len("-----END PUBLIC KEY-----")]
+    rest = ""
+    end = "-----END PUBLIC KEY-----"
+    if "-----BEGIN PUBLIC KEY-----" in text and end in text:
+        # export-public writes the PEM block, then the same key as an ssh line
+        cut = text.index(end) + len(end)
+        text, rest = text[:cut], text[cut:].strip()
     try:
-        return PublicKeyInfo.of(keys.load_public(text.strip())), None
+        key = keys.load_public(text.strip())
+        if rest and keys.public_raw(keys.load_public(rest)) != keys.public_raw(key):
+            raise MalformedError(source.name, "holds two different keys; which one is meant?")
     except keys.KeyFormatError as exc:
         raise MalformedError(source.name, exc.message) from exc
+    return PublicKeyInfo.of(key), None
 
 
 def _contact(row: tuple[Any, ...]) -> Contact:
     cid, name, public_hex, added_at, card = row
-    email = None
+    email = display_name = None
     if card:
-        payload = json.loads(card)
-        email = _card_email(payload)
-    return Contact(cid, name, PublicKeyInfo.from_hex(public_hex), added_at, email)
+        profile = _card_profile(json.loads(card))
+        if profile is not None:
+            email, display_name = profile.email, profile.display_name
+    return Contact(cid, name, PublicKeyInfo.from_hex(public_hex), added_at, email, display_name)
 
 
-def _card_email(envelope: dict[str, Any]) -> str | None:
+def _card_profile(envelope: dict[str, Any]) -> Profile | None:
     try:
-        return parse_card(envelope).profile.email
+        return parse_card(envelope).profile
     except Exception:  # a stored card was checked when added; never fail a listing over it
         return None

@@ -23,7 +23,8 @@ def match_folder(
     progress = progress or Progress()
     matches: dict[str, list[str]] = {d: [] for d in digests}
     unmatched: list[str] = []
-    candidates = list(walk(folders, lambda _skipped: None))
+    # A folder given twice, or inside another one given, is still read once.
+    candidates = list({c.path: c for c in walk(folders, lambda _skipped: None)}.values())
     progress.start(len(candidates), sum(c.size for c in candidates), label="Checking files")
     for result in hash_files(candidates, progress):
         if isinstance(result, Skipped):

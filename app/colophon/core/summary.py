@@ -53,15 +53,7 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
     for work in p["works"]:
         digest = work["digest"]["sha256"]
         picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
-        people = ", ".join(
-            escape(c["name"])
-            + (
-                f" ({escape(c['role'])}" + (f", {c['share']:g} %" if "share" in c else "") + ")"
-                if "role" in c or "share" in c
-                else ""
-            )
-            for c in work.get("contributors", [])
-        )
+        people = ", ".join(_contributor(c) for c in work.get("contributors", []))
         terms = (
             "<br>".join(
                 f"{escape(q)}: {escape(a)}"
@@ -77,6 +69,14 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
         )
     parts.append("</table></body></html>\n")
     return "".join(parts).encode("utf-8")
+
+
+def _contributor(person: dict[str, Any]) -> str:
+    """``Name (role, 60 %)``; the role and the share each optional."""
+    notes = [escape(person["role"])] if "role" in person else []
+    if "share" in person:
+        notes.append(f"{person['share']:g} %")
+    return escape(person["name"]) + (f" ({', '.join(notes)})" if notes else "")
 
 
 def _terms_table(terms: dict[str, Any]) -> str:

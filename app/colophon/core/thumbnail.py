@@ -22,6 +22,9 @@ def make_thumbnail(path: str | os.PathLike[str], max_side: int = MAX_SIDE) -> by
     """PNG bytes of a preview of the image at ``path``, or None if there can be none."""
     try:
         with warnings.catch_warnings():
+            # Pillow warns about damaged metadata (corrupt EXIF, truncated tags) and still
+            # decodes; those would only be noise on the terminal. A bomb, though, is refused.
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 if image.width * image.height > MAX_PIXELS:

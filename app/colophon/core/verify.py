@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +203,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
         )
         return found
     found.outcome, found.message = _trust(found.signer, claim, catalog, events)  # 10.
-    if bundle.bare and found.outcome is Outcome.VALID:
+    if bundle.bare:
         found.message += " (A bare envelope: the bundle's other files were not checked.)"
     return found
 
@@ -256,7 +257,7 @@ def _signer(claim: Claim, catalog: Catalog | None, events: list[KeyEvent]) -> Si
         signer.trust = "you"
         return signer
     contact = find_by_keyid(catalog, claim.key.keyid) or _pinned_predecessor(
-        catalog, claim.key.keyid, events
+        catalog, claim.key.keyid, _chain(events)
     )
     if contact is not None:
         signer.trust, signer.contact = "contact", contact.name
@@ -278,15 +279,59 @@ def _trust(
     if signer.trust == "contact":
         return Outcome.VALID, f"Valid: signed by your contact {signer.contact} and unaltered."
     if catalog is not None:
+        chain = _chain(events)
+        name, email = _person_key(signer.name), _email_key(signer.email)
         for contact in list_contacts(catalog):
-            same_name = contact.name.casefold() == signer.name.casefold()
-            same_email = signer.email is not None and contact.email == signer.email
-            if (same_name or same_email) and not reachable(contact.key.keyid, signer.keyid, events):
+            names = {_person_key(contact.name)}
+            if contact.display_name:
+                names.add(_person_key(contact.display_name))
+            same = name in names or (email is not None and _email_key(contact.email) == email)
+            if same and not reachable(contact.key.keyid, signer.keyid, chain):
                 return Outcome.KEY_MISMATCH, (
                     f"Warning: signed as {signer.name}, but not with the key you pinned for "
                     f"{contact.name}. It may be an impostor; check the fingerprint with them."
+                )
+        identity = Identity(catalog)
+        profile = identity.profile()
+        if profile is not None and (
+            name == _person_key(profile.display_name)
+            or (email is not None and _email_key(profile.email) == email)
+        ):
+            records = identity.keys()
+            if not any(reachable(r.keyid, signer.keyid, chain) for r in records):
+                return Outcome.KEY_MISMATCH, (
+                    f"Warning: signed as {signer.name}, which is your own name or email, but "
+                    "not with your key. Someone may be posing as you."
                 )
     return Outcome.UNKNOWN_SIGNER, (
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
         f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
     )
+
+
+def _person_key(name: str) -> str:
+    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _email_key(email: str | None) -> str | None:
+    return None if email is None else unicodedata.normalize("NFKC", email).strip().casefold()
+
+
+def _chain(events: list[KeyEvent]) -> list[KeyEvent]:
+    """The rotations that may carry trust from a pinned key to its successor.
+
+    A rotation made by a key that was revoked as compromised proves nothing (whoever stole the
+    key can sign one, back-dated), and neither do two rotations of one key naming different
+    successors: trust then stops at that key, and the new key has to be pinned again.
+    """
+    compromised = {e.keyid for e in events if e.event == "revocation" and e.reason == "compromised"}
+    named: dict[str, set[str]] = {}
+    for e in events:
+        if e.event == "rotation" and e.new_key is not None:
+            named.setdefault(e.keyid, set()).add(e.new_key.keyid)
+    return [
+        e
+        for e in events
+        if e.event == "rotation" and e.keyid not in compromised and len(named[e.keyid]) == 1
+    ]

@@ -1,0 +1,472 @@
+"""Exporting claim bundles: what the file holds, what the claim says, and that writing is atomic."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import html
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+from bundle_factory import (
+    Party,
+    make_party,
+    png_bytes,
+    read_zip,
+    statement_of,
+)
+from PIL import Image
+
+from colophon.core import bundle, fsutil, safezip
+from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
+from colophon.core.catalog import Contributor
+from colophon.core.errors import DiskFullError, NotFoundError, UsageError
+from colophon.core.keystore import KeyLocation
+from colophon.core.verify import Outcome, verify
+
+PICTURE = png_bytes((1, 2, 3))
+AI_INFERENCE = "cawg.ai_inference"
+CONSTRAINED_INFERENCE = {
+    AI_INFERENCE: {
+        "use": "constrained",
+        "constraint_info": "Allowed for accessibility descriptions (alt text); credit the author.",
+    }
+}
+
+
+@pytest.fixture
+def ada(tmp_path: Path) -> Iterator[Party]:
+    party = make_party(tmp_path / "ada")
+    yield party
+    party.close()
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def works_of(party: Party, path: Path) -> list[dict[str, Any]]:
+    return statement_of(read_zip(path))["predicate"]["works"]
+
+
+# -- which works ---------------------------------------------------------------------------------
+def test_export_of_works_selected_by_id_claims_exactly_those_in_that_order(ada: Party) -> None:
+    ids = ada.add_works()
+    chosen = [ids[2], ids[0]]
+
+    result = ada.export(chosen)
+
+    statement = statement_of(read_zip(result.path))
+    expected = [ada.catalog.get_work(i).digest for i in chosen]
+    assert [s["digest"]["sha256"] for s in statement["subject"]] == expected
+    assert [w["digest"]["sha256"] for w in statement["predicate"]["works"]] == expected
+    assert result.works == 2
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_export_of_all_works(ada: Party) -> None:
+    ids = ada.add_works()
+
+    result = ada.export()
+
+    statement = statement_of(read_zip(result.path))
+    assert {s["digest"]["sha256"] for s in statement["subject"]} == {
+        ada.catalog.get_work(i).digest for i in ids
+    }
+    assert result.works == len(ids) == 4
+
+
+def test_export_needs_a_work_a_file_name_and_an_existing_folder(ada: Party) -> None:
+    ids = ada.add_works()
+    with pytest.raises(UsageError):
+        bundle.export_bundle(ada.catalog, ada.identity, [], ada.root / "x.colophon")
+    with pytest.raises(UsageError, match="folder"):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, ada.root)
+    with pytest.raises(NotFoundError):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, ada.root / "nowhere" / "x.colophon")
+    with pytest.raises(NotFoundError):
+        bundle.export_bundle(ada.catalog, ada.identity, [9999], ada.root / "x.colophon")
+
+
+# -- the file ------------------------------------------------------------------------------------
+def test_bundle_is_a_zip_with_envelope_card_summary_and_thumbnails_of_image_works_only(
+    ada: Party,
+) -> None:
+    ids = ada.add_works()
+    images = [ada.catalog.get_work(i) for i in ids if ada.catalog.get_work(i).kind == "image"]
+    assert len(images) == 2
+
+    result = ada.export()
+
+    assert zipfile.is_zipfile(result.path)
+    members = read_zip(result.path)
+    thumbnails = {f"thumbnails/{w.digest}.png" for w in images}
+    assert set(members) == {ENVELOPE, IDENTITY, SUMMARY} | thumbnails
+    for name in thumbnails:
+        assert members[name].startswith(b"\x89PNG\r\n\x1a\n")
+    assert result.thumbnails == 2
+    listed = statement_of(members)["predicate"]["members"]
+    assert listed == [
+        {"name": name, "digest": {"sha256": digest(members[name])}}
+        for name in sorted({SUMMARY} | thumbnails)
+    ]
+
+
+def test_bundle_is_written_deterministically_as_the_spec_says(ada: Party) -> None:
+    ada.add_works()
+    result = ada.export()
+    with zipfile.ZipFile(result.path) as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == sorted(i.filename for i in infos)
+    assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+    assert all(i.external_attr >> 16 == 0o100644 for i in infos)
+    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+    # and it passes the hostile-input reader the verifier uses
+    assert set(safezip.read_members(result.path)) == {i.filename for i in infos}
+
+
+def test_no_thumbnails_when_asked_for_none(ada: Party) -> None:
+    ada.add_works()
+
+    result = ada.export(thumbnails=False)
+
+    members = read_zip(result.path)
+    assert set(members) == {ENVELOPE, IDENTITY, SUMMARY}
+    assert result.thumbnails == 0
+    assert b"<img" not in members[SUMMARY]
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_no_thumbnail_from_a_picture_changed_since_it_was_registered(ada: Party) -> None:
+    [work_id] = ada.add_works({"photo.png": PICTURE})
+    path = ada.works_dir / "photo.png"
+    path.write_bytes(png_bytes((250, 250, 250), (80, 80)))  # another picture at the same path
+
+    result = ada.export([work_id])
+
+    assert result.thumbnails == 0
+    assert not [n for n in read_zip(result.path) if n.startswith("thumbnails/")]
+
+
+def test_thumbnails_are_small_pictures_of_the_work(ada: Party) -> None:
+    [work_id] = ada.add_works({"wide.png": png_bytes((9, 99, 199), (1200, 500))})
+
+    result = ada.export([work_id])
+
+    name = f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"
+    with Image.open(io.BytesIO(read_zip(result.path)[name])) as picture:
+        assert picture.format == "PNG"
+        assert max(picture.size) == 256
+        assert picture.getpixel((10, 10))[:3] == (9, 99, 199)
+
+
+def test_a_picture_that_cannot_be_decoded_has_no_thumbnail(ada: Party) -> None:
+    [work_id] = ada.add_works({"broken.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100})
+    assert ada.catalog.get_work(work_id).kind == "image"
+
+    result = ada.export([work_id])
+
+    assert result.thumbnails == 0
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_a_picture_with_damaged_metadata_still_has_a_thumbnail(ada: Party) -> None:
+    # Pillow warns about a truncated EXIF block and decodes anyway; the warning is no error
+    exif = Image.Exif()
+    exif[0x010F] = "A camera maker"
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (1, 2, 3)).save(out, "JPEG", exif=exif.tobytes()[:-8])
+    [work_id] = ada.add_works({"damaged.jpg": out.getvalue()})
+
+    result = ada.export([work_id])
+
+    assert result.thumbnails == 1
+
+
+def test_bundle_carries_the_key_events_of_its_signer(ada: Party) -> None:
+    ada.add_works()
+    first = ada.export(name="before.colophon")
+    assert EVENTS not in read_zip(first.path)
+
+    ada.identity.rotate(KeyLocation.keyring())
+    second = ada.export(name="after.colophon")
+
+    members = read_zip(second.path)
+    assert EVENTS in members
+    assert verify(second.path, ada.catalog).outcome is Outcome.VALID
+
+
+# -- the record ----------------------------------------------------------------------------------
+def test_export_is_recorded_for_each_work_it_holds(ada: Party) -> None:
+    ids = ada.add_works()
+
+    result = ada.export(ids[:2])
+
+    members = read_zip(result.path)
+    payload_digest = digest(statement_of_bytes(members))
+    for work_id in ids[:2]:
+        [record] = ada.catalog.exports_of(work_id)
+        assert record["id"] == result.export_id
+        assert record["path"] == str(result.path)
+        assert record["key_id"] == ada.identity.require_key().keyid
+        assert record["statement_sha256"] == result.statement_sha256 == payload_digest
+        assert record["work_count"] == 2
+    assert ada.catalog.exports_of(ids[3]) == []
+
+
+def statement_of_bytes(members: dict[str, bytes]) -> bytes:
+    import base64
+    import json
+
+    return base64.b64decode(json.loads(members[ENVELOPE])["payload"])
+
+
+# -- atomic writing ------------------------------------------------------------------------------
+class _FillingDisk:
+    """A file that accepts ``budget`` bytes and then fails as a full disk does."""
+
+    def __init__(self, inner: BinaryIO, budget: int) -> None:
+        self._inner = inner
+        self._budget = budget
+
+    def write(self, data: bytes) -> int:
+        if len(data) > self._budget:
+            self._inner.write(bytes(data[: self._budget]))
+            self._budget = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._budget -= len(data)
+        return self._inner.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up after a few kilobytes of the bundle were written."""
+    real = fsutil.atomic_writer
+
+    @contextlib.contextmanager
+    def filling(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[Any]:
+        with real(path, mode) as fh:
+            yield _FillingDisk(fh, budget=2000)
+
+    monkeypatch.setattr(safezip, "atomic_writer", filling)
+
+
+def test_a_full_disk_midway_leaves_no_file_and_no_record(ada: Party, full_disk: None) -> None:
+    ids = ada.add_works()
+    out = ada.root / "out"
+    out.mkdir()
+
+    with pytest.raises(DiskFullError, match="disk space"):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, out / "portfolio.colophon")
+
+    assert os.listdir(out) == []  # neither the bundle nor a temporary file
+    assert all(ada.catalog.exports_of(i) == [] for i in ids)
+
+
+def test_a_failed_export_leaves_the_previous_bundle_untouched(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = ada.add_works()
+    first = ada.export(ids)
+    before = first.path.read_bytes()
+    real = fsutil.atomic_writer
+
+    @contextlib.contextmanager
+    def filling(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[Any]:
+        with real(path, mode) as fh:
+            yield _FillingDisk(fh, budget=100)
+
+    monkeypatch.setattr(safezip, "atomic_writer", filling)
+
+    with pytest.raises(DiskFullError):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, first.path)
+
+    assert first.path.read_bytes() == before
+    assert os.listdir(first.path.parent) == [first.path.name]
+    assert [r["id"] for r in ada.catalog.exports_of(ids[0])] == [first.export_id]
+
+
+# -- what the claim and the page say -------------------------------------------------------------
+def test_summary_escapes_hostile_text(tmp_path: Path) -> None:
+    party = make_party(tmp_path / "mallory", "Mallory <b>Bold</b>", email=None)
+    [work_id] = party.add_works({"a.txt": b"words"})
+    party.catalog.update_work(
+        work_id,
+        title="<script>alert('title')</script>",
+        contributors=[Contributor("<img src=x onerror=alert(1)>", "<i>role</i>", None)],
+    )
+
+    result = party.export()
+
+    page = read_zip(result.path)[SUMMARY].decode("utf-8")
+    assert "<script>" not in page
+    assert html.escape("<script>alert('title')</script>") in page
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<b>Bold</b>" not in page and "Mallory &lt;b&gt;Bold&lt;/b&gt;" in page
+    assert "<i>role</i>" not in page
+    party.close()
+
+
+def test_summary_shows_the_works_terms_and_fingerprint(ada: Party) -> None:
+    ids = ada.add_works()
+    ada.catalog.update_work(ids[0], title="Harbour at dawn", terms=CONSTRAINED_INFERENCE)
+
+    result = ada.export()
+
+    page = read_zip(result.path)[SUMMARY].decode("utf-8")
+    assert "Harbour at dawn" in page
+    assert ada.identity.require_key().fingerprint in page
+    assert "Only with conditions: Allowed for accessibility descriptions" in page
+    assert page.count("<img src='thumbnails/") == 2
+
+
+def test_per_work_terms_appear_with_their_equivalents(ada: Party) -> None:
+    ids = ada.add_works()
+    ada.catalog.update_work(ids[1], terms=CONSTRAINED_INFERENCE)
+
+    result = ada.export()
+
+    statement = statement_of(read_zip(result.path))
+    predicate = statement["predicate"]
+    works = predicate["works"]
+    assert works[1]["terms"] == CONSTRAINED_INFERENCE
+    assert works[1]["equivalents"] == {
+        "tdmrep": {"tdm-reservation": 1},
+        "iptc": {
+            "plus:DataMining": "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-SEECONSTRAINT",
+            "plus:OtherConstraints": [
+                CONSTRAINED_INFERENCE["cawg.ai_inference"]["constraint_info"]
+            ],
+        },
+        "aipref": {"Content-Usage": "train-ai=n, train-genai=n"},
+    }
+    for other in (works[0], works[2], works[3]):
+        assert "terms" not in other and "equivalents" not in other
+    # the bundle-wide defaults: all four uses not allowed
+    assert predicate["equivalents"] == {
+        "tdmrep": {"tdm-reservation": 1},
+        "iptc": {"plus:DataMining": "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED"},
+        "aipref": {"Content-Usage": "train-ai=n, train-genai=n"},
+    }
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_invalid_per_work_terms_stop_the_export_before_anything_is_written(ada: Party) -> None:
+    ids = ada.add_works()
+    ada.catalog.update_work(ids[0], terms={"cawg.ai_training": {"use": "maybe"}})
+    target = ada.root / "bad.colophon"
+
+    with pytest.raises(UsageError, match="terms of the work"):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, target)
+
+    assert not target.exists()
+    assert ada.catalog.exports_of(ids[0]) == []
+
+
+def test_subject_names_are_the_file_names(ada: Party) -> None:
+    ada.add_works({"Sunrise over the harbour.png": PICTURE, "notes/draft one.txt": b"draft"})
+
+    result = ada.export()
+
+    names = [s["name"] for s in statement_of(read_zip(result.path))["subject"]]
+    assert names == ["Sunrise over the harbour.png", "draft one.txt"]
+
+
+def test_control_characters_in_names_and_titles_are_made_safe(ada: Party) -> None:
+    [work_id] = ada.add_works({"line\nbreak\x7f.txt": b"odd name"})
+    ada.catalog.update_work(work_id, contributors=[Contributor("Ada\tLovelace", "author", None)])
+
+    result = ada.export()
+
+    statement = statement_of(read_zip(result.path))
+    assert statement["subject"][0]["name"] == "line break .txt"
+    work = statement["predicate"]["works"][0]
+    assert work["title"] == "line break"
+    assert work["contributors"] == [{"name": "Ada Lovelace", "role": "author"}]
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_contributors_with_roles_and_shares(ada: Party) -> None:
+    ids = ada.add_works()
+    ada.catalog.update_work(
+        ids[0],
+        contributors=[Contributor("Ada Lovelace", "composer", 60), Contributor("Charles", "", 40)],
+    )
+    ada.catalog.update_work(ids[1], contributors=[Contributor("Ada Lovelace", "photographer")])
+
+    result = ada.export()
+
+    works = works_of(ada, result.path)
+    assert works[0]["contributors"] == [
+        {"name": "Ada Lovelace", "role": "composer", "share": 60},
+        {"name": "Charles", "share": 40},
+    ]
+    assert works[1]["contributors"] == [{"name": "Ada Lovelace", "role": "photographer"}]
+    assert "contributors" not in works[2]
+    page = read_zip(result.path)[SUMMARY].decode()
+    assert "Ada Lovelace (composer, 60 %)" in page
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_creation_dates_are_written_in_a_form_the_format_accepts(ada: Party) -> None:
+    ids = ada.add_works()
+    ada.catalog.update_work(ids[0], created="2024-08-02")
+    ada.catalog.update_work(ids[1], created="2023-11-20T18:30:00+01:00")
+    ada.catalog.update_work(ids[2], created="2022-05-01T10:00:00")  # no offset: no instant
+
+    result = ada.export()
+
+    works = works_of(ada, result.path)
+    assert works[0]["created"] == "2024-08-02"
+    assert works[1]["created"] == "2023-11-20T18:30:00+01:00"
+    assert works[2]["created"] == "2022-05-01"
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_media_types_are_written_in_lower_case(ada: Party) -> None:
+    # mimetypes names macro-enabled Office files with capitals, which the format refuses
+    [work_id] = ada.add_works({"report.docm": b"PK\x03\x04not really a document"})
+    assert ada.catalog.get_work(work_id).mime != ada.catalog.get_work(work_id).mime.lower()
+
+    result = ada.export()
+
+    assert (
+        works_of(ada, result.path)[0]["mime"] == "application/vnd.ms-word.document.macroenabled.12"
+    )
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
+def test_the_claimant_and_identity_card_name_the_active_key(ada: Party) -> None:
+    ada.add_works()
+    result = ada.export(license="CC-BY-NC-4.0")
+    predicate = statement_of(read_zip(result.path))["predicate"]
+    key = ada.identity.require_key()
+    assert predicate["claimant"]["displayName"] == "Ada Lovelace"
+    assert predicate["claimant"]["email"] == "ada@example.org"
+    assert predicate["claimant"]["publicKey"]["keyid"] == key.keyid
+    assert predicate["claimant"]["publicKey"]["fingerprint"] == key.fingerprint
+    assert predicate["license"] == "CC-BY-NC-4.0"
+    assert "2019/790" in predicate["rightsReservation"]
+
+
+def test_a_profile_the_format_cannot_hold_is_refused_before_signing(ada: Party) -> None:
+    ids = ada.add_works()
+    profile = ada.identity.require_profile()
+    profile.website = "HTTPS://ada.example"  # the profile accepts any case; the format does not
+    ada.identity.save_profile(profile)
+    target = ada.root / "x.colophon"
+
+    with pytest.raises(UsageError, match="cannot be exported"):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, target)
+
+    assert not target.exists()

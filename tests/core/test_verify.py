@@ -1,0 +1,559 @@
+"""Verifying bundles: every outcome of spec section 9, each reached by the input meant to reach it.
+
+Forgeries are real bundles taken apart and rebuilt with `zipfile`; where a test needs a claim that
+is signed correctly but wrong in some other way, it is signed again with the key it names, so only
+the check under test can catch it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bundle_factory import (
+    DEFAULT_WORKS,
+    Party,
+    Statement,
+    World,
+    check,
+    envelope_of,
+    make_party,
+    make_world,
+    read_zip,
+    rebuild,
+    resign,
+    statement_of,
+    with_payload,
+    write_zip,
+)
+
+from colophon.core import dsse, strictjson
+from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
+from colophon.core.claimant import PublicKeyInfo
+from colophon.core.contacts import add_contact
+from colophon.core.identity import record_events
+from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
+from colophon.core.keys import generate
+from colophon.core.keystore import KeyLocation
+from colophon.core.verify import Outcome
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = make_world(tmp_path)
+    yield made
+    made.close()
+
+
+def ada_key(world: World) -> PublicKeyInfo:
+    return world.ada.identity.require_key().info
+
+
+def issued_at(path: Path) -> str:
+    return statement_of(read_zip(path))["predicate"]["issuedAt"]
+
+
+# -- valid ---------------------------------------------------------------------------------------
+def test_valid_when_signed_by_your_own_key(world: World) -> None:
+    result = check(world.bundle, world.ada.catalog, Outcome.VALID)
+    assert result.signer is not None and result.signer.trust == "you"
+    assert result.claim is not None and len(result.claim.works) == 4
+    assert result.valid and result.to_dict()["valid"] is True
+    assert "your own key" in result.message
+
+
+def test_valid_when_signed_by_a_pinned_contact(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada")
+
+    result = check(world.bundle, world.vera.catalog, Outcome.VALID)
+
+    assert result.signer is not None
+    assert (result.signer.trust, result.signer.contact) == ("contact", "Ada")
+    assert "your contact Ada" in result.message
+
+
+def test_an_extra_signature_by_another_key_is_ignored(world: World) -> None:
+    mallory = generate()
+
+    def add_signature(members: dict[str, bytes]) -> None:
+        envelope = envelope_of(members)
+        payload = base64.b64decode(envelope["payload"])
+        extra = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, mallory)["signatures"][0]
+        envelope["signatures"].insert(0, extra)
+        members[ENVELOPE] = strictjson.dumps(envelope)
+
+    check(world.rebuild(members=add_signature), world.ada.catalog, Outcome.VALID)
+
+
+# -- unknown signer ------------------------------------------------------------------------------
+def test_unknown_signer_for_a_fresh_catalog(world: World) -> None:
+    result = check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+    assert ada_key(world).fingerprint in result.message
+    assert result.signer is not None and result.signer.trust == "unknown"
+    assert result.claim is not None  # intact: its content may be shown
+    assert Outcome.UNKNOWN_SIGNER.intact and not result.valid
+
+
+def test_unknown_signer_without_any_catalog(world: World) -> None:
+    check(world.bundle, None, Outcome.UNKNOWN_SIGNER)
+
+
+def test_unknown_signer_for_a_catalog_without_an_identity(world: World) -> None:
+    reader = make_party(world.root / "reader", with_identity=False)
+    check(world.bundle, reader.catalog, Outcome.UNKNOWN_SIGNER)
+    reader.close()
+
+
+# -- key mismatch --------------------------------------------------------------------------------
+def another_ada(world: World, name: str = "Ada Lovelace", email: str | None = None) -> Party:
+    return make_party(world.root / f"other-{name}-{email}", name, email=email)
+
+
+def test_key_mismatch_when_a_contact_of_that_name_has_another_key(world: World) -> None:
+    other = another_ada(world)
+    add_contact(world.vera.catalog, other.identity.require_key().info, "ada lovelace")
+
+    result = check(world.bundle, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert "impostor" in result.message and "ada lovelace" in result.message
+    other.close()
+
+
+def test_key_mismatch_when_names_differ_only_in_spacing_and_unicode_form(world: World) -> None:
+    other = another_ada(world)
+    add_contact(world.vera.catalog, other.identity.require_key().info, "ＡＤＡ   Lovelace")
+    check(world.bundle, world.vera.catalog, Outcome.KEY_MISMATCH)
+    other.close()
+
+
+def test_key_mismatch_when_a_contact_with_that_email_has_another_key(world: World) -> None:
+    other = another_ada(world, "A. Lovelace", "ADA@example.org")
+    card = other.identity.card()
+    add_contact(world.vera.catalog, other.identity.require_key().info, "Countess", card)
+
+    result = check(world.bundle, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert "Countess" in result.message
+    other.close()
+
+
+def test_key_mismatch_when_the_contacts_card_has_that_name(world: World) -> None:
+    # pinned under a nickname, but the card says "Ada Lovelace"
+    other = another_ada(world)
+    add_contact(world.vera.catalog, other.identity.require_key().info, "A", other.identity.card())
+    check(world.bundle, world.vera.catalog, Outcome.KEY_MISMATCH)
+    other.close()
+
+
+def test_key_mismatch_when_someone_signs_with_your_own_name(world: World) -> None:
+    impostor = make_party(world.root / "impostor", "Vera Verifier", email=None)
+    impostor.add_works({"fake.txt": b"not Vera's"})
+    forged = impostor.export().path
+
+    result = check(forged, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert "posing as you" in result.message
+    impostor.close()
+
+
+def test_key_mismatch_when_the_identity_card_names_another_key(world: World) -> None:
+    other = another_ada(world)
+    card = strictjson.dumps(other.identity.card())
+
+    forged = world.rebuild(members=lambda m: m.update({IDENTITY: card}))
+
+    result = check(forged, world.ada.catalog, Outcome.KEY_MISMATCH)
+    assert "identity card" in result.message
+    other.close()
+
+
+def test_a_different_person_with_another_name_is_no_mismatch(world: World) -> None:
+    other = another_ada(world, "Grace Hopper", "grace@example.org")
+    add_contact(
+        world.vera.catalog, other.identity.require_key().info, "Grace", other.identity.card()
+    )
+    check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+    other.close()
+
+
+# -- revoked -------------------------------------------------------------------------------------
+def test_compromised_key_revokes_claims_made_before_the_revocation(world: World) -> None:
+    world.ada.identity.revoke("compromised")
+
+    result = check(world.bundle, world.ada.catalog, Outcome.REVOKED)
+
+    assert result.revoked_by is not None and result.revoked_by.reason == "compromised"
+    assert result.to_dict()["revoked"]["reason"] == "compromised"
+    assert "compromised" in result.message
+
+
+def test_a_revocation_learnt_by_a_contact_revokes_the_claim_for_them(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada")
+    event = world.ada.identity.revoke("compromised")
+
+    record_events(world.vera.catalog, [parse_event(event)])
+
+    check(world.bundle, world.vera.catalog, Outcome.REVOKED)
+
+
+def revocation_at(world: World, reason: str, shift: timedelta) -> dict[str, Any]:
+    when = parse_time(issued_at(world.bundle), "issuedAt") + shift
+    return make_revocation(world.ada.private_key(), reason, now=when)
+
+
+def with_events(world: World, *events: dict[str, Any]) -> Path:
+    data = strictjson.dumps(list(events))
+    return world.rebuild(members=lambda m: m.update({EVENTS: data}))
+
+
+@pytest.mark.parametrize("reason", ["superseded", "retired"])
+def test_superseded_or_retired_key_keeps_claims_made_before(world: World, reason: str) -> None:
+    bundle = with_events(world, revocation_at(world, reason, timedelta(hours=1)))
+    result = check(bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+    assert result.revoked_by is None
+
+
+@pytest.mark.parametrize("shift", [timedelta(0), timedelta(hours=-1)])
+@pytest.mark.parametrize("reason", ["superseded", "retired"])
+def test_superseded_or_retired_key_revokes_claims_made_at_or_after(
+    world: World, reason: str, shift: timedelta
+) -> None:
+    bundle = with_events(world, revocation_at(world, reason, shift))
+    result = check(bundle, world.vera.catalog, Outcome.REVOKED)
+    assert result.revoked_by is not None and result.revoked_by.reason == reason
+
+
+def test_compromised_key_revokes_even_claims_dated_before(world: World) -> None:
+    bundle = with_events(world, revocation_at(world, "compromised", timedelta(days=30)))
+    check(bundle, world.vera.catalog, Outcome.REVOKED)
+
+
+def test_a_rotated_key_is_retired_for_claims_it_signs_afterwards(world: World) -> None:
+    old = world.ada.private_key()
+    successor = PublicKeyInfo.of(generate().public_key())
+    issued = parse_time(issued_at(world.bundle), "issuedAt")
+    rotation = make_rotation(old, successor, now=issued + timedelta(minutes=1))
+
+    def later(statement: Statement) -> None:
+        statement["predicate"]["issuedAt"] = "2099-01-01T00:00:00Z"
+
+    late = rebuild(world.bundle, world.out("late.colophon"), edit=later, private=old)
+    record_events(world.vera.catalog, [parse_event(rotation)])
+
+    result = check(late, world.vera.catalog, Outcome.REVOKED)
+    assert result.revoked_by is not None and result.revoked_by.event == "rotation"
+    assert "replaced by the key" in result.message
+    # what the old key signed before the rotation still stands
+    check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+
+
+# -- rotation ------------------------------------------------------------------------------------
+def test_a_contact_pinned_on_the_old_key_accepts_the_new_key_after_rotation(world: World) -> None:
+    old = ada_key(world)
+    add_contact(world.vera.catalog, old, "Ada")
+    world.ada.identity.rotate(KeyLocation.keyring())
+    rotated = world.ada.export(name="rotated.colophon").path
+
+    result = check(rotated, world.vera.catalog, Outcome.VALID)
+
+    assert result.signer is not None and result.signer.contact == "Ada"
+    assert result.signer.keyid == world.ada.identity.require_key().keyid != old.keyid
+    # the rotation was learnt: the events are no longer needed in the bundle
+    stripped = rebuild(rotated, world.out("stripped.colophon"), members=lambda m: m.pop(EVENTS))
+    check(stripped, world.vera.catalog, Outcome.VALID)
+
+
+def test_without_the_rotation_the_new_key_is_a_mismatch_for_the_pinned_name(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace")
+    world.ada.identity.rotate(KeyLocation.keyring())
+    rotated = world.ada.export(name="rotated.colophon").path
+
+    stripped = rebuild(rotated, world.out("stripped.colophon"), members=lambda m: m.pop(EVENTS))
+
+    check(stripped, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+
+def thief_bundle(world: World, *extra_events: dict[str, Any]) -> Path:
+    """A bundle by a thief's key, carrying a rotation to it signed with Ada's stolen key."""
+    thief = make_party(world.root / "thief", "Ada Lovelace", email="ada@example.org")
+    thief_info = thief.identity.require_key().info
+    rotation = make_rotation(world.ada.private_key(), thief_info)
+    thief.add_works({"forgery.txt": b"mine now"})
+    path = thief.export().path
+    data = strictjson.dumps([rotation, *extra_events])
+    out = rebuild(path, world.out("thief.colophon"), members=lambda m: m.update({EVENTS: data}))
+    thief.close()
+    return out
+
+
+def test_a_stolen_key_can_pass_trust_on_before_it_is_revoked(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada")
+    check(thief_bundle(world), world.vera.catalog, Outcome.VALID)  # nobody knows of the theft yet
+
+
+def test_a_rotation_signed_by_a_compromised_key_carries_no_trust(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    revocation = make_revocation(world.ada.private_key(), "compromised")
+
+    result = check(thief_bundle(world, revocation), world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert result.signer is not None and result.signer.trust == "unknown"
+
+
+def test_two_rotations_of_one_key_to_different_keys_carry_no_trust(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    decoy = make_rotation(world.ada.private_key(), PublicKeyInfo.of(generate().public_key()))
+    check(thief_bundle(world, decoy), world.vera.catalog, Outcome.KEY_MISMATCH)
+
+
+# -- tampered ------------------------------------------------------------------------------------
+def test_tampered_when_a_member_is_altered(world: World) -> None:
+    def alter(members: dict[str, bytes]) -> None:
+        members[SUMMARY] = members[SUMMARY].replace(b"Works claimed by", b"Works sold by")
+
+    result = check(world.rebuild(members=alter), world.ada.catalog, Outcome.TAMPERED)
+
+    assert "summary.html" in result.message and "altered" in result.message
+    assert result.claim is None
+
+
+def test_tampered_when_a_listed_member_is_removed(world: World) -> None:
+    thumbnail = next(n for n in read_zip(world.bundle) if n.startswith("thumbnails/"))
+
+    result = check(
+        world.rebuild(members=lambda m: m.pop(thumbnail)), world.ada.catalog, Outcome.TAMPERED
+    )
+
+    assert thumbnail in result.message and "missing" in result.message
+
+
+def test_tampered_when_an_unlisted_member_is_added(world: World) -> None:
+    forged = world.rebuild(members=lambda m: m.update({"extra/readme.txt": b"trust me"}))
+    result = check(forged, world.ada.catalog, Outcome.TAMPERED)
+    assert "extra/readme.txt" in result.message and "added" in result.message
+
+
+def test_tampered_when_a_thumbnail_is_swapped_for_another_picture(world: World) -> None:
+    members = read_zip(world.bundle)
+    [first, second] = sorted(n for n in members if n.startswith("thumbnails/"))
+    swapped = world.rebuild(
+        members=lambda m: m.update({first: members[second], second: members[first]})
+    )
+    check(swapped, world.ada.catalog, Outcome.TAMPERED)
+
+
+# -- signature invalid ---------------------------------------------------------------------------
+def test_signature_invalid_when_the_payload_is_altered(world: World) -> None:
+    def retitle(statement: Statement) -> None:
+        statement["predicate"]["works"][0]["title"] = "Stolen"
+
+    result = check(world.rebuild(edit=retitle), world.vera.catalog, Outcome.SIGNATURE_INVALID)
+
+    assert result.claim is None  # nothing of an unsigned claim is shown
+    assert "signature" in result.message
+
+
+def test_signature_invalid_when_the_terms_are_loosened(world: World) -> None:
+    def allow(statement: Statement) -> None:
+        predicate = statement["predicate"]
+        for use in predicate["terms"]:
+            predicate["terms"][use] = {"use": "allowed"}
+        predicate["equivalents"] = {
+            "tdmrep": {"tdm-reservation": 0},
+            "iptc": {"plus:DataMining": "http://ns.useplus.org/ldf/vocab/DMI-ALLOWED"},
+            "aipref": {"Content-Usage": "train-ai=y, train-genai=y"},
+        }
+
+    check(world.rebuild(edit=allow), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+
+def test_signature_invalid_when_another_key_signs_under_the_claimants_key_id(world: World) -> None:
+    mallory = generate()
+    members = read_zip(world.bundle)
+    envelope = envelope_of(members)
+    payload = base64.b64decode(envelope["payload"])
+    forged = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, mallory, keyid=ada_key(world).keyid)
+    members[ENVELOPE] = strictjson.dumps(forged)
+
+    check(write_zip(world.out("x.colophon"), members), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+
+def test_signature_invalid_when_only_another_key_signed(world: World) -> None:
+    mallory = generate()
+    members = read_zip(world.bundle)
+    members[ENVELOPE] = resign(statement_of(members), mallory)
+    check(write_zip(world.out("x.colophon"), members), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+
+def test_unsupported_version_when_the_payload_type_is_changed_under_the_signature(
+    world: World,
+) -> None:
+    def retype(members: dict[str, bytes]) -> None:
+        envelope = envelope_of(members)
+        envelope["payloadType"] = "application/vnd.in-toto+json;charset=utf-8"
+        members[ENVELOPE] = strictjson.dumps(envelope)
+
+    # another payload type is a claim of another kind before it is a bad signature
+    check(world.rebuild(members=retype), world.ada.catalog, Outcome.UNSUPPORTED_VERSION)
+
+
+def test_signature_invalid_when_the_identity_card_is_altered(world: World) -> None:
+    def rename(members: dict[str, bytes]) -> None:
+        card = json.loads(members[IDENTITY])
+        body = json.loads(base64.b64decode(card["payload"]))
+        body["claimant"]["displayName"] = "Somebody Else"
+        card["payload"] = base64.b64encode(strictjson.dumps(body)).decode()
+        members[IDENTITY] = strictjson.dumps(card)
+
+    result = check(world.rebuild(members=rename), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+    assert "identity card" in result.message
+
+
+def test_signature_invalid_when_a_key_event_is_not_signed_by_its_key(world: World) -> None:
+    event = revocation_at(world, "superseded", timedelta(hours=1))
+    body = json.loads(base64.b64decode(event["payload"]))
+    body["effective"] = "2000-01-01T00:00:00Z"  # would revoke the claim
+    event["payload"] = base64.b64encode(strictjson.dumps(body)).decode()
+
+    result = check(with_events(world, event), world.vera.catalog, Outcome.SIGNATURE_INVALID)
+
+    assert "revocation" in result.message
+
+
+# -- unsupported version -------------------------------------------------------------------------
+def test_unsupported_version_for_another_predicate_type(world: World) -> None:
+    def later(statement: Statement) -> None:
+        statement["predicateType"] = "https://colophon.example/claim/v2"
+
+    result = check(world.forge(later), world.ada.catalog, Outcome.UNSUPPORTED_VERSION)
+    assert "claim/v2" in result.message
+
+
+def test_unsupported_version_for_another_statement_type(world: World) -> None:
+    def older(statement: Statement) -> None:
+        statement["_type"] = "https://in-toto.io/Statement/v0.1"
+
+    check(world.forge(older), world.ada.catalog, Outcome.UNSUPPORTED_VERSION)
+
+
+def test_unsupported_version_for_another_payload_type(world: World) -> None:
+    members = read_zip(world.bundle)
+    members[ENVELOPE] = resign(
+        statement_of(members), world.ada.private_key(), "application/vnd.colophon.claim+json"
+    )
+    result = check(write_zip(world.out("x.colophon"), members), None, Outcome.UNSUPPORTED_VERSION)
+    assert "application/vnd.colophon.claim+json" in result.message
+
+
+def test_unsupported_version_for_a_critical_extension(world: World) -> None:
+    def needs(statement: Statement) -> None:
+        statement["predicate"]["extensions"] = {"org.example.royalties": {"rate": "5"}}
+        statement["predicate"]["critical"] = ["org.example.royalties"]
+
+    result = check(world.forge(needs), world.ada.catalog, Outcome.UNSUPPORTED_VERSION)
+    assert "org.example.royalties" in result.message
+
+
+def test_an_extension_that_is_not_critical_is_ignored(world: World) -> None:
+    def extend(statement: Statement) -> None:
+        statement["predicate"]["extensions"] = {"org.example.royalties": {"rate": "5"}}
+
+    check(world.forge(extend), world.ada.catalog, Outcome.VALID)
+
+
+# -- bare envelopes ------------------------------------------------------------------------------
+def bare(world: World, members: dict[str, bytes] | None = None) -> Path:
+    path = world.out("claim.intoto.json")
+    path.write_bytes((members or read_zip(world.bundle))[ENVELOPE])
+    return path
+
+
+def test_bare_envelope_from_a_stranger_is_an_unknown_signer(world: World) -> None:
+    result = check(bare(world), world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+    assert result.bare and result.to_dict()["bare_envelope"] is True
+    assert "not checked" in result.message
+
+
+def test_bare_envelope_signed_by_you_is_valid_with_members_not_checked(world: World) -> None:
+    result = check(bare(world), world.ada.catalog, Outcome.VALID)
+    assert result.bare and "not checked" in result.message
+
+
+def test_bare_envelope_with_an_altered_payload_is_refused(world: World) -> None:
+    members = read_zip(world.bundle)
+    statement = statement_of(members)
+    statement["predicate"]["works"][0]["title"] = "Changed"
+    altered = with_payload(members, strictjson.dumps(statement))
+    check(bare(world, altered), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+
+def test_bare_envelope_is_revoked_by_events_the_verifier_knows(world: World) -> None:
+    world.ada.identity.revoke("compromised")
+    check(bare(world), world.ada.catalog, Outcome.REVOKED)
+
+
+def test_bare_json_that_is_not_an_envelope_is_malformed(world: World) -> None:
+    path = world.out("claim.intoto.json")
+    path.write_text('{"_type": "https://in-toto.io/Statement/v1"}')
+    result = check(path, None, Outcome.MALFORMED)
+    assert result.part is not None and result.part.startswith("envelope")
+
+
+# -- against a folder ----------------------------------------------------------------------------
+def test_against_a_folder_maps_files_to_works_and_lists_the_rest(world: World) -> None:
+    folder = world.out("downloads")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "copy-of-harbour.png").write_bytes(DEFAULT_WORKS["harbour.png"])
+    (folder / "sub" / "poem-again.txt").write_bytes(DEFAULT_WORKS["poem.txt"])
+    (folder / "sub" / "poem-third.txt").write_bytes(DEFAULT_WORKS["poem.txt"])
+    (folder / "unrelated.txt").write_bytes(b"nothing to do with Ada")
+
+    result = check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER, against=[folder])
+
+    assert result.matches is not None and result.unmatched is not None
+    by_title = {
+        w["title"]: sorted(Path(p).name for p in w["local_files"])
+        for w in result.to_dict()["works"]
+    }
+    assert by_title == {
+        "harbour": ["copy-of-harbour.png"],
+        "sunrise": [],
+        "poem": ["poem-again.txt", "poem-third.txt"],
+        "tool": [],
+    }
+    assert [Path(p).name for p in result.unmatched] == ["unrelated.txt"]
+    assert [Path(p).name for p in result.to_dict()["unmatched_local_files"]] == ["unrelated.txt"]
+
+
+def test_a_folder_given_twice_or_nested_is_read_once(world: World) -> None:
+    folder = world.out("downloads")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "poem.txt").write_bytes(DEFAULT_WORKS["poem.txt"])
+    (folder / "other.txt").write_bytes(b"other")
+
+    result = check(
+        world.bundle,
+        world.vera.catalog,
+        Outcome.UNKNOWN_SIGNER,
+        against=[folder, folder / "sub", folder],
+    )
+
+    assert result.matches is not None and result.unmatched is not None
+    assert sum(len(files) for files in result.matches.values()) == 1
+    assert len(result.unmatched) == 1
+
+
+def test_no_matching_for_a_claim_that_is_not_intact(world: World) -> None:
+    folder = world.out("downloads")
+    folder.mkdir()
+    (folder / "copy.png").write_bytes(DEFAULT_WORKS["harbour.png"])
+    forged = world.rebuild(members=lambda m: m.update({"x.txt": b"x"}))
+
+    result = check(forged, world.vera.catalog, Outcome.TAMPERED, against=[folder])
+
+    assert result.matches is None and "works" not in result.to_dict()

@@ -1,0 +1,689 @@
+"""Hostile input given to `verify`: each is `malformed`, says why, and nothing is extracted.
+
+First, zips that attack their reader (the reader itself is tested archive by archive in
+test_safezip.py; here a real bundle is turned into each kind of attack and handed to the
+verifier, which must answer with an outcome, never an exception, and write nothing anywhere).
+Then bundles whose envelope or Statement break the format: JSON tricks, and claims that are
+signed correctly by the key they name yet break a rule of the spec, so only that rule's check
+can refuse them.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+import struct
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from bundle_factory import (
+    Statement,
+    World,
+    check,
+    envelope_of,
+    make_party,
+    make_world,
+    read_zip,
+    statement_of,
+    write_zip,
+)
+
+from colophon.core import claim, dsse, strictjson
+from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
+from colophon.core.errors import NotFoundError
+from colophon.core.verify import Outcome, VerifyResult, verify
+from memory_keyring import MemoryKeyring
+
+REGULAR = (stat.S_IFREG | 0o644) << 16
+
+
+@pytest.fixture(scope="module")
+def members(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+    """The members of one real bundle (made once: these tests only take it apart)."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    try:
+        party = make_party(tmp_path_factory.mktemp("ada"))
+        party.add_works()
+        path = party.export().path
+        party.close()
+        yield read_zip(path)
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    made = make_world(tmp_path)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder for the bundle, with the working folder deep inside it (where ``..`` leads)."""
+    cwd = tmp_path / "a" / "b" / "c"
+    cwd.mkdir(parents=True)
+    monkeypatch.chdir(cwd)
+    return tmp_path
+
+
+def snapshot(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+def refused(path: Path, says: str) -> VerifyResult:
+    """Verify the bundle at ``path``: malformed, for the reason ``says``, and nothing written."""
+    before = snapshot(path.parent)
+    result = verify(path, None)
+    assert snapshot(path.parent) == before, "verify wrote a file"
+    assert result.outcome is Outcome.MALFORMED, result.message
+    assert says in result.message, result.message
+    assert result.claim is None and result.signer is None
+    return result
+
+
+def zip_with(
+    path: Path, members: dict[str, bytes], *extra: tuple[zipfile.ZipInfo | str, bytes]
+) -> Path:
+    """A zip of ``members`` plus ``extra`` entries: (ZipInfo or name, data) pairs."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns about duplicate names; that is the point
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in members.items():
+                archive.writestr(entry(name), data)
+            for info, data in extra:
+                archive.writestr(entry(info) if isinstance(info, str) else info, data)
+    return path
+
+
+def entry(name: str, attr: int = REGULAR) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = attr
+    return info
+
+
+# -- names that climb out ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("../../evil.txt", "climbs out"),
+        ("thumbnails/../../../evil.txt", "climbs out"),
+        ("../../../../../../../../tmp/evil.txt", "climbs out"),
+        ("/tmp/colophon-hostile-evil.txt", "absolute path"),
+        ("C:/Windows/evil.txt", "drive letter"),
+        ("..\\..\\evil.txt", "backslash"),
+        ("thumbnails//evil.png", "empty or '.' path component"),
+        ("./summary.html", "empty or '.' path component"),
+        ("evil\x1b[2J.txt", "control character"),
+    ],
+)
+def test_unsafe_member_names_are_malformed(
+    sandbox: Path, members: dict[str, bytes], name: str, says: str
+) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members, (entry(name), b"owned"))
+
+    refused(path, says)
+
+    assert not Path("/tmp/colophon-hostile-evil.txt").exists()
+    assert not Path("/tmp/evil.txt").exists() or Path("/tmp/evil.txt").read_bytes() != b"owned"
+
+
+def test_a_symbolic_link_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    link = entry("thumbnails/link.png", (stat.S_IFLNK | 0o777) << 16)
+    path = zip_with(sandbox / "bundle.colophon", members, (link, b"/etc/passwd"))
+    refused(path, "symbolic link")
+
+
+def test_a_folder_entry_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    folder = entry("thumbnails/", (stat.S_IFDIR | 0o755) << 16 | 0x10)
+    path = zip_with(sandbox / "bundle.colophon", members, (folder, b""))
+    refused(path, "folder entry")
+
+
+def test_a_device_file_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    device = entry("dev.bin", (stat.S_IFCHR | 0o644) << 16)
+    refused(zip_with(sandbox / "bundle.colophon", members, (device, b"")), "special file")
+
+
+# -- names that collide --------------------------------------------------------------------------
+def test_a_duplicated_name_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    # Two readers could see two different summaries: zipfile keeps the last, others the first.
+    path = zip_with(sandbox / "bundle.colophon", members, ("summary.html", b"<p>other</p>"))
+    refused(path, "appears twice")
+
+
+def test_names_differing_only_by_case_are_malformed(
+    sandbox: Path, members: dict[str, bytes]
+) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members, ("SUMMARY.html", b"<p>other</p>"))
+    refused(path, "only by letter case")
+
+
+def test_names_differing_only_by_unicode_form_are_malformed(sandbox: Path) -> None:
+    nfc, nfd = "caf\u00e9.txt", "cafe\u0301.txt"
+    path = zip_with(sandbox / "bundle.colophon", {nfc: b"1"}, (nfd, b"2"))
+    refused(path, "Unicode form")
+
+
+# -- bombs and limits ----------------------------------------------------------------------------
+def test_a_ratio_bomb_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    bomb = bytes(16 * 1024 * 1024)  # 16 MiB of zeros deflate to about 16 KiB
+    path = zip_with(sandbox / "bundle.colophon", {**members, "summary.html": bomb})
+    assert path.stat().st_size < 100_000
+    refused(path, "expands more than 200 times")
+
+
+def test_a_member_declaring_more_than_the_size_limit_is_malformed(
+    sandbox: Path, members: dict[str, bytes]
+) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members)
+    patch_central_entry(path, "summary.html", file_size=300 * 1024 * 1024)
+    refused(path, "declares a size over the limit")
+
+
+def test_a_member_lying_about_its_size_is_malformed(
+    sandbox: Path, members: dict[str, bytes]
+) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members)
+    patch_central_entry(path, "summary.html", file_size=10)
+    refused(path, "summary.html")
+
+
+def test_a_member_failing_its_crc_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members)
+    patch_central_entry(path, "summary.html", crc=0)
+    refused(path, "CRC")
+
+
+def test_too_many_members_is_malformed(sandbox: Path) -> None:
+    # The end record counts members in 16 bits: from 65,535 members on, a zip needs ZIP64
+    # records, which a bundle never has (so the spec's 100,004 is never reached either).
+    path = sandbox / "bundle.colophon"
+    path.write_bytes(raw_zip([RawEntry("a.txt", b"x")], count=0xFFFF))
+    refused(path, "ZIP64")
+
+
+def test_a_member_count_that_lies_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members)
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, end + 8, 60_000, 60_000)
+    path.write_bytes(bytes(data))
+    refused(path, "different number of members")
+
+
+def test_an_encrypted_member_is_malformed(sandbox: Path) -> None:
+    path = sandbox / "bundle.colophon"
+    path.write_bytes(raw_zip([RawEntry("summary.html", b"x", flags=0x1)]))
+    refused(path, "encrypted")
+
+
+def test_an_exotic_compression_method_is_malformed(sandbox: Path) -> None:
+    path = sandbox / "bundle.colophon"
+    path.write_bytes(raw_zip([RawEntry("summary.html", b"x", method=12)]))  # bzip2
+    refused(path, "compression method 12")
+
+
+# -- layout tricks -------------------------------------------------------------------------------
+def test_overlapping_entries_are_malformed(sandbox: Path) -> None:
+    # Two directory entries sharing one local header: the overlapping-entry zip bomb's trick.
+    first = RawEntry("summary.html", b"A" * 100)
+    path = sandbox / "bundle.colophon"
+    path.write_bytes(raw_zip([first, RawEntry("identity.json", b"", offset_of="summary.html")]))
+    refused(path, "overlaps")
+
+
+def test_bytes_hidden_between_entries_are_malformed(sandbox: Path) -> None:
+    path = sandbox / "bundle.colophon"
+    hidden = RawEntry("summary.html", b"page", after=b"hidden payload")
+    path.write_bytes(raw_zip([hidden, RawEntry("identity.json", b"{}")]))
+    refused(path, "unaccounted bytes")
+
+
+def test_a_second_end_record_in_the_comment_is_malformed(
+    sandbox: Path, members: dict[str, bytes]
+) -> None:
+    inner = zip_with(sandbox / "inner.zip", {"summary.html": b"other"}).read_bytes()
+    path = zip_with(sandbox / "bundle.colophon", members)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.comment = inner[-22:]
+    refused(path, "second end-of-directory record")
+
+
+def test_a_truncated_archive_is_malformed(sandbox: Path, members: dict[str, bytes]) -> None:
+    path = zip_with(sandbox / "bundle.colophon", members)
+    path.write_bytes(path.read_bytes()[:-30])
+    refused(path, "zip archive")
+
+
+# -- malformed envelopes and statements ------------------------------------------------------------
+def malformed(path: Path, part: str | None = None, says: str = "") -> VerifyResult:
+    result = check(path, None, Outcome.MALFORMED)
+    assert result.message.startswith("Not a valid claim")
+    if part is not None:
+        assert result.part is not None and result.part.startswith(part), result.part
+    assert says in result.message
+    assert result.claim is None
+    return result
+
+
+def test_malformed_when_neither_zip_nor_json(tmp_path: Path) -> None:
+    path = tmp_path / "notes.colophon"
+    path.write_text("Dear diary, today I signed nothing.")
+    malformed(path, says="neither a Colophon bundle nor a DSSE envelope")
+
+
+def test_malformed_when_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.colophon"
+    path.write_bytes(b"")
+    malformed(path)
+
+
+def test_malformed_when_the_zip_is_truncated(world: World) -> None:
+    data = world.bundle.read_bytes()
+    path = world.out("cut.colophon")
+    path.write_bytes(data[: len(data) // 2])
+    malformed(path, part="zip archive")
+
+
+@pytest.mark.parametrize("required", [ENVELOPE, IDENTITY, SUMMARY])
+def test_malformed_when_a_required_member_is_missing(world: World, required: str) -> None:
+    malformed(world.rebuild(members=lambda m: m.pop(required)), "bundle", f"has no {required}")
+
+
+def envelope_edit(world: World, change: Callable[[dict[str, Any]], bytes]) -> Path:
+    def apply(members: dict[str, bytes]) -> None:
+        members[ENVELOPE] = change(envelope_of(members))
+
+    return world.rebuild(members=apply)
+
+
+def test_malformed_when_the_payload_is_not_base64(world: World) -> None:
+    def spoil(envelope: dict[str, Any]) -> bytes:
+        envelope["payload"] = envelope["payload"][:-4] + "!!!!"
+        return strictjson.dumps(envelope)
+
+    malformed(envelope_edit(world, spoil), f"{ENVELOPE}.payload", "base64")
+
+
+def test_malformed_when_the_payload_is_url_safe_base64(world: World) -> None:
+    def urlsafe(envelope: dict[str, Any]) -> bytes:
+        raw = base64.b64decode(envelope["payload"])
+        envelope["payload"] = base64.urlsafe_b64encode(raw + b"\xff\xfe").decode()
+        return strictjson.dumps(envelope)
+
+    malformed(envelope_edit(world, urlsafe), f"{ENVELOPE}.payload")
+
+
+def test_malformed_when_the_envelope_repeats_a_key(world: World) -> None:
+    def twice(envelope: dict[str, Any]) -> bytes:
+        text = strictjson.dumps(envelope).decode()
+        return ('{"payloadType":"text/plain",' + text[1:]).encode()
+
+    malformed(envelope_edit(world, twice), ENVELOPE, "twice")
+
+
+def test_malformed_when_the_envelope_has_an_unknown_field(world: World) -> None:
+    def extra(envelope: dict[str, Any]) -> bytes:
+        envelope["note"] = "hi"
+        return strictjson.dumps(envelope)
+
+    malformed(envelope_edit(world, extra), ENVELOPE, "unknown field")
+
+
+def signed_payload(world: World, payload: bytes) -> Path:
+    """A bundle whose envelope carries ``payload`` exactly, signed by Ada's key."""
+    members = read_zip(world.bundle)
+    envelope = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, world.ada.private_key())
+    members[ENVELOPE] = strictjson.dumps(envelope)
+    return write_zip(world.out("raw.colophon"), members)
+
+
+def statement_text(world: World) -> str:
+    return strictjson.dumps(statement_of(read_zip(world.bundle))).decode()
+
+
+def test_malformed_when_the_statement_repeats_a_key(world: World) -> None:
+    text = statement_text(world)
+    doubled = text.replace('"predicateType":', '"predicateType":"x","predicateType":', 1)
+    malformed(signed_payload(world, doubled.encode()), "statement", "twice")
+
+
+def test_malformed_when_the_statement_holds_nan(world: World) -> None:
+    text = statement_text(world).replace('"predicate":{', '"predicate":{"x":NaN,', 1)
+    malformed(signed_payload(world, text.encode()), "statement", "NaN")
+
+
+def test_malformed_when_the_statement_holds_a_lone_surrogate(world: World) -> None:
+    text = statement_text(world)
+    title = json.loads(text)["predicate"]["works"][0]["title"]
+    text = text.replace(f'"title":"{title}"', '"title":"\\ud800"', 1)
+    malformed(signed_payload(world, text.encode()), "statement", "surrogate")
+
+
+def test_malformed_when_the_statement_is_not_utf8(world: World) -> None:
+    payload = statement_text(world).encode().replace(b"Ada Lovelace", b"Ada Lovel\xe1ce", 1)
+    malformed(signed_payload(world, payload), "statement", "UTF-8")
+
+
+def test_malformed_when_the_statement_nests_too_deeply(world: World) -> None:
+    deep = "[" * 100 + "]" * 100
+    text = statement_text(world).replace('"predicate":{', f'"predicate":{{"x":{deep},', 1)
+    malformed(signed_payload(world, text.encode()), "statement", "nested deeper")
+
+
+def test_malformed_when_the_statement_is_not_json(world: World) -> None:
+    malformed(signed_payload(world, b"<claim/>"), "statement")
+
+
+def first_work(statement: Statement) -> dict[str, Any]:
+    return statement["predicate"]["works"][0]
+
+
+def _bad_kind(s: Statement) -> None:
+    first_work(s)["kind"] = "painting"
+
+
+def _bad_shares(s: Statement) -> None:
+    first_work(s)["contributors"] = [{"name": "A", "share": 60}, {"name": "B", "share": 30}]
+
+
+def _some_shares(s: Statement) -> None:
+    first_work(s)["contributors"] = [{"name": "A", "share": 100}, {"name": "B"}]
+
+
+def _swapped_works(s: Statement) -> None:
+    works = s["predicate"]["works"]
+    works[0], works[1] = works[1], works[0]
+
+
+def _missing_work(s: Statement) -> None:
+    s["predicate"]["works"].pop()
+
+
+def _duplicate_subject(s: Statement) -> None:
+    s["subject"].append(dict(s["subject"][0]))
+    s["predicate"]["works"].append(dict(s["predicate"]["works"][0]))
+
+
+def _unsorted_members(s: Statement) -> None:
+    s["predicate"]["members"].reverse()
+
+
+def _repeated_member(s: Statement) -> None:
+    members = s["predicate"]["members"]
+    members.insert(0, dict(members[0]))
+
+
+def _stray_thumbnail(s: Statement) -> None:
+    s["predicate"]["members"].insert(
+        0, {"name": "thumbnails/" + "0" * 64 + ".png", "digest": {"sha256": "0" * 64}}
+    )
+
+
+def _foreign_member(s: Statement) -> None:
+    s["predicate"]["members"].append({"name": "zzz.txt", "digest": {"sha256": "0" * 64}})
+
+
+def _traversing_member(s: Statement) -> None:
+    s["predicate"]["members"].insert(0, {"name": "../evil", "digest": {"sha256": "0" * 64}})
+
+
+def _wrong_keyid(s: Statement) -> None:
+    s["predicate"]["claimant"]["publicKey"]["keyid"] = "ab" * 32
+
+
+def _wrong_fingerprint(s: Statement) -> None:
+    s["predicate"]["claimant"]["publicKey"]["fingerprint"] = " ".join(["AAAA"] * 8)
+
+
+def _wrong_equivalents(s: Statement) -> None:
+    s["predicate"]["equivalents"]["tdmrep"]["tdm-reservation"] = 0
+
+
+def _wrong_work_equivalents(s: Statement) -> None:
+    work = first_work(s)
+    work["terms"] = {"cawg.ai_training": {"use": "allowed"}}
+    work["equivalents"] = s["predicate"]["equivalents"]
+
+
+def _equivalents_without_terms(s: Statement) -> None:
+    first_work(s)["equivalents"] = s["predicate"]["equivalents"]
+
+
+def _constrained_without_info(s: Statement) -> None:
+    s["predicate"]["terms"]["cawg.data_mining"] = {"use": "constrained"}
+
+
+def _unknown_predicate_field(s: Statement) -> None:
+    s["predicate"]["royalties"] = "5%"
+
+
+def _unknown_statement_field(s: Statement) -> None:
+    s["comment"] = "hello"
+
+
+def _subject_with_control(s: Statement) -> None:
+    s["subject"][0]["name"] = "evil\x1b[2Jname.png"
+
+
+def _subject_digest_upper(s: Statement) -> None:
+    digest = s["subject"][0]["digest"]["sha256"].upper()
+    s["subject"][0]["digest"]["sha256"] = digest
+    first_work(s)["digest"]["sha256"] = digest
+
+
+def _no_subjects(s: Statement) -> None:
+    s["subject"] = []
+    s["predicate"]["works"] = []
+
+
+def _local_time(s: Statement) -> None:
+    s["predicate"]["issuedAt"] = "2025-03-14T09:26:53+01:00"
+
+
+def _rights_without_directive(s: Statement) -> None:
+    s["predicate"]["rightsReservation"] = "All rights reserved, whatever that means."
+
+
+def _critical_not_a_list(s: Statement) -> None:
+    s["predicate"]["critical"] = "org.example.royalties"
+
+
+def _impossible_date(s: Statement) -> None:
+    first_work(s)["created"] = "2024-02-30"
+
+
+MALFORMED_STATEMENTS = {
+    "bad kind": (_bad_kind, "predicate.works[0].kind"),
+    "shares not adding to 100": (_bad_shares, "predicate.works[0].contributors"),
+    "shares given for some contributors": (_some_shares, "predicate.works[0].contributors"),
+    "works and subjects misaligned": (_swapped_works, "predicate.works[0].digest"),
+    "a work missing": (_missing_work, "predicate.works"),
+    "duplicate subject digests": (_duplicate_subject, "subject[4].digest"),
+    "members unsorted": (_unsorted_members, "predicate.members"),
+    "a member listed twice": (_repeated_member, "predicate.members"),
+    "thumbnail of a non-subject": (_stray_thumbnail, "predicate.members"),
+    "a member v1 does not know": (_foreign_member, "predicate.members"),
+    "a member name climbing out": (_traversing_member, "predicate.members[0].name"),
+    "keyid not matching the pem": (_wrong_keyid, "claimant.publicKey.keyid"),
+    "fingerprint not matching the pem": (_wrong_fingerprint, "claimant.publicKey.fingerprint"),
+    "equivalents not matching the terms": (_wrong_equivalents, "predicate.equivalents"),
+    "work equivalents not matching": (_wrong_work_equivalents, "predicate.works[0].equivalents"),
+    "equivalents without terms": (_equivalents_without_terms, "predicate.works[0].equivalents"),
+    "constrained without info": (_constrained_without_info, "predicate.terms"),
+    "unknown predicate field": (_unknown_predicate_field, "predicate"),
+    "unknown statement field": (_unknown_statement_field, "statement"),
+    "subject name with control characters": (_subject_with_control, "subject[0].name"),
+    "upper-case digest": (_subject_digest_upper, "predicate.works[0].digest.sha256"),
+    "no subjects": (_no_subjects, "predicate.works"),
+    "issuedAt not in UTC": (_local_time, "predicate.issuedAt"),
+    "no reservation under 2019/790": (_rights_without_directive, "predicate.rightsReservation"),
+    "critical not a list": (_critical_not_a_list, "predicate.critical"),
+    "a creation date not in the calendar": (_impossible_date, "predicate.works[0].created"),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_STATEMENTS), ids=list(MALFORMED_STATEMENTS))
+def test_malformed_statement_signed_by_its_claimant(world: World, case: str) -> None:
+    edit, part = MALFORMED_STATEMENTS[case]
+    malformed(world.forge(edit), part)
+
+
+def test_misaligned_works_say_which_subject_they_differ_from(world: World) -> None:
+    malformed(world.forge(_swapped_works), "predicate.works[0].digest", "differs from subject[0]")
+
+
+@pytest.mark.parametrize("stamp", ["2025-03-14T09:26:53.250Z", "2016-12-31T23:59:60Z"])
+def test_issued_at_may_have_a_fraction_or_a_leap_second(world: World, stamp: str) -> None:
+    # the schema allows both; other writers than Colophon may use them
+    def restamp(statement: Statement) -> None:
+        statement["predicate"]["issuedAt"] = stamp
+
+    result = check(world.forge(restamp), world.ada.catalog, Outcome.VALID)
+    assert result.claim is not None and result.claim.issued_at.second in (53, 59)
+
+
+def test_malformed_when_a_critical_extension_is_known_but_absent(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(claim, "KNOWN_EXTENSIONS", frozenset({"org.example.royalties"}))
+
+    def dangling(statement: Statement) -> None:
+        statement["predicate"]["critical"] = ["org.example.royalties"]
+
+    malformed(world.forge(dangling), "predicate.critical", "not in extensions")
+
+
+def test_malformed_when_the_identity_card_is_not_json(world: World) -> None:
+    forged = world.rebuild(members=lambda m: m.update({IDENTITY: b"{not json"}))
+    malformed(forged, IDENTITY)
+
+
+def test_malformed_when_the_events_file_is_not_a_list(world: World) -> None:
+    forged = world.rebuild(members=lambda m: m.update({EVENTS: b'{"event": "rotation"}'}))
+    malformed(forged, EVENTS)
+
+
+def test_malformed_when_a_thumbnail_is_not_a_png(world: World) -> None:
+    def gif(members: dict[str, bytes]) -> None:
+        name = next(n for n in members if n.startswith("thumbnails/"))
+        members[name] = b"GIF89a" + b"\0" * 20
+
+    malformed(world.rebuild(members=gif), "thumbnails/", "not a PNG")
+
+
+def test_malformed_when_a_thumbnail_is_over_a_mebibyte(world: World) -> None:
+    def big(members: dict[str, bytes]) -> None:
+        name = next(n for n in members if n.startswith("thumbnails/"))
+        members[name] = b"\x89PNG\r\n\x1a\n" + os.urandom(1024 * 1024)
+
+    malformed(world.rebuild(members=big), "thumbnails/", "1 MiB")
+
+
+def test_a_missing_file_is_an_error_not_an_outcome(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        verify(tmp_path / "nothing.colophon")
+
+
+# -- a raw zip writer, for archives zipfile will not write ---------------------------------------
+@dataclass
+class RawEntry:
+    name: str
+    content: bytes
+    method: int = zipfile.ZIP_STORED
+    flags: int = 0
+    offset_of: str | None = None  # point the directory at another entry's local header
+    after: bytes = b""
+
+
+def raw_zip(entries: list[RawEntry], count: int | None = None) -> bytes:
+    out = bytearray()
+    offsets: dict[str, int] = {}
+    directory = bytearray()
+    for e in entries:
+        name = e.name.encode()
+        crc = zlib.crc32(e.content)
+        if e.offset_of is None:
+            offsets[e.name] = len(out)
+            out += struct.pack(
+                "<4s5H3L2H",
+                b"PK\x03\x04",
+                20,
+                e.flags,
+                e.method,
+                0,
+                33,
+                crc,
+                len(e.content),
+                len(e.content),
+                len(name),
+                0,
+            )
+            out += name + e.content + e.after
+        offset = offsets[e.offset_of or e.name]
+        directory += struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            0x0314,
+            20,
+            e.flags,
+            e.method,
+            0,
+            33,
+            crc,
+            len(e.content),
+            len(e.content),
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            REGULAR,
+            offset,
+        )
+        directory += name
+    n = len(entries) if count is None else count
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(directory), len(out), 0)
+    return bytes(out + directory + end)
+
+
+def patch_central_entry(
+    path: Path, name: str, *, file_size: int | None = None, crc: int | None = None
+) -> None:
+    """Change what the central directory says about one member, leaving its data alone."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        start = archive.start_dir
+    position = start
+    while data[position : position + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = struct.unpack_from("<3H", data, position + 28)
+        if data[position + 46 : position + 46 + name_len] == name.encode():
+            if file_size is not None:
+                struct.pack_into("<L", data, position + 24, file_size)
+            if crc is not None:
+                struct.pack_into("<L", data, position + 16, crc)
+            path.write_bytes(bytes(data))
+            return
+        position += 46 + name_len + extra_len + comment_len
+    raise AssertionError(f"{name} not in {path}")
+
+
+def test_the_raw_writer_makes_archives_verify_can_read(sandbox: Path) -> None:
+    # guards the tests above: a plain archive from raw_zip is refused only for what it lacks
+    path = sandbox / "bundle.colophon"
+    path.write_bytes(raw_zip([RawEntry("summary.html", b"page")]))
+    refused(path, "has no envelope.intoto.json")
+    assert os.path.getsize(path) > 0
