@@ -51,17 +51,29 @@ PLUS_ROWS = [
     ((N, N, N, N), "DMI-PROHIBITED", ()),
     ((Y, Y, Y, N), "DMI-PROHIBITED", ()),
     ((N, Y, Y, N), "DMI-PROHIBITED", ()),
-    ((N, N, Y, Y), "DMI-PROHIBITED-AIMLTRAINING", ()),
-    # row 4 also reserves generative training: PLUS has no value for "only non-generative"
-    ((N, Y, Y, Y), "DMI-PROHIBITED-AIMLTRAINING", ()),
-    ((N, Y, N, Y), "DMI-PROHIBITED-AIMLTRAINING", ()),
-    ((Y, N, Y, Y), "DMI-PROHIBITED-GENAIMLTRAINING", ()),
-    ((Y, N, N, Y), "DMI-PROHIBITED-GENAIMLTRAINING", ()),
+    # row 4: inference reserved, mining allowed: every reserved use said in words
     (
         (Y, Y, N, Y),
         "DMI-PROHIBITED-SEECONSTRAINT",
         ("Use as input to AI inference is not allowed.",),
     ),
+    (
+        (N, Y, N, Y),
+        "DMI-PROHIBITED-SEECONSTRAINT",
+        ("Use to train AI models is not allowed.", "Use as input to AI inference is not allowed."),
+    ),
+    (
+        (Y, N, N, Y),
+        "DMI-PROHIBITED-SEECONSTRAINT",
+        (
+            "Use to train generative AI models is not allowed.",
+            "Use as input to AI inference is not allowed.",
+        ),
+    ),
+    ((N, N, Y, Y), "DMI-PROHIBITED-AIMLTRAINING", ()),
+    # row 5 also reserves generative training: PLUS has no value for "only non-generative"
+    ((N, Y, Y, Y), "DMI-PROHIBITED-AIMLTRAINING", ()),
+    ((Y, N, Y, Y), "DMI-PROHIBITED-GENAIMLTRAINING", ()),
 ]
 
 
@@ -83,7 +95,7 @@ def test_plus_data_mining_follows_the_table(
 @pytest.mark.parametrize("uses", ALL_COMBINATIONS, ids=lambda u: "-".join(x[0] for x in u))
 def test_plus_never_grants_more_than_the_claim(uses: tuple[str, ...]) -> None:
     value = mappings(terms(*uses)).plus_data_mining.removeprefix(PLUS_VOCAB)
-    training, generative, _, mining = uses
+    training, generative, inference, mining = uses
     assert value in {
         "DMI-ALLOWED",
         "DMI-PROHIBITED",
@@ -91,8 +103,10 @@ def test_plus_never_grants_more_than_the_claim(uses: tuple[str, ...]) -> None:
         "DMI-PROHIBITED-GENAIMLTRAINING",
         "DMI-PROHIBITED-SEECONSTRAINT",
     }
-    # PLUS speaks of data mining and training only; inference is expressed (rule 6) only when
-    # it is the one use reserved, so these checks leave it out.
+    # PLUS's values speak of data mining and training; a reserved inference use is said in
+    # words (rule 4), so the two training values only ever stand where inference is allowed.
+    if value in ("DMI-PROHIBITED-AIMLTRAINING", "DMI-PROHIBITED-GENAIMLTRAINING"):
+        assert inference == Y
     if value == "DMI-ALLOWED":
         assert set(uses) == {Y}
     if value == "DMI-PROHIBITED-AIMLTRAINING":  # allows mining
@@ -104,7 +118,7 @@ def test_plus_never_grants_more_than_the_claim(uses: tuple[str, ...]) -> None:
     if C in uses:
         assert value == "DMI-PROHIBITED-SEECONSTRAINT"
     elif value == "DMI-PROHIBITED-SEECONSTRAINT":
-        assert uses == (Y, Y, N, Y)  # row 6: inference is the one use reserved
+        assert inference == N and mining == Y  # row 4
 
 
 # -- TDMRep ----------------------------------------------------------------------------------------

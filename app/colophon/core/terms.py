@@ -33,6 +33,13 @@ USE_QUESTIONS = {
     DATA_MINING: "May be mined for data",
 }
 ANSWERS = {ALLOWED: "Yes", NOT_ALLOWED: "No", CONSTRAINED: "Only with conditions"}
+#: ``plus:OtherConstraints`` sentences for uses PLUS's own values cannot reserve together
+RESERVED_IN_WORDS = {
+    AI_TRAINING: "Use to train AI models is not allowed.",
+    AI_GENERATIVE_TRAINING: "Use to train generative AI models is not allowed.",
+    AI_INFERENCE: "Use as input to AI inference is not allowed.",
+    DATA_MINING: "Use for text and data mining is not allowed.",
+}
 
 
 def effective(defaults: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -74,15 +81,13 @@ def mappings(terms: Mapping[str, Any]) -> Mappings:
         plus, other = "DMI-PROHIBITED-SEECONSTRAINT", constraints
     elif use[DATA_MINING] == NOT_ALLOWED:
         plus, other = "DMI-PROHIBITED", ()
+    elif use[AI_INFERENCE] == NOT_ALLOWED:  # PLUS has no value reserving inference: say it
+        plus = "DMI-PROHIBITED-SEECONSTRAINT"
+        other = tuple(RESERVED_IN_WORDS[name] for name in AI_USES if use[name] == NOT_ALLOWED)
     elif use[AI_TRAINING] == NOT_ALLOWED:
         plus, other = "DMI-PROHIBITED-AIMLTRAINING", ()
-    elif use[AI_GENERATIVE_TRAINING] == NOT_ALLOWED:
+    else:  # only generative training is not allowed
         plus, other = "DMI-PROHIBITED-GENAIMLTRAINING", ()
-    else:  # only inference is not allowed
-        plus, other = (
-            "DMI-PROHIBITED-SEECONSTRAINT",
-            ("Use as input to AI inference is not allowed.",),
-        )
     train = "y" if use[AI_TRAINING] == ALLOWED else "n"
     train_gen = "y" if use[AI_GENERATIVE_TRAINING] == ALLOWED else "n"
     return Mappings(
