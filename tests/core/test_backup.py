@@ -28,12 +28,18 @@ from colophon.core.backup import (
     read_backup,
     write_backup,
 )
-from colophon.core.errors import EnvironmentProblem, NotFoundError, UsageError
+from colophon.core.errors import NotFoundError, UsageError
 from colophon.core.keystore import KeyLocation, KeyStore
 
 PASSPHRASE = "violet orchard compass 7"
 needs_openssl = pytest.mark.skipif(not shutil.which("openssl"), reason="needs the openssl tool")
 needs_ssh_keygen = pytest.mark.skipif(not shutil.which("ssh-keygen"), reason="needs ssh-keygen")
+
+
+@pytest.fixture
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheaper KDF for tests about something else than the cost (which the others check)."""
+    monkeypatch.setattr(backup, "KDF_ROUNDS", 4)
 
 
 def _seed(private_key: Ed25519PrivateKey) -> bytes:
@@ -47,37 +53,87 @@ def _openssl(*args: str, passphrase: str = PASSPHRASE) -> subprocess.CompletedPr
     return subprocess.run(["openssl", *args], capture_output=True, text=True, env=env)
 
 
-@needs_openssl
-def test_backup_opens_with_openssl_and_restores_exactly(tmp_path: Path) -> None:
+def _ssh_keygen_public(path: Path, passphrase: str) -> subprocess.CompletedProcess[str]:
+    """What ``ssh-keygen -y`` (print the public key of a private key file) makes of ``path``."""
+    return subprocess.run(
+        ["ssh-keygen", "-y", "-f", str(path), "-P", passphrase],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
+    )
+
+
+def _openssh_blob(path: Path) -> bytes:
+    return base64.b64decode("".join(path.read_text().splitlines()[1:-1]))
+
+
+def _write_openssh_blob(path: Path, blob: bytes) -> None:
+    body = base64.encodebytes(blob).decode()
+    path.write_text(
+        f"-----BEGIN OPENSSH PRIVATE KEY-----\n{body}-----END OPENSSH PRIVATE KEY-----\n"
+    )
+
+
+@needs_ssh_keygen
+def test_backup_opens_with_ssh_keygen_and_restores_exactly(tmp_path: Path) -> None:
     private = keys.generate()
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     write_backup(private, path, PASSPHRASE)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert path.read_bytes().startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert path.read_bytes().startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    # the documented container: AES-256-CTR under bcrypt_pbkdf with KDF_ROUNDS rounds
+    blob = _openssh_blob(path)
+    assert blob.startswith(b"openssh-key-v1\x00\x00\x00\x00\naes256-ctr\x00\x00\x00\x06bcrypt")
+    assert backup._openssh_header(path.read_bytes())[:3] == (
+        "aes256-ctr",
+        "bcrypt",
+        backup.KDF_ROUNDS,
+    )
 
-    out = _openssl("pkey", "-in", str(path), "-passin", "env:PASS", "-pubout")
+    out = _ssh_keygen_public(path, PASSPHRASE)
     assert out.returncode == 0, out.stderr
-    assert out.stdout == keys.public_pem(private.public_key())
-    parsed = _openssl("asn1parse", "-in", str(path)).stdout
-    assert ":scrypt" in parsed and ":aes-256-cbc" in parsed
+    assert out.stdout.split()[:2] == keys.public_ssh_line(private.public_key()).split()
 
     restored = read_backup(path, PASSPHRASE)
     assert keys.key_id(restored.public_key()) == keys.key_id(private.public_key())
     assert keys.fingerprint(restored.public_key()) == keys.fingerprint(private.public_key())
     private.public_key().verify(restored.sign(b"claim"), b"claim")
-    assert inspect_backup(path) == backup.BackupInfo("pkcs8", True)
+    assert inspect_backup(path) == backup.BackupInfo("openssh", True)
 
 
-@needs_openssl
-def test_openssl_refuses_a_wrong_passphrase_too(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+@needs_ssh_keygen
+def test_ssh_keygen_refuses_a_wrong_passphrase_too(tmp_path: Path) -> None:
+    path = tmp_path / "backup.key"
     write_backup(keys.generate(), path, PASSPHRASE)
-    out = _openssl("pkey", "-in", str(path), "-passin", "env:PASS", passphrase="nope nope nope")
+    out = _ssh_keygen_public(path, "nope nope nope")
     assert out.returncode != 0
+    assert "ssh-ed25519" not in out.stdout
 
 
+@needs_ssh_keygen
+def test_passphrase_changed_by_ssh_keygen_still_opens_in_colophon(tmp_path: Path) -> None:
+    private = keys.generate()
+    path = tmp_path / "backup.key"
+    write_backup(private, path, PASSPHRASE)
+    new = "amber tide willow 93"
+    done = subprocess.run(
+        ["ssh-keygen", "-p", "-f", str(path), "-P", PASSPHRASE, "-N", new],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    with pytest.raises(WrongPassphrase):
+        read_backup(path, PASSPHRASE)
+    restored = read_backup(path, new)
+    assert keys.key_id(restored.public_key()) == keys.key_id(private.public_key())
+
+
+@pytest.mark.usefixtures("quick_kdf")
 def test_wrong_passphrase_is_a_clear_error(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     write_backup(keys.generate(), path, PASSPHRASE)
     for wrong in ("violet orchard compass 8", "x"):
         with pytest.raises(WrongPassphrase, match="does not open") as info:
@@ -89,8 +145,9 @@ def test_wrong_passphrase_is_a_clear_error(tmp_path: Path) -> None:
         read_backup(path, "")
 
 
+@pytest.mark.usefixtures("quick_kdf")
 def test_passphrase_is_unicode_normalized(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     phrase = "crème brûlée à la maison"
     write_backup(keys.generate(), path, unicodedata.normalize("NFC", phrase))
     read_backup(path, unicodedata.normalize("NFD", phrase))
@@ -117,7 +174,7 @@ def test_weak_passphrases_are_refused_with_the_reason(
     with pytest.raises(WeakPassphrase, match=reason) as info:
         check_new_passphrase(passphrase)
     assert isinstance(info.value, UsageError)
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     with pytest.raises(WeakPassphrase):
         write_backup(keys.generate(), path, passphrase)
     assert not path.exists()
@@ -128,8 +185,9 @@ def test_reasonable_passphrases_pass(passphrase: str) -> None:
     check_new_passphrase(passphrase)
 
 
+@pytest.mark.usefixtures("quick_kdf")
 def test_existing_file_is_not_replaced_by_accident(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     first, second = keys.generate(), keys.generate()
     write_backup(first, path, PASSPHRASE)
     before = path.read_bytes()
@@ -140,12 +198,13 @@ def test_existing_file_is_not_replaced_by_accident(tmp_path: Path) -> None:
     assert keys.key_id(read_backup(path, PASSPHRASE).public_key()) == keys.key_id(
         second.public_key()
     )
-    assert [p.name for p in tmp_path.iterdir()] == ["backup.pem"]  # no temp files left
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.key"]  # no temp files left
 
 
+@pytest.mark.usefixtures("quick_kdf")
 def test_expected_fingerprint_is_checked(tmp_path: Path) -> None:
     private = keys.generate()
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     write_backup(private, path, PASSPHRASE)
     mine = keys.fingerprint(private.public_key())
     read_backup(path, PASSPHRASE, expected_fingerprint=mine.lower().replace(" ", ""))
@@ -195,8 +254,29 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         write_backup(keys.generate(), tmp_path, PASSPHRASE, overwrite=True)
 
 
+@pytest.mark.usefixtures("quick_kdf")
+def test_a_damaged_secret_never_gives_another_key(tmp_path: Path) -> None:
+    # The cipher has no integrity check: a changed byte in the secret seed would decrypt to a
+    # different key. Colophon compares the key found with the public key the file states.
+    private = keys.generate()
+    path = tmp_path / "backup.key"
+    write_backup(private, path, PASSPHRASE)
+    blob = bytearray(_openssh_blob(path))
+    public = backup._openssh_header(path.read_bytes()).public
+    assert public == base64.b64decode(keys.public_ssh_line(private.public_key()).split()[1])
+    # encrypted part: after the public key and its length; the seed follows two check numbers,
+    # the key type and the public key (4 + 4 + 15 + 36 + 4 bytes)
+    secret = blob.index(public) + len(public) + 4
+    blob[secret + 63] ^= 0x01
+    damaged = tmp_path / "damaged.key"
+    _write_openssh_blob(damaged, bytes(blob))
+    with pytest.raises(NotAKeyFile, match="does not match"):
+        read_backup(damaged, PASSPHRASE)
+
+
+@pytest.mark.usefixtures("quick_kdf")
 def test_damaged_ciphertext_or_header(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+    path = tmp_path / "backup.key"
     write_backup(keys.generate(), path, PASSPHRASE)
     lines = path.read_text().splitlines()
     truncated = tmp_path / "truncated.pem"
@@ -236,19 +316,72 @@ def test_unencrypted_file_needs_explicit_consent(tmp_path: Path) -> None:
     assert keys.key_id(restored.public_key()) == keys.key_id(private.public_key())
 
 
-def test_hostile_kdf_cost_is_refused_before_any_work(tmp_path: Path) -> None:
-    path = tmp_path / "backup.pem"
+def test_hostile_bcrypt_rounds_are_refused_before_any_work(tmp_path: Path) -> None:
+    path = tmp_path / "backup.key"
     write_backup(keys.generate(), path, PASSPHRASE)
-    der = base64.b64decode("".join(path.read_text().splitlines()[1:-1]))
-    # scrypt parameters N=16384, r=8, p=5 are encoded as 02 02 40 00 | 02 01 08 | 02 01 05
-    assert der.count(b"\x02\x02\x40\x00\x02\x01\x08\x02\x01\x05") == 1
-    # r=127, p=127: about 34 billion scrypt block operations, hours of work
-    hostile = der.replace(b"\x02\x01\x08\x02\x01\x05", b"\x02\x01\x7f\x02\x01\x7f")
-    body = base64.encodebytes(hostile).decode()
-    evil = tmp_path / "evil.pem"
-    evil.write_text(
-        f"-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}-----END ENCRYPTED PRIVATE KEY-----\n"
+    blob = _openssh_blob(path)
+    rounds = backup.KDF_ROUNDS.to_bytes(4, "big")
+    assert blob.count(rounds + b"\x00\x00\x00\x01") == 1  # KDF options end, then "1 key"
+    # 2^31 rounds: years of work
+    evil = tmp_path / "evil.key"
+    _write_openssh_blob(
+        evil, blob.replace(rounds + b"\x00\x00\x00\x01", b"\x80\x00\x00\x00\x00\x00\x00\x01")
     )
+    started = time.monotonic()
+    with pytest.raises(NotAKeyFile, match="costly"):
+        read_backup(evil, PASSPHRASE)
+    assert time.monotonic() - started < 1
+
+
+def _pkcs8_header_with(kdf_oid: str, kdf_params: bytes) -> bytes:
+    """An encrypted PKCS#8 file whose PBES2 header names the given KDF parameters."""
+    from cryptography.hazmat import asn1
+    from cryptography.x509 import ObjectIdentifier
+
+    aes = backup._AlgorithmIdentifier(
+        algorithm=ObjectIdentifier("2.16.840.1.101.3.4.1.42"),
+        parameters=asn1.decode_der(asn1.TLV, asn1.encode_der(b"\x00" * 16)),
+    )
+    kdf = backup._AlgorithmIdentifier(
+        algorithm=ObjectIdentifier(kdf_oid), parameters=asn1.decode_der(asn1.TLV, kdf_params)
+    )
+    pbes2 = backup._PBES2Params(kdf=kdf, encryption_scheme=aes)
+    info = backup._EncryptedPrivateKeyInfo(
+        algorithm=backup._AlgorithmIdentifier(
+            algorithm=ObjectIdentifier("1.2.840.113549.1.5.13"),
+            parameters=asn1.decode_der(asn1.TLV, asn1.encode_der(pbes2)),
+        ),
+        encrypted_data=b"\x00" * 48,
+    )
+    body = base64.encodebytes(asn1.encode_der(info)).decode()
+    label = "ENCRYPTED PRIVATE KEY"
+    return f"-----BEGIN {label}-----\n{body}-----END {label}-----\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("kdf", "params"),
+    [
+        # scrypt N=2^20, r=8: 1 GiB of memory
+        ("scrypt", {"salt": b"s" * 16, "cost": 2**20, "block_size": 8, "parallelization": 1}),
+        # scrypt r=127, p=127: about 34 billion block operations, hours of work
+        ("scrypt", {"salt": b"s" * 16, "cost": 2**14, "block_size": 127, "parallelization": 127}),
+        ("pbkdf2", {"salt": b"s" * 16, "iterations": 2**31}),
+    ],
+)
+def test_hostile_pkcs8_kdf_cost_is_refused_before_any_work(
+    tmp_path: Path, kdf: str, params: dict[str, object]
+) -> None:
+    from cryptography.hazmat import asn1
+
+    if kdf == "scrypt":
+        oid = "1.3.6.1.4.1.11591.4.11"
+        der = asn1.encode_der(backup._ScryptParams(**params, key_length=None))
+    else:
+        oid = "1.2.840.113549.1.5.12"
+        salt = asn1.decode_der(asn1.TLV, asn1.encode_der(params.pop("salt")))
+        der = asn1.encode_der(backup._PBKDF2Params(salt=salt, **params, key_length=None, prf=None))
+    evil = tmp_path / "evil.pem"
+    evil.write_bytes(_pkcs8_header_with(oid, der))
     started = time.monotonic()
     with pytest.raises(NotAKeyFile, match="costly"):
         read_backup(evil, PASSPHRASE)
@@ -301,22 +434,28 @@ def test_reads_unencrypted_openssh_key_with_consent(tmp_path: Path) -> None:
 
 
 @needs_ssh_keygen
-def test_encrypted_openssh_key_needs_bcrypt(tmp_path: Path) -> None:
+def test_reads_encrypted_openssh_key_made_by_ssh_keygen(tmp_path: Path) -> None:
     path = tmp_path / "id_ed25519"
     public_b64 = _ssh_keygen(path, PASSPHRASE)
     assert inspect_backup(path) == backup.BackupInfo("openssh", True)
-    try:
-        import bcrypt  # noqa: F401
-    except ImportError:
-        with pytest.raises(EnvironmentProblem, match="bcrypt"):
-            read_backup(path, PASSPHRASE)
-    else:
-        restored = read_backup(path, PASSPHRASE)
-        assert keys.public_ssh_line(restored.public_key()).split()[1] == public_b64
-        with pytest.raises(WrongPassphrase):
-            read_backup(path, "not the passphrase")
+    restored = read_backup(path, PASSPHRASE)
+    assert keys.public_ssh_line(restored.public_key()).split()[1] == public_b64
+    with pytest.raises(WrongPassphrase):
+        read_backup(path, "not the passphrase")
 
 
+@needs_ssh_keygen
+def test_openssh_key_of_another_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "id_ecdsa"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ecdsa", "-N", PASSPHRASE, "-C", "t", "-f", str(path)],
+        check=True,
+    )
+    with pytest.raises(keys.UnsupportedKeyType, match="Ed25519"):
+        read_backup(path, PASSPHRASE)
+
+
+@pytest.mark.usefixtures("quick_kdf")
 def test_private_key_never_appears_in_plaintext_on_disk(tmp_path: Path) -> None:
     private = keys.generate()
     seed = _seed(private)
@@ -348,7 +487,7 @@ def test_private_key_never_appears_in_plaintext_on_disk(tmp_path: Path) -> None:
 
     KeyStore().store(private, KeyLocation.file(tmp_path / "keys" / "id.key"), passphrase=PASSPHRASE)
     (tmp_path / "backups").mkdir()
-    write_backup(private, tmp_path / "backups" / "backup.pem", PASSPHRASE)
+    write_backup(private, tmp_path / "backups" / "backup.key", PASSPHRASE)
 
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) == 2

@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.errors import ColophonError
-from . import bundles, contacts, exitcodes, identity, works
+from . import bundles, contacts, exitcodes, identity, scan, works
 from .context import Context
 
-COMMAND_MODULES = [works, identity, bundles, contacts]
+COMMAND_MODULES = [works, identity, bundles, contacts, scan]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -3,6 +3,12 @@
 Public material (the public key, its fingerprint, where the private key lives, key events) is
 ordinary catalog data. The private key stays in the keyring or an encrypted key file and is
 lent out by `KeyStore` for one signing operation at a time (`Identity.signing`).
+
+A catalog holds the history of the creator's keys: at most one is ``active`` (it signs new
+claims); a rotation ``retired`` its predecessor, which keeps its private half so that it can still
+sign its own revocation if it is ever lost; a ``revoked`` key never signs again. Every change of
+key is recorded together with the signed statement (key event) that announces it, in one
+transaction, so the catalog never holds a new key without the statement that names it.
 """
 
 from __future__ import annotations
@@ -10,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -23,11 +31,25 @@ from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
 from .errors import ColophonError, NotFoundError, UsageError
 from .fsutil import atomic_write
-from .keyevents import KeyEvent, make_revocation, make_rotation, parse_event
+from .keyevents import REASONS, KeyEvent, make_revocation, make_rotation, parse_event
 from .keystore import KeyLocation, KeyStore, PassphraseProvider
 from .profile import Profile
 
+__all__ = [
+    "PROFILE_SETTING",
+    "Identity",
+    "KeyRecord",
+    "NoIdentity",
+    "record_events",
+]
+
 PROFILE_SETTING = "profile"
+
+_NO_IDENTITY = "There is no identity yet; create one with 'colophon identity init'."
+_REVOKED = (
+    "Your key was revoked and can no longer sign; create a new key with "
+    "'colophon identity init' (your profile is kept)."
+)
 
 
 class NoIdentity(NotFoundError):
@@ -55,10 +77,11 @@ class KeyRecord:
         return self.info.fingerprint
 
     def to_dict(self) -> dict[str, Any]:
+        """Plain JSON form; ``location`` is ``keyring`` or ``file:/absolute/path``."""
         return {
             "keyid": self.keyid,
             "fingerprint": self.fingerprint,
-            "location": self.location.describe(),
+            "location": self.location.to_text(),
             "created_at": self.created_at,
             "status": self.status,
             "retired_at": self.retired_at,
@@ -68,7 +91,7 @@ class KeyRecord:
 
 
 class Identity:
-    """The identity kept in one catalog, with its keys in ``store``."""
+    """The identity kept in one catalog, with its private keys in ``store``."""
 
     def __init__(self, catalog: Catalog, store: KeyStore | None = None) -> None:
         self.catalog = catalog
@@ -82,10 +105,11 @@ class Identity:
     def require_profile(self) -> Profile:
         profile = self.profile()
         if profile is None:
-            raise NoIdentity("There is no identity yet; create one with 'colophon identity init'.")
+            raise NoIdentity(_NO_IDENTITY)
         return profile
 
     def keys(self) -> list[KeyRecord]:
+        """Every key this catalog has held, oldest first."""
         rows = self.catalog.conn.execute(
             "SELECT public_key, location, created_at, status, retired_at, revoked_at, reason "
             "FROM keys ORDER BY created_at, rowid"
@@ -95,74 +119,122 @@ class Identity:
             for r in rows
         ]
 
+    def find_key(self, ref: str) -> KeyRecord:
+        """One of our keys by key id (or a prefix of 8+ digits) or by fingerprint."""
+        text = ref.strip()
+        matches = [k for k in self.keys() if len(text) >= 8 and k.keyid.startswith(text.lower())]
+        if not matches:
+            with contextlib.suppress(UsageError):
+                wanted = keys.normalize_fingerprint(text)
+                matches = [k for k in self.keys() if k.fingerprint == wanted]
+        if len(matches) != 1:
+            raise NotFoundError(f"None of your keys has the key id or fingerprint {ref!r}.")
+        return matches[0]
+
     def active_key(self) -> KeyRecord | None:
         return next((k for k in self.keys() if k.status == "active"), None)
 
     def require_key(self) -> KeyRecord:
+        """The key that signs new claims; `NoIdentity` if there is none (or it was revoked)."""
         key = self.active_key()
         if key is None:
             revoked = any(k.status == "revoked" for k in self.keys())
-            raise NoIdentity(
-                "Your key was revoked; create a new identity with 'colophon identity init --new'."
-                if revoked
-                else "There is no identity yet; create one with 'colophon identity init'."
-            )
+            raise NoIdentity(_REVOKED if revoked else _NO_IDENTITY)
         return key
 
     def events(self) -> list[KeyEvent]:
-        """Every key event recorded in this catalog (ours and, later, contacts')."""
+        """Every key event recorded in this catalog (ours and those learnt from others)."""
         rows = self.catalog.conn.execute("SELECT envelope FROM key_events ORDER BY id").fetchall()
         return [parse_event(json.loads(r[0])) for r in rows]
 
     def own_events(self) -> list[KeyEvent]:
+        """The events about our own keys, oldest first: what bundles carry to verifiers."""
         ours = {k.keyid for k in self.keys()}
         return [e for e in self.events() if e.keyid in ours]
 
-    # -- creating ---------------------------------------------------------------------------
+    # -- creating and restoring -------------------------------------------------------------
     def create(
-        self,
-        profile: Profile,
-        location: KeyLocation,
-        passphrase: str | None = None,
-        *,
-        replace: bool = False,
+        self, profile: Profile, location: KeyLocation, passphrase: str | None = None
     ) -> KeyRecord:
-        """Make a new key, keep it at ``location`` and record it with ``profile``."""
+        """Make a new key, keep it at ``location`` and record it with ``profile``.
+
+        Refused while an active key exists (rotate it instead). After a revocation this makes
+        the identity's next key. A key file needs a new ``passphrase``.
+        """
         profile.validate()
-        if self.active_key() is not None and not replace:
-            raise UsageError("An identity already exists; back it up, rotate or revoke it instead.")
+        active = self.active_key()
+        if active is not None:
+            raise UsageError(
+                f"An identity already exists (key {active.fingerprint}); back it up, "
+                "rotate it or revoke it instead."
+            )
         return self._adopt(keys.generate(), profile, location, passphrase)
 
     def restore(
         self,
         path: str | os.PathLike[str],
-        backup_passphrase: str,
+        backup_passphrase: str | None,
         location: KeyLocation,
         key_file_passphrase: str | None = None,
         profile: Profile | None = None,
+        *,
+        expected_fingerprint: str | None = None,
+        allow_unencrypted: bool = False,
     ) -> KeyRecord:
-        """Bring a key back from a backup; it becomes the active key of this catalog."""
-        private = backup.read_backup(path, backup_passphrase)
-        keyid = keys.key_id(private.public_key())
+        """Bring a key back from a backup; it becomes (again) the active key of this catalog.
+
+        Restoring the catalog's own active key puts its private half back at ``location`` (e.g.
+        after a keyring was wiped). A retired or revoked key, or a key other than the catalog's
+        active one, is refused. Nothing changes unless the passphrase opens the file.
+        """
+        private = backup.read_backup(
+            path,
+            backup_passphrase,
+            allow_unencrypted=allow_unencrypted,
+            expected_fingerprint=expected_fingerprint,
+        )
+        info = PublicKeyInfo.of(private.public_key())
         known = {k.keyid: k for k in self.keys()}
-        if keyid in known and known[keyid].status == "revoked":
-            raise UsageError("This key was revoked; it cannot be used again.")
-        active = self.active_key()
-        if active is not None and active.keyid != keyid:
+        record = known.get(info.keyid)
+        if record is not None and record.status == "revoked":
+            raise UsageError(f"The key {info.fingerprint} was revoked; it cannot be used again.")
+        if record is not None and record.status == "retired":
             raise UsageError(
-                "This catalog already has another identity; restore into a fresh catalog "
-                "(--home) or revoke the current key first."
+                f"The key {info.fingerprint} was replaced by a newer key; restore the backup "
+                "of your newest key instead."
+            )
+        active = self.active_key()
+        if active is not None and active.keyid != info.keyid:
+            raise UsageError(
+                f"This catalog already has another identity (key {active.fingerprint}); restore "
+                "into a fresh catalog (--home), or revoke the current key first."
             )
         profile = profile or self.profile()
         if profile is None:
             raise UsageError("Give your name (--name) so that the restored identity has a profile.")
         profile.validate()
-        if keyid in known:  # same key again: make sure the private half is in place
-            self.store.store(private, location, passphrase=key_file_passphrase, overwrite=True)
-            self._set_location(keyid, location)
-            self.save_profile(profile)
-            return self.require_key()
-        return self._adopt(private, profile, location, key_file_passphrase)
+        if record is None:
+            return self._adopt(private, profile, location, key_file_passphrase)
+        # our own active key again: put the private half back where the person says
+        fresh = self._store_new(private, location, key_file_passphrase)
+        try:
+            with self.catalog.transaction() as conn:
+                conn.execute(
+                    "UPDATE keys SET location = ? WHERE key_id = ?",
+                    (location.to_text(), info.keyid),
+                )
+                _save_profile(conn, profile)
+        except BaseException:
+            if fresh:
+                self._forget(info.keyid, location)
+            raise
+        return self.require_key()
+
+    def save_profile(self, profile: Profile) -> None:
+        """Replace the profile (validated first)."""
+        profile.validate()
+        with self.catalog.transaction() as conn:
+            _save_profile(conn, profile)
 
     def _adopt(
         self,
@@ -172,33 +244,30 @@ class Identity:
         passphrase: str | None,
     ) -> KeyRecord:
         info = PublicKeyInfo.of(private.public_key())
-        self.store.store(private, location, passphrase=passphrase)
-        with self.catalog.transaction() as conn:
-            conn.execute(
-                "UPDATE keys SET status = 'retired', retired_at = ? WHERE status = 'active'",
-                (now_utc(),),
-            )
-            conn.execute(
-                "INSERT INTO keys (key_id, public_key, fingerprint, location, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (info.keyid, info.hex, info.fingerprint, location.to_text(), now_utc()),
-            )
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (PROFILE_SETTING, json.dumps(profile.to_dict())),
-            )
+        fresh = self._store_new(private, location, passphrase)
+        try:
+            with self.catalog.transaction() as conn:
+                _insert_key(conn, info, location)
+                _save_profile(conn, profile)
+        except BaseException:
+            if fresh:
+                self._forget(info.keyid, location)
+            raise
         return self.require_key()
 
-    def save_profile(self, profile: Profile) -> None:
-        profile.validate()
-        self.catalog.set_setting(PROFILE_SETTING, profile.to_dict())
+    def _store_new(
+        self, private: Ed25519PrivateKey, location: KeyLocation, passphrase: str | None
+    ) -> bool:
+        """Store ``private``; True if nothing was stored for it there before."""
+        keyid = keys.key_id(private.public_key())
+        existed = location.kind == "keyring" and self.store.has_key(keyid, location)
+        self.store.store(private, location, passphrase=passphrase)
+        return not existed
 
-    def _set_location(self, keyid: str, location: KeyLocation) -> None:
-        with self.catalog.transaction() as conn:
-            conn.execute(
-                "UPDATE keys SET location = ? WHERE key_id = ?", (location.to_text(), keyid)
-            )
+    def _forget(self, keyid: str, location: KeyLocation) -> None:
+        """Undo a store whose catalog record failed (best effort: the failure is what matters)."""
+        with contextlib.suppress(ColophonError):
+            self.store.delete(keyid, location)
 
     # -- using the key ----------------------------------------------------------------------
     @contextlib.contextmanager
@@ -208,11 +277,13 @@ class Identity:
         with self.store.unlocked(key.keyid, key.location, passphrase) as private:
             yield private
 
-    def card(self, passphrase: PassphraseProvider | None = None) -> dict[str, Any]:
-        """A freshly signed identity card (profile + public key)."""
+    def card(
+        self, passphrase: PassphraseProvider | None = None, now: datetime | None = None
+    ) -> dict[str, Any]:
+        """A freshly signed identity card (profile + public key), as a DSSE envelope."""
         profile = self.require_profile()
         with self.signing(passphrase) as private:
-            return make_card(private, profile)
+            return make_card(private, profile, now)
 
     def backup(
         self,
@@ -224,17 +295,21 @@ class Identity:
     ) -> None:
         """Write the active private key, encrypted with ``backup_passphrase``, to ``path``."""
         backup.check_new_passphrase(backup_passphrase)
+        _check_target(Path(path), overwrite)
         with self.signing(passphrase) as private:
             backup.write_backup(private, path, backup_passphrase, overwrite=overwrite)
 
-    def export_public(self, path: str | os.PathLike[str]) -> None:
-        """Write the public key as PEM followed by its ``ssh-ed25519`` line."""
+    def public_text(self) -> str:
+        """The active public key as a PEM block followed by its ``ssh-ed25519`` line."""
         key = self.require_key()
         profile = self.require_profile()
-        text = keys.public_pem(key.info.key) + keys.public_ssh_line(
-            key.info.key, f"{profile.display_name} (Colophon)"
-        )
-        atomic_write(path, text.encode() + b"\n", mode=0o644)
+        comment = f"{profile.display_name} (Colophon)"
+        return keys.public_pem(key.info.key) + keys.public_ssh_line(key.info.key, comment) + "\n"
+
+    def export_public(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write `public_text` to ``path`` (mode 0644, atomically)."""
+        _check_target(Path(path), overwrite)
+        atomic_write(path, self.public_text().encode("utf-8"), mode=0o644)
 
     # -- rotation and revocation ------------------------------------------------------------
     def rotate(
@@ -243,88 +318,139 @@ class Identity:
         new_passphrase: str | None = None,
         passphrase: PassphraseProvider | None = None,
         comment: str | None = None,
+        now: datetime | None = None,
     ) -> KeyRecord:
-        """Make a new key; the old one signs a statement naming it and is retired."""
+        """Make a new key; the old one signs a statement naming it and is retired.
+
+        ``location`` (with ``new_passphrase`` for a key file) is where the new key goes;
+        ``passphrase`` unlocks the old one. The old private key is kept, so that it can still
+        sign its own revocation. Returns the new key's record.
+        """
         old = self.require_key()
+        self.require_profile()
+        self._check_new_location(location, new_passphrase)
         new_private = keys.generate()
         new_info = PublicKeyInfo.of(new_private.public_key())
         with self.signing(passphrase) as old_private:
-            event = make_rotation(old_private, new_info, comment)
-        self.store.store(new_private, location, passphrase=new_passphrase)
-        profile = self.require_profile()
+            event = make_rotation(old_private, new_info, comment, now)
+        self._store_new(new_private, location, new_passphrase)
+        del new_private
         try:
             with self.catalog.transaction() as conn:
-                self._record_event(conn, old.keyid, "rotation", event)
-        except Exception:
-            with contextlib.suppress(ColophonError):
-                self.store.delete(new_info.keyid, location)
+                _record_event(conn, event)
+                conn.execute(
+                    "UPDATE keys SET status = 'retired', retired_at = ? WHERE key_id = ?",
+                    (now_utc(), old.keyid),
+                )
+                _insert_key(conn, new_info, location)
+        except BaseException:
+            self._forget(new_info.keyid, location)
             raise
-        return self._adopt_recorded(new_private, new_info, profile, location)
-
-    def _adopt_recorded(
-        self, private: Ed25519PrivateKey, info: PublicKeyInfo, profile: Profile, loc: KeyLocation
-    ) -> KeyRecord:
-        with self.catalog.transaction() as conn:
-            conn.execute(
-                "UPDATE keys SET status = 'retired', retired_at = ? WHERE status = 'active'",
-                (now_utc(),),
-            )
-            conn.execute(
-                "INSERT INTO keys (key_id, public_key, fingerprint, location, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (info.keyid, info.hex, info.fingerprint, loc.to_text(), now_utc()),
-            )
-        del private
         return self.require_key()
 
     def revoke(
-        self, reason: str, passphrase: PassphraseProvider | None = None, comment: str | None = None
+        self,
+        reason: str,
+        passphrase: PassphraseProvider | None = None,
+        comment: str | None = None,
+        *,
+        keyid: str | None = None,
+        now: datetime | None = None,
     ) -> dict[str, Any]:
-        """Sign and record the active key's revocation; returns the statement to hand out."""
-        key = self.require_key()
-        with self.signing(passphrase) as private:
-            event = make_revocation(private, reason, comment)
+        """Sign and record a key's revocation; returns the signed statement to hand out.
+
+        By default the active key is revoked; ``keyid`` names another of ours (e.g. a retired
+        key that was lost). ``reason`` is ``compromised`` (every claim it signed is withdrawn),
+        ``superseded`` or ``retired`` (claims from now on are withdrawn). Cannot be undone.
+        """
+        if reason not in REASONS:
+            raise UsageError(f"The reason must be one of {', '.join(REASONS)}.")
+        key = self.require_key() if keyid is None else self.find_key(keyid)
+        if key.status == "revoked":
+            raise UsageError(f"The key {key.fingerprint} is already revoked.")
+        with self.store.unlocked(key.keyid, key.location, passphrase) as private:
+            event = make_revocation(private, reason, comment, now)
         with self.catalog.transaction() as conn:
-            self._record_event(conn, key.keyid, "revocation", event)
+            _record_event(conn, event)
             conn.execute(
                 "UPDATE keys SET status = 'revoked', revoked_at = ?, reason = ? WHERE key_id = ?",
                 (now_utc(), reason, key.keyid),
             )
         return event
 
-    def _record_event(self, conn: Any, keyid: str, kind: str, envelope: dict[str, Any]) -> None:
-        event = parse_event(envelope)  # never record what we could not read back
-        conn.execute(
-            "INSERT OR IGNORE INTO key_events (key_id, kind, effective_at, envelope, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                keyid,
-                kind,
-                event.effective.astimezone(UTC).isoformat(),
-                json.dumps(envelope),
-                now_utc(),
-            ),
-        )
+    def _check_new_location(self, location: KeyLocation, passphrase: str | None) -> None:
+        """Refuse a place for a new key before anything is signed or asked for."""
+        if location.kind == "keyring":
+            self.store.check_keyring()
+            return
+        if passphrase is None:
+            raise UsageError("A key file needs a passphrase.")
+        backup.check_new_passphrase(passphrase)
+        assert location.path is not None
+        if location.path.exists():
+            raise UsageError(f"{location.path} already exists; choose a new file for the new key.")
+
+
+# --- catalog rows ------------------------------------------------------------------------------
+
+
+def _insert_key(conn: sqlite3.Connection, info: PublicKeyInfo, location: KeyLocation) -> None:
+    """Record ``info`` as the active key, retiring any other active one (inside a transaction)."""
+    conn.execute(
+        "UPDATE keys SET status = 'retired', retired_at = ? WHERE status = 'active'",
+        (now_utc(),),
+    )
+    conn.execute(
+        "INSERT INTO keys (key_id, public_key, fingerprint, location, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (info.keyid, info.hex, info.fingerprint, location.to_text(), now_utc()),
+    )
+
+
+def _save_profile(conn: sqlite3.Connection, profile: Profile) -> None:
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (PROFILE_SETTING, json.dumps(profile.to_dict())),
+    )
+
+
+def _envelope_text(envelope: dict[str, Any]) -> str:
+    # One spelling per envelope, so the UNIQUE column keeps each event once however it came.
+    return json.dumps(envelope, sort_keys=True, separators=(",", ":"))
+
+
+def _insert_event(conn: sqlite3.Connection, event: KeyEvent) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO key_events (key_id, kind, effective_at, envelope, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (
+            event.keyid,
+            event.event,
+            event.effective.astimezone(UTC).isoformat(),
+            _envelope_text(event.envelope),
+            now_utc(),
+        ),
+    )
+
+
+def _record_event(conn: sqlite3.Connection, envelope: dict[str, Any]) -> None:
+    _insert_event(conn, parse_event(envelope))  # never record what we could not read back
+
+
+def _check_target(path: Path, overwrite: bool) -> None:
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name.")
+    if path.exists() and not overwrite:
+        raise UsageError(f"{path} already exists; choose another name or confirm replacing it.")
+    if not path.parent.is_dir():
+        raise NotFoundError(f"The folder {path.parent} does not exist.")
 
 
 def record_events(catalog: Catalog, events: list[KeyEvent]) -> int:
     """Keep key events learnt from others (bundles, files); returns how many were new."""
     before = catalog.conn.total_changes
     with catalog.transaction() as conn:
-        for e in events:
-            conn.execute(
-                "INSERT OR IGNORE INTO key_events (key_id, kind, effective_at, envelope, "
-                "recorded_at) VALUES (?, ?, ?, ?, ?)",
-                (
-                    e.keyid,
-                    e.event,
-                    e.effective.isoformat(),
-                    json.dumps(e.envelope, sort_keys=True),
-                    now_utc(),
-                ),
-            )
+        for event in events:
+            _insert_event(conn, event)
     return catalog.conn.total_changes - before
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

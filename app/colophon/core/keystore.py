@@ -8,7 +8,7 @@ Where a key lives is an explicit choice the caller records with the identity (a 
   (priority 1 or more) are used; the plaintext and home-made file backends of ``keyrings.alt``,
   the null backend and the "no backend" placeholder are refused with `KeyringUnavailable`, whose
   message names the alternative.
-* **file** — a key file in the format of `colophon.core.backup` (encrypted PKCS#8, scrypt), mode
+* **file** — a key file in the format of `colophon.core.backup` (OpenSSH, bcrypt KDF), mode
   0600, written atomically. Its passphrase is asked for through a callback at each use.
 
 There is never a silent fallback from one to the other, and never a plaintext copy. A private key
