@@ -277,3 +277,15 @@ def test_from_dict_validates_values() -> None:
     with pytest.raises(ProfileError) as info:
         Profile.from_dict(data)
     assert info.value.field == "website"
+
+
+@pytest.mark.parametrize("field", ["website", "wallet"])
+def test_url_schemes_must_be_written_in_lower_case(field: str) -> None:
+    if field == "website":
+        profile = Profile("Ada", website="HTTPS://ada.example")
+    else:
+        profile = Profile(
+            "Ada", payment_channels=[PaymentChannel("openPayments", "HTTPS://w.example/a")]
+        )
+    with pytest.raises(ProfileError, match="must start with https://"):
+        profile.validate()

@@ -362,7 +362,7 @@ def _url_problem(text: str, schemes: tuple[str, ...], what: str) -> str | None:
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError:
         return f"{text!r} is not a valid URL."
-    if parts.scheme.lower() not in schemes:
+    if not any(text.startswith(s + "://") for s in schemes):  # lower case, as claims require
         return f"{what} must start with {' or '.join(s + '://' for s in schemes)}."
     if not parts.hostname:
         return f"{what} needs a host name, as in {schemes[0]}://example.org/."
