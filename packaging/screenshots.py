@@ -6,7 +6,10 @@ Runs offscreen unless a display is set (``xvfb-run python packaging/screenshots.
 It makes a throw-away Colophon home with a few generated pictures and texts, and saves:
 ``empty.png``, ``library.png`` (table, a work selected), ``grid.png``, ``several.png``
 (three works selected), ``import.png`` (an import under way, with its report of skipped
-files) and ``dark.png`` (the library in the dark palette).
+files) and ``dark.png`` (the library in the dark palette); then the identity and claims:
+``wizard-*.png`` (first-run wizard pages), ``identity-*.png`` (identity window), ``export.png``
+and ``export-done.png``, ``trust.png``, and ``verify-valid.png``, ``verify-unknown.png``,
+``verify-tampered.png``. Keys are kept in an in-memory keyring, never the real one.
 """
 
 from __future__ import annotations
@@ -134,6 +137,10 @@ def main(argv: list[str]) -> int:
         app.setPalette(dark_palette())
         window.view.select_work_ids([ids["Harbour at dawn"]])
         shoot(window, out, "dark.png")
+        app.setPalette(app.style().standardPalette())
+        from screenshots_claims import shoot_claims  # beside this file
+
+        shoot_claims(window, out, Path(tmp), ids)
         window.close()
         time.sleep(0.1)
     return 0

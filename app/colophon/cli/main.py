@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return its exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list or _only_gui_options(args_list):
+    if not args_list or _only_gui_options(args_list) or _opens_claims(args_list):
         return _start_gui(args_list)
     args = parser.parse_args(args_list)
     if args.self_test:
@@ -84,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _only_gui_options(args: list[str]) -> bool:
     """``colophon --home DIR`` (no command) also opens the app."""
     return len(args) == 2 and args[0] == "--home"
+
+
+def _opens_claims(args: list[str]) -> bool:
+    """``colophon CLAIM.colophon`` (or ``.intoto.json``): open the app to verify it."""
+    rest = args[2:] if args[:1] == ["--home"] else args
+    return bool(rest) and all(a.lower().endswith((".colophon", ".intoto.json")) for a in rest)
 
 
 def _start_gui(args: list[str]) -> int:

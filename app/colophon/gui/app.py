@@ -1,11 +1,17 @@
-"""Starting the desktop app: the QApplication, the main window, the event loop."""
+"""Starting the desktop app: the QApplication, the main window, the event loop.
+
+``colophon`` opens the library (and, the first time, the identity wizard); ``colophon FILE``
+opens it with FILE verified in its own window when FILE is a claim, or added when it is a work.
+"""
 
 from __future__ import annotations
 
 import gc
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
@@ -40,6 +46,19 @@ def home_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
+def files_from_args(args: Sequence[str]) -> list[Path]:
+    """The files named on the command line (``colophon claim.colophon``), options left out."""
+    items, files, skip = list(args), [], False
+    for arg in items:
+        if skip:
+            skip = False
+        elif arg == "--home":
+            skip = True
+        elif not arg.startswith("-"):
+            files.append(Path(arg))
+    return files
+
+
 def settle_after_startup() -> None:
     """Exempt everything made at startup from garbage collection.
 
@@ -59,6 +78,13 @@ def run_app(args: Sequence[str] = ()) -> int:
         QMessageBox.critical(None, "Colophon", exc.message)
         return exc.exit_code
     window.show()
+    files = files_from_args(args)
+    if files:  # claims given on the command line open to be verified; other files are added
+        works = window.claims.split_dropped([str(f) for f in files])
+        if works:
+            window.add_paths(works)
+    else:
+        QTimer.singleShot(0, window.claims.maybe_first_run)
     settle_after_startup()
     return int(app.exec())
 

@@ -31,6 +31,7 @@ from ..core.errors import ColophonError
 from .contributors_editor import ContributorsEditor
 from .tasks import TaskRunner
 from .work_edits import apply_changes, build_changes, format_tags, shared_values
+from .work_terms_section import ExportHistory, WorkTermsSection
 
 MAX_LOADED = 1000  # beyond this many selected works, shared values are not looked up
 
@@ -99,6 +100,9 @@ class Inspector(QScrollArea):
         form.addRow(self.contributors_note)
         form.addRow(self.contributors)
         layout.addWidget(self.form_box)
+        self.terms_section = WorkTermsSection(self.catalog)  # saved with the fields above
+        self.terms_section.edited.connect(lambda: self._on_field_edited("terms"))
+        layout.addWidget(self.terms_section)
 
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
@@ -140,9 +144,10 @@ class Inspector(QScrollArea):
         details.addRow("Found at", self.paths_label)
         layout.addWidget(self.details_box)
 
-        # Sections added by later features (per-work AI-use terms, export history) go here,
-        # below the work's own details; nothing is shown until they exist.
+        # Sections below the work's own details (the export history), each hidden when empty.
         self.sections = QVBoxLayout()
+        self.export_history = ExportHistory(self.catalog)
+        self.sections.addWidget(self.export_history)
         layout.addLayout(self.sections)
         layout.addStretch(1)
         self.setWidget(body)
@@ -213,6 +218,8 @@ class Inspector(QScrollArea):
         )
         if single and self.works:
             self._show_details(self.works[0])
+        self.terms_section.set_works(self.works, count)
+        self.export_history.set_work(self.works[0] if single and self.works else None)
         self._validate()
 
     @staticmethod
@@ -245,6 +252,7 @@ class Inspector(QScrollArea):
             "created": self.created_edit.text,
             "tags": self.tags_edit.text,
             "contributors": self.contributors.values,
+            "terms": self.terms_section.value,
         }
         return {name: fields[name]() for name in self._edited}
 
@@ -255,7 +263,10 @@ class Inspector(QScrollArea):
 
     def _validate(self) -> dict[str, Any] | None:
         try:
-            changes = build_changes(self._values())
+            values = self._values()
+            changes = build_changes(values)
+            if "terms" in values:  # work_edits leaves the terms as they come (None: inherit)
+                changes["terms"] = values["terms"]
         except ColophonError as exc:
             self._error = exc.message
             changes = None

@@ -28,7 +28,7 @@ from ..core.errors import ColophonError
 from . import icons
 from .tasks import TaskRunner
 from .thumbnails import FOLDER_NAME, ThumbnailCache
-from .work_status import MISSING, REGISTERED, PresenceCache, presence_of_catalog
+from .work_status import EXPORTED, MISSING, REGISTERED, PresenceCache, presence_of_catalog
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +59,22 @@ Index = QModelIndex | QPersistentModelIndex
 def query_ids(
     catalog: Catalog, search: str, kind: str | None, status: str | None
 ) -> tuple[list[int], dict[int, bool]]:
-    """Ids matching the filter, in order, and presence if the filter needed it (worker side)."""
+    """Ids matching the filter, in order, and presence if the filter needed it (worker side).
+
+    A work shows one status: "file missing" when none of its files is there, else "exported"
+    once it went into a bundle, else "registered"; the status filter matches what is shown.
+    """
     ids = catalog.work_ids(search or None, kind or None)
     if not status:
         return ids, {}
     presence = presence_of_catalog(catalog, ids)
-    if status not in (MISSING, REGISTERED):
-        return [], presence  # nothing is exported yet
-    want_present = status == REGISTERED
-    return [i for i in ids if presence.get(i, False) == want_present], presence
+    if status == MISSING:
+        return [i for i in ids if not presence.get(i, False)], presence
+    if status not in (REGISTERED, EXPORTED):
+        return [], presence
+    exported = catalog.exported_work_ids()
+    want = status == EXPORTED
+    return [i for i in ids if presence.get(i, False) and (i in exported) == want], presence
 
 
 class LibraryModel(QAbstractTableModel):
@@ -93,6 +100,7 @@ class LibraryModel(QAbstractTableModel):
         self.thumbnails.thumbnails_ready.connect(self._on_thumbnails_thumbnails_ready)
         self.presence.presence_changed.connect(self._on_presence_presence_changed)
         self._ids: list[int] = []
+        self.exported: set[int] = set()  # ids of works that went into a bundle
         self._pages: OrderedDict[int, list[Work | None]] = OrderedDict()
         self.search, self.kind, self.status = "", "", ""
         self._generation = 0
@@ -112,9 +120,9 @@ class LibraryModel(QAbstractTableModel):
         home, search, kind, status = self.home, self.search, self.kind, self.status
         self.loading = True
 
-        def load(_progress: object) -> tuple[list[int], dict[int, bool]]:
+        def load(_progress: object) -> tuple[list[int], dict[int, bool], set[int]]:
             with Catalog.open(home) as catalog:
-                return query_ids(catalog, search, kind, status)
+                return (*query_ids(catalog, search, kind, status), catalog.exported_work_ids())
 
         self._runner.submit(
             load,
@@ -131,10 +139,10 @@ class LibraryModel(QAbstractTableModel):
                 self._pages.pop(row // PAGE_SIZE, None)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
-    def _on_load_succeeded(self, generation: int, result: tuple[list[int], dict]) -> None:
+    def _on_load_succeeded(self, generation: int, result: tuple[list[int], dict, set]) -> None:
         if generation != self._generation:
             return  # a newer filter was set meanwhile
-        ids, presence = result
+        ids, presence, self.exported = result
         self.beginResetModel()
         self._ids = ids
         self._pages.clear()
@@ -242,7 +250,7 @@ class LibraryModel(QAbstractTableModel):
         if role == KindRole:
             return work.kind
         if role == StatusRole:
-            return self.presence.status(work.id, work.paths)
+            return self._status(work)
         if role == PathRole:
             return work.paths[0] if work.paths else None
         if role == WorkRole:
@@ -257,8 +265,12 @@ class LibraryModel(QAbstractTableModel):
         if column == COL_CREATED:
             return work.created[:16].replace("T", " ")
         if column == COL_STATUS:
-            return self.presence.status(work.id, work.paths) or ""
+            return self._status(work) or ""
         return None
+
+    def _status(self, work: Work) -> str | None:
+        status = self.presence.status(work.id, work.paths)
+        return EXPORTED if status == REGISTERED and work.id in self.exported else status
 
     def _preview(self, work: Work) -> Any:
         if work.kind == "image" and work.paths:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import Catalog
 from ..core.media import KINDS
 from . import icons
+from .claim_actions import ClaimActions
 from .inspector import Inspector
 from .library_model import LibraryModel
 from .library_operations import LibraryOperations
@@ -43,7 +44,7 @@ from .library_view import GRID, TABLE, LibraryView
 from .progress_panel import ProgressPanel
 from .report_panel import ReportPanel
 from .tasks import TaskRunner
-from .work_status import MISSING, REGISTERED
+from .work_status import EXPORTED, MISSING, REGISTERED
 
 SETTINGS_FILE = "gui.ini"
 SEARCH_DELAY_MS = 250
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.operations = LibraryOperations(
             self.home, self.runner, self.progress_panel, self.report_panel, self
         )
+        self.claims = ClaimActions(self)
         self._build_filter_bar()
         self._build_layout()
         self._build_actions()
@@ -103,6 +105,7 @@ class MainWindow(QMainWindow):
         self.status_combo.setAccessibleName("Status filter")
         self.status_combo.addItem("Any status", "")
         self.status_combo.addItem("Registered", REGISTERED)
+        self.status_combo.addItem("Exported", EXPORTED)
         self.status_combo.addItem("File missing", MISSING)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
 
@@ -197,6 +200,8 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&File")
         menu.addActions([self.add_files_action, self.add_folder_action])
         menu.addSeparator()
+        menu.addActions([self.claims.export_action, self.claims.verify_action])
+        menu.addSeparator()
         menu.addActions([self.check_action, self.cancel_action])
         menu.addSeparator()
         menu.addAction(self.quit_action)
@@ -204,12 +209,16 @@ class MainWindow(QMainWindow):
         menu.addActions([self.find_action, self.save_action])
         menu = self.menuBar().addMenu("&View")
         menu.addActions([self.table_action, self.grid_action])
+        menu = self.menuBar().addMenu("&Identity")
+        menu.addActions([self.claims.identity_action, self.claims.setup_action])
 
         self.toolbar = self.addToolBar("Main")
         self.toolbar.setObjectName("main-toolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
         self.toolbar.addActions([self.add_files_action, self.add_folder_action, self.check_action])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.claims.export_action, self.claims.verify_action])
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.table_action, self.grid_action])
 
@@ -228,6 +237,8 @@ class MainWindow(QMainWindow):
         self.operations.busy_changed.connect(self.cancel_action.setEnabled)
         self.operations.import_finished.connect(self._on_operations_import_finished)
         self.operations.check_finished.connect(self._on_operations_check_finished)
+        self.claims.identity_changed.connect(self.inspector.terms_section.refresh_profile)
+        self.claims.exported.connect(lambda _ids: self.model.refresh())
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -319,7 +330,9 @@ class MainWindow(QMainWindow):
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.add_paths(paths)
+            works = self.claims.split_dropped(paths)  # claims open to be verified
+            if works:
+                self.add_paths(works)
 
     # -- lifetime ------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -332,6 +345,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        self.claims.close_all()
         self.inspector.show_works([])  # saves valid edits still pending
         self._save_settings()
         if self._owns_runner:

@@ -1,0 +1,126 @@
+"""Who signed a claim and what it says overall: the two boxes beside the works in the verify window.
+
+`SignerCard`: the signer's name and contact details as the claim gives them, the key fingerprint
+in groups (the one thing to compare with the creator), whether the signer is you, a contact or
+unknown, and "Trust this signer…". `ClaimDetails`: when it was signed, the terms for AI, what
+is asked in payment and where to pay.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ..core.verify import Outcome, VerifyResult
+from . import icons
+from .plain_words import (
+    compensation_in_words,
+    group_fingerprint,
+    payment_in_words,
+    terms_lines,
+    trust_words,
+)
+
+
+def _label(accessible: str = "", selectable: bool = True) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    if accessible:
+        label.setAccessibleName(accessible)
+    if selectable:
+        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+class SignerCard(QGroupBox):
+    """The signer of a claim, and the button to trust them."""
+
+    #: the person wants to trust (pin) this signer's key
+    trust_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Signed by", parent)
+        self.name = _label("Signer's name")
+        font = self.name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setWeight(QFont.DemiBold)
+        self.name.setFont(font)
+        self.contact = _label("Signer's contact details")
+        self.fingerprint = _label("Signer's fingerprint")
+        mono = QFontDatabase.systemFont(QFontDatabase.FixedFont)
+        mono.setPointSizeF(mono.pointSizeF() * 1.15)
+        self.fingerprint.setFont(mono)
+        self.hint = QLabel("Compare this fingerprint with the one the creator gave you.")
+        self.hint.setWordWrap(True)
+        self.hint.setEnabled(False)
+        self.trust = _label("Trust")
+        self.trust_button = QPushButton("&Trust this signer…")
+        self.trust_button.setAccessibleName("Trust this signer")
+        icons.set_icon(self.trust_button, "trust")
+        self.trust_button.clicked.connect(self.trust_requested)
+        self.unknown = _label("Signer not known")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.unknown)
+        for widget in (self.name, self.contact, self.fingerprint, self.hint, self.trust):
+            layout.addWidget(widget)
+        layout.addWidget(self.trust_button, 0, Qt.AlignLeft)
+        self.set_result(None)
+
+    def set_result(self, result: VerifyResult | None) -> None:
+        signer = result.signer if result is not None else None
+        for widget in (self.name, self.contact, self.fingerprint, self.hint, self.trust):
+            widget.setVisible(signer is not None)
+        self.unknown.setVisible(signer is None)
+        if signer is None:
+            self.unknown.setText(
+                "Unknown. A claim that was changed or cannot be read does not tell reliably "
+                "who signed it."
+                if result is not None
+                else "Checking…"
+            )
+            self.trust_button.hide()
+            return
+        self.name.setText(signer.name)
+        claimant = result.claim.claimant if result is not None and result.claim else {}
+        details = [x for x in (signer.email, claimant.get("website")) if x]
+        self.contact.setText("\n".join(details))
+        self.contact.setVisible(bool(details))
+        self.fingerprint.setText(group_fingerprint(signer.fingerprint))
+        self.trust.setText(trust_words(signer.trust, signer.contact))
+        unknown = result is not None and result.outcome is Outcome.UNKNOWN_SIGNER
+        self.trust_button.setVisible(unknown)
+
+
+class ClaimDetails(QGroupBox):
+    """The claim as a whole: date, default terms, payment."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("About this claim", parent)
+        self.text = _label("About this claim")
+        self.text.setTextFormat(Qt.RichText)
+        QVBoxLayout(self).addWidget(self.text)
+        self.set_result(None)
+
+    def set_result(self, result: VerifyResult | None) -> None:
+        claim = result.claim if result is not None else None
+        self.setVisible(claim is not None)
+        if claim is None:
+            return
+        p = claim.predicate
+        works = len(claim.works)
+        payment = [compensation_in_words(p["compensation"])]
+        payment += [payment_in_words(c) for c in claim.claimant.get("paymentChannels", [])]
+        if p.get("license"):
+            payment.append(f"License: {p['license']}")
+        self.text.setText(
+            f"<p>Signed on {escape(p['issuedAt'][:10])} · {works:,} "
+            f"work{'s' if works != 1 else ''}</p>"
+            "<p><b>Terms for AI</b> (unless a work says otherwise)<br>"
+            + "<br>".join(escape(line) for line in terms_lines(p["terms"]))
+            + "</p><p><b>Payment</b><br>"
+            + "<br>".join(escape(line) for line in payment)
+            + "</p>"
+        )

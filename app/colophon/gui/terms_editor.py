@@ -1,0 +1,159 @@
+"""The four AI-use questions, each answered No / Yes / Only with conditions, in plain words.
+
+Used twice: for the profile's default terms (every use answered), and for one work's own terms,
+where each use may also stay "As in your profile" (then nothing is stored for it, so a later
+change of the profile reaches the work). The CAWG vocabulary stays underneath: each answer is a
+`UseTerm` value and the conditions are its ``constraint_info``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from ..core.profile import AI_USES, ALLOWED, CONSTRAINED, NOT_ALLOWED, ProfileError, Terms
+from ..core.terms import ANSWERS, USE_QUESTIONS
+
+INHERIT = "inherit"
+CHOICES = (NOT_ALLOWED, ALLOWED, CONSTRAINED)
+CONDITION_HINT = "The conditions, e.g. only for non-commercial research, with credit"
+
+
+class _UseRow:
+    """One question: its label, the answer, and the conditions when there are some."""
+
+    def __init__(self, use: str, inherit: bool, grid: QGridLayout, row: int) -> None:
+        self.use = use
+        self.label = QLabel(USE_QUESTIONS[use])
+        self.label.setWordWrap(True)
+        self.combo = QComboBox()
+        self.combo.setAccessibleName(USE_QUESTIONS[use])
+        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
+        if inherit:
+            self.combo.addItem("As in your profile", INHERIT)
+        for value in CHOICES:
+            self.combo.addItem(ANSWERS[value], value)
+        self.label.setBuddy(self.combo)
+        self.condition = QLineEdit()
+        self.condition.setAccessibleName(f"Conditions for {USE_QUESTIONS[use]}")
+        self.condition.setPlaceholderText(CONDITION_HINT)
+        self.condition.setMaxLength(2000)
+        self.condition_box = QWidget()
+        indent = QHBoxLayout(self.condition_box)
+        indent.setContentsMargins(18, 0, 0, 4)
+        indent.addWidget(self.condition)
+        if inherit:  # narrow places (the inspector): the answer goes under its question
+            grid.addWidget(self.label, row, 0, 1, 2)
+            grid.addWidget(self.combo, row + 1, 0, 1, 2, Qt.AlignLeft)
+        else:
+            grid.addWidget(self.label, row, 0)
+            grid.addWidget(self.combo, row, 1)
+        grid.addWidget(self.condition_box, row + 2, 0, 1, 2)
+
+    @property
+    def value(self) -> str:
+        return str(self.combo.currentData())
+
+    def set(self, value: str, condition: str | None = None) -> None:
+        index = self.combo.findData(value)
+        self.combo.setCurrentIndex(max(index, 0))
+        self.condition.setText(condition or "")
+        self.update_visibility()
+
+    def update_visibility(self) -> None:
+        self.condition_box.setVisible(self.value == CONSTRAINED)
+
+    def term(self) -> dict[str, str] | None:
+        """The CAWG entry chosen; None for "as in your profile". Raises `ProfileError`."""
+        if self.value == INHERIT:
+            return None
+        if self.value != CONSTRAINED:
+            return {"use": self.value}
+        text = " ".join(self.condition.text().split())
+        if not text:
+            raise ProfileError(
+                f"terms.{self.use}.constraint_info", "write the conditions, or answer Yes or No."
+            )
+        return {"use": CONSTRAINED, "constraint_info": text}
+
+
+class TermsEditor(QWidget):
+    """Answers to the four AI-use questions; ``inherit=True`` adds "As in your profile"."""
+
+    #: the person changed an answer or a condition
+    edited = Signal()
+
+    def __init__(self, inherit: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inherit = inherit
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setColumnStretch(0, 1)
+        grid.setVerticalSpacing(4)
+        self.rows = [_UseRow(use, inherit, grid, 3 * i) for i, use in enumerate(AI_USES)]
+        for row in self.rows:
+            row.combo.currentIndexChanged.connect(lambda _i, r=row: self._on_row_changed(r))
+            row.condition.textEdited.connect(lambda _text: self.edited.emit())
+            row.update_visibility()
+
+    def row(self, use: str) -> _UseRow:
+        return next(r for r in self.rows if r.use == use)
+
+    # -- profile defaults ----------------------------------------------------------------------
+    def set_terms(self, terms: Terms | Mapping[str, Any]) -> None:
+        """Show every use's answer (profile mode)."""
+        data = terms.to_dict() if isinstance(terms, Terms) else terms
+        self._fill(data)
+
+    def terms(self) -> Terms:
+        """The answers as `Terms`; `ProfileError` names a use whose conditions are missing."""
+        entries = {}
+        for row in self.rows:
+            term = row.term()
+            if term is not None:
+                entries[row.use] = term
+        return Terms.from_dict(entries) if len(entries) == len(AI_USES) else Terms()
+
+    # -- one work's overrides ------------------------------------------------------------------
+    def set_overrides(self, overrides: Mapping[str, Any] | None) -> None:
+        """Show a work's own terms; uses it does not override read "As in your profile"."""
+        self._fill(overrides or {})
+
+    def overrides(self) -> dict[str, dict[str, str]] | None:
+        """The uses answered differently from the profile, or None when there are none."""
+        out = {}
+        for row in self.rows:
+            term = row.term()
+            if term is not None:
+                out[row.use] = term
+        return out or None
+
+    def set_profile_terms(self, terms: Mapping[str, Any] | None) -> None:
+        """Name the profile's answer in each "As in your profile" choice, e.g. "(No)"."""
+        if not self.inherit:
+            return
+        for row in self.rows:
+            value = (terms or {}).get(row.use, {}).get("use", "")
+            answer = "With conditions" if value == CONSTRAINED else ANSWERS.get(value, "")
+            text = f"As in your profile ({answer})" if answer else "As in your profile"
+            row.combo.setItemText(0, text)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _fill(self, data: Mapping[str, Any]) -> None:
+        for row in self.rows:
+            row.combo.blockSignals(True)
+            term = data.get(row.use)
+            if term is None:
+                row.set(INHERIT if self.inherit else NOT_ALLOWED)
+            else:
+                row.set(term.get("use", NOT_ALLOWED), term.get("constraint_info"))
+            row.combo.blockSignals(False)
+
+    def _on_row_changed(self, row: _UseRow) -> None:
+        row.update_visibility()
+        if row.value == CONSTRAINED and not row.condition.text():
+            row.condition.setFocus()
+        self.edited.emit()

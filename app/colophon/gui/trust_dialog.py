@@ -1,0 +1,85 @@
+"""Trusting a signer: show the fingerprint and ask the person to confirm they compared it.
+
+Anyone can put any name on a claim; only the key cannot be faked. So before a key is pinned as a
+contact, the dialog shows its fingerprint large, says where a fingerprint to compare it with
+comes from, and keeps the Trust button disabled until the person ticks that they compared it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import icons
+from .plain_words import group_fingerprint
+
+
+class TrustDialog(QDialog):
+    """Confirms that the fingerprint was compared; asks the name to keep the contact under."""
+
+    def __init__(self, name: str, fingerprint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Trust this signer?")
+        self.setWindowIcon(icons.icon("trust"))
+        self.setMinimumWidth(500)
+        intro = QLabel(f"The claim is signed as <b>{name}</b>, with a key whose fingerprint is:")
+        intro.setWordWrap(True)
+        intro.setTextFormat(Qt.RichText)
+        self.fingerprint = QLabel(group_fingerprint(fingerprint))
+        self.fingerprint.setAccessibleName("Fingerprint to compare")
+        self.fingerprint.setAlignment(Qt.AlignCenter)
+        self.fingerprint.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setWeight(QFont.DemiBold)
+        self.fingerprint.setFont(font)
+        advice = QLabel(
+            "Anyone can sign with any name, but not with someone else's key. Trust this signer "
+            "only if the creator gave you <b>the same fingerprint</b> in another way: in "
+            "person, by phone, in a message you know is theirs, or on their own website."
+        )
+        advice.setWordWrap(True)
+        advice.setTextFormat(Qt.RichText)
+        self.name = QLineEdit(name)
+        self.name.setAccessibleName("Contact name")
+        form = QFormLayout()
+        form.addRow("Keep as the &contact:", self.name)
+        self.compared = QCheckBox(
+            "I compared the fingerprint with the creator's, and it is the same"
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.trust_button = buttons.button(QDialogButtonBox.Ok)
+        self.trust_button.setText("&Trust")
+        icons.set_icon(self.trust_button, "trust")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.compared.toggled.connect(self._update)
+        self.name.textChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.fingerprint)
+        layout.addWidget(advice)
+        layout.addLayout(form)
+        layout.addWidget(self.compared)
+        layout.addWidget(buttons)
+        self._update()
+
+    def _update(self) -> None:
+        self.trust_button.setEnabled(self.compared.isChecked() and bool(self.name.text().strip()))
+
+    def contact_name(self) -> str:
+        return self.name.text().strip()
+
+    def accept(self) -> None:
+        if self.trust_button.isEnabled():
+            super().accept()

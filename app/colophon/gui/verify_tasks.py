@@ -1,0 +1,76 @@
+"""The verify window's work, as functions run on a worker (Qt-free, each opening its own catalog).
+
+`check_claim` verifies a bundle (optionally against folders) and collects the thumbnails it
+carries, but only for a claim that is intact: a picture from an altered bundle is never shown.
+`trust_signer` pins the signer's key as a contact, together with the identity card the bundle
+carries, after the person confirmed the fingerprint.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.bundle import THUMBNAILS, read_bundle
+from ..core.catalog import Catalog
+from ..core.contacts import Contact, add_contact
+from ..core.errors import ColophonError
+from ..core.progress import Progress
+from ..core.verify import VerifyResult, verify
+
+CLAIM_SUFFIXES = (".colophon", ".intoto.json")
+
+
+def is_claim_file(path: str | Path) -> bool:
+    """Whether a file is a claim to verify (by name) rather than a work to register."""
+    return str(path).lower().endswith(CLAIM_SUFFIXES)
+
+
+@dataclass
+class Checked:
+    """A verification and the thumbnails of the works it shows (digest -> PNG bytes)."""
+
+    result: VerifyResult
+    thumbnails: dict[str, bytes] = field(default_factory=dict)
+    card: dict | None = None  # the signer's identity card, for pinning them
+
+
+def check_claim(
+    home: Path, path: Path, folders: Sequence[Path] = (), progress: Progress | None = None
+) -> Checked:
+    """Verify ``path`` with the trust kept under ``home``; thumbnails only from intact claims."""
+    with Catalog.open(home) as catalog:
+        result = verify(path, catalog, against=folders, progress=progress)
+    checked = Checked(result)
+    if result.claim is None or result.bare or not result.outcome.intact:
+        return checked
+    try:
+        members = read_bundle(path).members
+    except ColophonError:  # changed on disk since: show the verdict without pictures
+        return checked
+    wanted = {s["digest"]["sha256"] for s in result.claim.subjects}
+    for name, data in members.items():
+        digest = name[len(THUMBNAILS) : -len(".png")]
+        if name.startswith(THUMBNAILS) and digest in wanted:
+            checked.thumbnails[digest] = data
+    try:
+        checked.card = json.loads(members["identity.json"])
+    except (KeyError, ValueError):
+        checked.card = None
+    return checked
+
+
+def trust_signer(home: Path, checked: Checked, name: str) -> Contact:
+    """Pin the key that signed ``checked`` as the contact ``name``."""
+    claim = checked.result.claim
+    if claim is None:
+        raise ColophonError("This claim cannot be trusted: it could not be checked.")
+    with Catalog.open(home) as catalog:
+        try:
+            return add_contact(catalog, claim.key, name, card=checked.card)
+        except ColophonError:
+            if checked.card is None:
+                raise
+            return add_contact(catalog, claim.key, name)  # a card that does not fit: key only

@@ -1,0 +1,266 @@
+"""The verify window: one claim, its verdict, its signer, its works, and what to do next.
+
+Opened from File ▸ Verify a claim…, by dropping a ``.colophon`` (or ``.intoto.json``) file on the
+main window, or with ``colophon FILE``. Everything slow runs through the shared `TaskRunner`
+(`verify_tasks`): the first check, "Check against a folder…" (hashing every file in it, with
+progress and Cancel) and "Trust this signer…", after which the claim is checked again and turns
+green. Reports are saved as JSON or PDF (`verify_report`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.progress import Progress
+from . import icons
+from .signer_card import ClaimDetails, SignerCard
+from .tasks import Task, TaskRunner
+from .trust_dialog import TrustDialog
+from .verdict_banner import VerdictBanner
+from .verify_report import save_json, save_pdf
+from .verify_tasks import Checked, check_claim, trust_signer
+from .verify_works_model import VerifyWorksModel
+from .verify_works_panel import WorksPanel
+
+CLAIM_FILTER = "Colophon claims (*.colophon *.intoto.json);;All files (*)"
+
+
+class VerifyWindow(QMainWindow):
+    """Verifies the claim at ``path`` with the contacts of the Colophon home ``home``."""
+
+    def __init__(
+        self, path: Path, home: Path, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.path = Path(path)
+        self.home = Path(home)
+        self.runner = runner
+        self.checked: Checked | None = None
+        self.folder_task: Task | None = None
+        self._closed = False  # results arriving after the window closed are dropped
+        self.setWindowTitle(f"{self.path.name} — Verify — Colophon")
+        self.setWindowIcon(icons.icon("verify"))
+        self.resize(1120, 700)
+        self.model = VerifyWorksModel(self)
+        self._build()
+        self._build_actions()
+        self.verify()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.banner = VerdictBanner()
+        self.signer = SignerCard()
+        self.signer.trust_requested.connect(self.trust)
+        self.details = ClaimDetails()
+        side = QVBoxLayout()
+        side.addWidget(self.signer)
+        side.addWidget(self.details)
+        side.addStretch(1)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setFixedWidth(300)
+        self.works = WorksPanel(self.model)
+        self.works.cancel_requested.connect(self._on_works_cancel_requested)
+        middle = QHBoxLayout()
+        middle.addWidget(side_widget)
+        middle.addWidget(self.works, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.banner)
+        layout.addLayout(middle, 1)
+        self.setCentralWidget(central)
+
+    def _action(self, text: str, icon: str, shortcut: object, slot: object) -> QAction:
+        action = QAction(text, self)
+        if icon:
+            icons.set_icon(action, icon)
+        action.setShortcut(QKeySequence(shortcut))  # type: ignore[arg-type]
+        action.setStatusTip(text.replace("&", "").rstrip("…"))
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.open_action = self._action(
+            "&Open another claim…", "verify", QKeySequence.Open, self.open_other
+        )
+        self.folder_action = self._action(
+            "Check against a &folder…", "check-files", "Ctrl+Shift+K", self.check_folder
+        )
+        self.trust_action = self._action("&Trust this signer…", "trust", "Ctrl+T", self.trust)
+        self.json_action = self._action(
+            "Save report as &JSON…", "save", QKeySequence.Save, self.save_json
+        )
+        self.pdf_action = self._action(
+            "Save report as &PDF…", "save", QKeySequence.Print, self.save_pdf
+        )
+        self.close_action = self._action("&Close", "", QKeySequence.Close, self.close)
+        menu = self.menuBar().addMenu("&Claim")
+        menu.addActions([self.open_action, self.folder_action, self.trust_action])
+        menu.addSeparator()
+        menu.addActions([self.json_action, self.pdf_action])
+        menu.addSeparator()
+        menu.addAction(self.close_action)
+        self.toolbar = self.addToolBar("Claim")
+        self.toolbar.setObjectName("claim-toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([self.folder_action, self.json_action, self.pdf_action])
+        self._update_actions()
+
+    # -- verifying -----------------------------------------------------------------------------
+    def verify(self, folders: list[Path] | None = None) -> None:
+        """Check the claim (again), optionally hashing ``folders`` to find its works there."""
+        home, path, folders = self.home, self.path, list(folders or [])
+        if not folders:
+            self.banner.show_checking("Checking the claim…")
+        task = self.runner.submit(
+            lambda progress: check_claim(home, path, folders, progress),
+            label="Checking files" if folders else "Checking the claim",
+            on_success=self._on_checked,
+            on_failure=self._on_check_failed,
+            on_progress=self._show_progress if folders else None,
+            on_cancelled=self._on_check_cancelled,
+            on_finished=self._on_check_finished,
+        )
+        if folders and not task.done:
+            self.folder_task = task
+            self._show_progress(Progress(label="Looking for files"))
+        self._update_actions()
+
+    def _on_checked(self, checked: Checked) -> None:
+        if self._closed:
+            return
+        self.checked = checked
+        result = checked.result
+        self.banner.show_result(result)
+        self.signer.set_result(result)
+        self.details.set_result(result)
+        self.model.set_result(result, checked.thumbnails)
+        self.works.show_result(result)
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.banner.show_problem(getattr(exc, "message", None) or f"Could not check it: {exc}")
+
+    def _on_check_cancelled(self) -> None:
+        if not self._closed:
+            self.statusBar().showMessage("Stopped checking the folder.", 8000)
+
+    def _on_check_finished(self) -> None:
+        self.folder_task = None
+        if self._closed:
+            return
+        self._show_progress(None)
+        self._update_actions()
+
+    def _show_progress(self, progress: Progress | None) -> None:
+        if not self._closed:
+            self.works.show_progress(progress)
+
+    def _update_actions(self) -> None:
+        result = self.checked.result if self.checked else None
+        intact = result is not None and result.claim is not None and result.outcome.intact
+        idle = self.folder_task is None
+        self.folder_action.setEnabled(intact and idle)
+        self.trust_action.setEnabled(not self.signer.trust_button.isHidden() and idle)
+        self.json_action.setEnabled(result is not None)
+        self.pdf_action.setEnabled(result is not None)
+
+    # -- actions -------------------------------------------------------------------------------
+    def open_other(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Verify a claim", str(self.path.parent), CLAIM_FILTER
+        )
+        if chosen:
+            VerifyWindow(Path(chosen), self.home, self.runner, self.parentWidget()).show()
+
+    def check_folder(self) -> None:
+        """Hash every file in a chosen folder and mark which claimed works are there."""
+        folder = QFileDialog.getExistingDirectory(
+            self, "Check against a folder", str(self.path.parent)
+        )
+        if folder:
+            self.verify([Path(folder)])
+
+    def trust(self) -> None:
+        """Show the fingerprint, ask for confirmation, pin the key, and check again."""
+        checked = self.checked
+        signer = checked.result.signer if checked else None
+        if checked is None or signer is None:
+            return
+        dialog = TrustDialog(signer.name, signer.fingerprint, self)
+        if dialog.exec() != TrustDialog.Accepted:
+            return
+        name, home = dialog.contact_name(), self.home
+        self.runner.submit(
+            lambda _progress: trust_signer(home, checked, name),
+            label="Adding the contact",
+            on_success=lambda contact: self._on_trusted(contact.name),
+            on_failure=self._on_trust_failed,
+        )
+
+    def _on_trust_failed(self, exc: BaseException) -> None:
+        if not self._closed:
+            self.statusBar().showMessage(getattr(exc, "message", None) or str(exc), 10000)
+
+    def _on_trusted(self, name: str) -> None:
+        if self._closed:
+            return
+        self.statusBar().showMessage(f"{name} is now one of your contacts.", 8000)
+        self.verify()
+
+    def _report_path(self, suffix: str, caption: str, filter: str) -> Path | None:
+        default = self.path.parent / f"{self.path.name.split('.')[0]}-report{suffix}"
+        chosen, _filter = QFileDialog.getSaveFileName(self, caption, str(default), filter)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+    def save_json(self) -> None:
+        if self.checked is None:
+            return
+        path = self._report_path(".json", "Save the report as JSON", "JSON files (*.json)")
+        if path is not None:
+            self._save(lambda: save_json(self.checked.result, path), path)
+
+    def save_pdf(self) -> None:
+        if self.checked is None:
+            return
+        path = self._report_path(".pdf", "Save the report as PDF", "PDF documents (*.pdf)")
+        if path is not None:
+            checked = self.checked
+            self._save(lambda: save_pdf(checked.result, checked.thumbnails, path), path)
+
+    def _save(self, write: object, path: Path) -> None:
+        try:
+            write()  # type: ignore[operator]
+        except Exception as exc:
+            message = getattr(exc, "message", None) or f"Could not save {path.name}: {exc}"
+            self.statusBar().showMessage(message, 10000)
+            return
+        self.statusBar().showMessage(f"Saved the report to {path}.", 8000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._closed = True
+        if self.folder_task is not None:
+            self.folder_task.cancel()  # no need to go on hashing for a window no one sees
+        super().closeEvent(event)
+
+    def _on_works_cancel_requested(self) -> None:
+        if self.folder_task is not None:
+            self.folder_task.cancel()
+            self.works.stopping()

@@ -1,0 +1,143 @@
+"""The works of a verified claim as a table: preview, title, kind, terms for AI, found locally.
+
+Rows come from the claim (already parsed and checked by `verify`); thumbnails are the PNG bytes
+carried in the bundle, turned into pictures only when a row is shown. After "Check against a
+folder", the last column says which local files have each work's exact content.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QIcon, QPixmap
+
+from ..core.verify import VerifyResult
+from . import icons
+from .plain_words import short_terms, terms_lines
+from .signal_colors import ERROR_COLOR, OK_COLOR
+
+log = logging.getLogger(__name__)
+
+COL_PREVIEW, COL_TITLE, COL_KIND, COL_TERMS, COL_FOUND = range(5)
+HEADERS = ("", "Title", "Kind", "Terms for AI", "In your folder")
+_R = Qt.ItemDataRole
+DigestRole = _R.UserRole.value + 1
+FoundRole = _R.UserRole.value + 2  # list of local paths, or None before a folder was checked
+Index = QModelIndex | QPersistentModelIndex
+
+
+class VerifyWorksModel(QAbstractTableModel):
+    """One row per claimed work; `set_result` replaces them all."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+        self._thumbnails: dict[str, bytes] = {}
+        self._icons: dict[str, QIcon] = {}
+        self.matches: dict[str, list[str]] | None = None
+
+    def set_result(self, result: VerifyResult | None, thumbnails: dict[str, bytes]) -> None:
+        """Show the works of ``result``'s claim (none when it has no claim to rely on)."""
+        self.beginResetModel()
+        claim = result.claim if result is not None else None
+        self._rows = []
+        if claim is not None:
+            for index, work in enumerate(claim.works):
+                self._rows.append(
+                    {
+                        "digest": work["digest"]["sha256"],
+                        "title": work["title"],
+                        "kind": work["kind"],
+                        "terms": claim.effective_terms(index),
+                    }
+                )
+        self._thumbnails = dict(thumbnails)
+        self._icons = {}
+        self.matches = result.matches if result is not None else None
+        self.endResetModel()
+
+    def set_matches(self, matches: dict[str, list[str]] | None) -> None:
+        """Record which local files hold each work (after checking a folder)."""
+        self.matches = matches
+        if self._rows:
+            self.dataChanged.emit(self.index(0, COL_FOUND), self.index(len(self._rows) - 1, 4))
+
+    def found_count(self) -> int:
+        return sum(1 for row in self._rows if (self.matches or {}).get(row["digest"]))
+
+    # -- Qt model interface ----------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == COL_PREVIEW:
+                return "Preview"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        """Never raises: a row that cannot be shown is empty."""
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        try:
+            return self._data(self._rows[index.row()], index.column(), role)
+        except Exception:
+            log.exception("Cannot show claimed work %d", index.row())
+            return None
+
+    def _data(self, row: dict[str, Any], column: int, role: int) -> Any:
+        found = None if self.matches is None else self.matches.get(row["digest"], [])
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_TITLE:
+                return row["title"]
+            if column == COL_KIND:
+                return row["kind"].capitalize()
+            if column == COL_TERMS:
+                return short_terms(row["terms"])
+            if column == COL_FOUND and found is not None:
+                return f"Found: {os.path.basename(found[0])}" if found else "Not found"
+            return None
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_PREVIEW:
+            return self._icon(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_TERMS:
+                return "\n".join(terms_lines(row["terms"]))
+            if column == COL_FOUND and found:
+                return "\n".join(found)
+            if column == COL_TITLE:
+                return f"{row['title']}\nSHA-256 {row['digest']}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:
+            return OK_COLOR if found else ERROR_COLOR
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_PREVIEW:
+            return f"{row['kind']}: {row['title']}"
+        if role == DigestRole:
+            return row["digest"]
+        if role == FoundRole:
+            return found
+        return None
+
+    def _icon(self, row: dict[str, Any]) -> QIcon:
+        digest = row["digest"]
+        cached = self._icons.get(digest)
+        if cached is None:
+            pixmap = QPixmap()
+            data = self._thumbnails.get(digest)
+            if data is not None and pixmap.loadFromData(data, "PNG"):
+                cached = QIcon(pixmap)
+            else:
+                cached = icons.kind_icon(row["kind"])
+            self._icons[digest] = cached
+        return cached

@@ -1,0 +1,94 @@
+"""Helpers for the identity, export and verify GUI tests: answering modal dialogs, making parties.
+
+A modal dialog (`QDialog.exec`) runs its own event loop, so a test answers it from a timer:
+`answer_dialog(qtbot, handler)` calls ``handler(dialog)`` on the next modal dialog that opens,
+the way a person would type into it and press a button.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from colophon.core.bundle import export_bundle
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import Profile
+from colophon.core.register import register
+
+PASSPHRASE = "violet kettle under the harbour"
+
+
+def answer_dialog(qtbot, handler: Callable[[QWidget], None], timeout_ms: int = 10_000) -> list:
+    """Call ``handler`` with the next modal dialog to open; returns a list that records it."""
+    seen: list[QWidget] = []
+    waited = [0]
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QDialog) and dialog.isVisible() and dialog not in seen:
+            seen.append(dialog)
+            handler(dialog)
+            return
+        waited[0] += 20
+        if waited[0] < timeout_ms:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (96, 64)) -> bytes:
+    """A small real PNG picture (distinct colours give distinct works)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def make_creator(
+    root: Path, name: str = "Ada Lovelace", files: dict[str, bytes] | None = None
+) -> tuple[Path, list[int]]:
+    """A Colophon home under ``root`` with an identity (keyring) and a few registered works."""
+    home = root / "home"
+    works = root / "works"
+    works.mkdir(parents=True, exist_ok=True)
+    files = files or {
+        "harbour.png": png_bytes((10, 80, 160)),
+        "poem.txt": f"A poem by {name}.\n".encode(),
+        "notes.txt": f"Notes by {name}.\n".encode(),
+    }
+    for file_name, data in files.items():
+        (works / file_name).write_bytes(data)
+    with Catalog.open(home) as catalog:
+        Identity(catalog).create(Profile(name, email="ada@example.org"), KeyLocation.keyring())
+        register(catalog, [str(works / n) for n in files], workers=1)
+        ids = catalog.work_ids()
+    return home, ids
+
+
+def export_from(home: Path, path: Path, work_ids: list[int] | None = None) -> Path:
+    """Export a bundle of the works of ``home`` (all by default) to ``path``."""
+    with Catalog.open(home) as catalog:
+        ids = work_ids or catalog.work_ids()
+        export_bundle(catalog, Identity(catalog), ids, path)
+    return path
+
+
+def tamper(path: Path, member: str, out: Path) -> Path:
+    """A copy of the bundle at ``path`` with one member's bytes changed (the zip rebuilt)."""
+    with zipfile.ZipFile(path) as source:
+        members = {info.filename: source.read(info) for info in source.infolist()}
+    members[member] = members[member] + b"<!-- changed -->"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    out.write_bytes(buffer.getvalue())
+    return out

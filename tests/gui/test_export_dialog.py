@@ -1,0 +1,122 @@
+"""Exporting through the dialog: the summary, the file, the recorded export, the library status."""
+
+from __future__ import annotations
+
+from gui_helpers import PASSPHRASE, answer_dialog
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox
+
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import AI_TRAINING, ALLOWED, Compensation, PaymentChannel, Profile
+from colophon.core.verify import Outcome, verify
+from colophon.gui.export_dialog import ExportDialog
+from colophon.gui.library_model import COL_STATUS
+from colophon.gui.passphrase_dialog import PassphraseDialog
+
+PROFILE = Profile(
+    "Ada Lovelace",
+    email="ada@example.org",
+    payment_channels=[PaymentChannel("openPayments", "https://wallet.example/ada")],
+    compensation=Compensation("perUse", "0.05", "EUR"),
+)
+
+
+def create_identity(home, location=None, passphrase=None):
+    with Catalog.open(home) as catalog:
+        Identity(catalog).create(PROFILE, location or KeyLocation.keyring(), passphrase)
+
+
+def open_export(qtbot, window, rows):
+    window.view.select_work_ids([window.model.work_id_at(r) for r in rows])
+    qtbot.waitUntil(lambda: len(window.inspector.work_ids) == len(rows))
+    qtbot.keyClick(window.view.table, Qt.Key_E, Qt.ControlModifier)  # the Export shortcut
+    dialog = window.claims.export_dialog
+    assert isinstance(dialog, ExportDialog) and dialog.isVisible()
+    return dialog
+
+
+def test_exporting_the_selected_works(
+    qtbot, make_window, registered, sync_runner, home, tmp_path, monkeypatch
+):
+    create_identity(home)
+    with Catalog.open(home) as catalog:
+        catalog.update_work(2, terms={AI_TRAINING: {"use": ALLOWED}})
+    window = make_window(sync_runner)
+    dialog = open_export(qtbot, window, [0, 1])
+    assert dialog.selected_radio.isChecked()
+    assert dialog.selected_radio.text() == "The 2 selected works"
+    assert dialog.all_radio.text() == "All 6 works in your library"
+    summary = dialog.summary_label.text()
+    assert "You sign as <b>Ada Lovelace</b>" in summary
+    assert "May be used to train AI: No" in summary
+    assert "One of these works has terms of its own:" in summary
+    assert "“poem-00001”: May be used to train AI: Yes" in summary
+    assert "Asks for a fee per use: 0.05 EUR." in summary
+    assert "Open Payments wallet: https://wallet.example/ada" in summary
+    target = tmp_path / "out" / "ada-portfolio"
+    target.parent.mkdir()
+    dialog.file.edit.setText(str(target))
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+
+    written = tmp_path / "out" / "ada-portfolio.colophon"
+    assert written.is_file()
+    assert "Exported 2 works to ada-portfolio.colophon" in dialog.result_label.text()
+    assert not dialog.export_button.isEnabled()
+    with Catalog.open(home) as catalog:
+        exports = catalog.exports_of(1)
+        assert [e["path"] for e in exports] == [str(written)]
+        assert catalog.exported_work_ids() == {1, 2}
+        assert verify(written, catalog).outcome is Outcome.VALID  # our own key
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    qtbot.mouseClick(dialog.show_folder_button, Qt.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path / "out")]
+    qtbot.mouseClick(dialog.close_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.model.index(0, COL_STATUS).data() == "exported")
+    assert window.model.index(2, COL_STATUS).data() == "registered"
+    window.status_combo.setCurrentIndex(window.status_combo.findData("exported"))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+
+
+def test_exporting_all_with_a_key_file_asks_the_passphrase(
+    qtbot, make_window, registered, sync_runner, home, tmp_path
+):
+    create_identity(home, KeyLocation.file(tmp_path / "signing.key"), PASSPHRASE)
+    window = make_window(sync_runner)
+    dialog = open_export(qtbot, window, [0])
+    dialog.all_radio.click()
+    assert "for the 6 works" in dialog.summary_label.text()
+    dialog.file.edit.setText(str(tmp_path / "everything.colophon"))
+
+    def cancel(prompt):
+        assert isinstance(prompt, PassphraseDialog)
+        prompt.reject()
+
+    answer_dialog(qtbot, cancel)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert dialog.result_label.text() == "Export cancelled; nothing was written."
+    assert not (tmp_path / "everything.colophon").exists()
+
+    def unlock(prompt):
+        qtbot.keyClicks(prompt.edit, PASSPHRASE)
+        qtbot.keyClick(prompt.edit, Qt.Key_Return)
+
+    answer_dialog(qtbot, unlock)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert (tmp_path / "everything.colophon").is_file()
+    assert "Exported 6 works (1 with a preview)" in dialog.result_label.text()
+
+
+def test_exporting_without_an_identity_offers_to_set_one_up(
+    qtbot, make_window, registered, sync_runner, monkeypatch
+):
+    window = make_window(sync_runner)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    window.claims.export_action.trigger()
+    assert window.claims.export_dialog is None
+    wizard = window.claims.wizard
+    assert wizard is not None and wizard.isVisible()
+    wizard.reject()

@@ -1,0 +1,184 @@
+"""The identity window: profile edits, fingerprint, backup with a key file, card, rotate, revoke."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from gui_helpers import PASSPHRASE, answer_dialog
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel
+
+from colophon.core.backup import read_backup
+from colophon.core.card import parse_card
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.core.keyevents import parse_event
+from colophon.core.keys import key_id
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import Profile
+from colophon.gui.identity_page import IdentityWindow
+from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
+from colophon.gui.passphrase_dialog import PassphraseDialog
+
+
+def identity_of(home):
+    return Identity(Catalog.open(home))
+
+
+@pytest.fixture
+def window(qtbot, home, sync_runner):
+    def make(location=None, passphrase=None):
+        with Catalog.open(home) as catalog:
+            Identity(catalog).create(
+                Profile("Ada Lovelace", email="ada@example.org"),
+                location or KeyLocation.keyring(),
+                passphrase,
+            )
+        w = IdentityWindow(home, sync_runner)
+        qtbot.addWidget(w)
+        w.show()
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow)
+        w.show_key_tab()  # most tests act on the key
+        return w
+
+    return make
+
+
+def test_shows_the_fingerprint_in_groups_and_copies_it(qtbot, window, home):
+    w = window()
+    key = identity_of(home).require_key()
+    assert w.heading.text() == "Ada Lovelace"
+    lines = w.key_tab.fingerprint.text().split("\n")
+    assert [len(line.split()) for line in lines] == [4, 4]
+    assert w.key_tab.location.text() == "The system keyring"
+    qtbot.mouseClick(w.key_tab.copy_button, Qt.LeftButton)
+    assert QGuiApplication.clipboard().text() == key.fingerprint
+    assert w.key_tab.history.isHidden()  # no earlier keys
+
+
+def test_editing_the_profile_is_validated_then_saved(qtbot, window, home):
+    w = window()
+    w.tabs.setCurrentIndex(0)
+    assert not w.save_button.isEnabled()
+    w.form.website_edit.setFocus()
+    qtbot.keyClicks(w.form.website_edit, "ftp://ada.example")
+    qtbot.mouseClick(w.save_button, Qt.LeftButton)
+    assert w.profile_error.text().startswith("Website:")
+    assert identity_of(home).profile().website is None
+    w.form.website_edit.clear()
+    qtbot.keyClicks(w.form.website_edit, "ada.example")
+    qtbot.keyClick(w.form.website_edit, Qt.Key_S, Qt.ControlModifier)  # the Save shortcut
+    assert w.profile_error.text() == ""
+    assert identity_of(home).profile().website == "https://ada.example"
+    assert "saved" in w.notice.text()
+
+
+def test_backup_with_a_key_file_asks_its_passphrase_again_when_wrong(qtbot, window, home, tmp_path):
+    w = window(KeyLocation.file(tmp_path / "signing.key"), PASSPHRASE)
+    target = tmp_path / "backup.key"
+    prompts = []
+
+    def passphrase(dialog, text):
+        assert isinstance(dialog, PassphraseDialog)
+        prompts.append(dialog.error_label.text())
+        qtbot.keyClicks(dialog.edit, text)
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    def backup(dialog):
+        assert isinstance(dialog, BackupDialog)
+        assert not dialog.ok_button.isEnabled()
+        dialog.file.edit.setText(str(target))
+        qtbot.keyClicks(dialog.passphrase.first, "another good passphrase")
+        qtbot.keyClicks(dialog.passphrase.second, "another good passphrase")
+        answer_dialog(qtbot, lambda d: (passphrase(d, "not it at all"), answer_again()))
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    def answer_again():
+        answer_dialog(qtbot, lambda d: passphrase(d, PASSPHRASE))
+
+    answer_dialog(qtbot, backup)
+    qtbot.mouseClick(w.key_tab.backup_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: target.exists())
+    assert prompts == ["", "That passphrase does not open the key file. Please try again."]
+    keyid = identity_of(home).require_key().keyid
+    assert key_id(read_backup(target, "another good passphrase").public_key()) == keyid
+    assert str(target) in w.notice.text()
+    assert w.show_folder_button.isVisible()
+
+
+def test_export_public_card_writes_card_and_key(qtbot, window, home, tmp_path, monkeypatch):
+    w = window()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    qtbot.mouseClick(w.key_tab.card_button, Qt.LeftButton)
+    card = parse_card((tmp_path / "Ada-Lovelace-identity-card.json").read_bytes())
+    assert card.key.keyid == identity_of(home).require_key().keyid
+    assert card.profile.display_name == "Ada Lovelace"
+    assert "BEGIN PUBLIC KEY" in (tmp_path / "Ada-Lovelace-public-key.pub").read_text()
+    qtbot.mouseClick(w.show_folder_button, Qt.LeftButton)
+    assert [u.toLocalFile() for u in opened] == [str(tmp_path)]
+
+
+def test_replacing_the_key_keeps_the_old_one_in_the_history(qtbot, window, home):
+    w = window()
+    old = identity_of(home).require_key()
+
+    def confirm(dialog):
+        assert isinstance(dialog, RotateDialog)
+        qtbot.keyClicks(dialog.comment, "yearly change")
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.key_tab.rotate_button, Qt.LeftButton)
+    new = identity_of(home).require_key()
+    assert new.keyid != old.keyid
+    assert w.key_tab.fingerprint_text() == new.fingerprint
+    assert w.key_tab.history.rowCount() == 1
+    assert w.key_tab.history.item(0, 0).text() == old.fingerprint
+    assert w.key_tab.history.item(0, 1).text() == "Replaced"
+    assert new.fingerprint in w.notice.text()
+
+
+def test_revoking_warns_asks_a_reason_and_saves_the_statement(qtbot, window, home, tmp_path):
+    w = window()
+    key = identity_of(home).require_key()
+    statement = tmp_path / "revocation.json"
+    setup = []
+    w.setup_requested.connect(lambda: setup.append(True))
+
+    def revoke(dialog):
+        assert isinstance(dialog, RevokeDialog)
+        assert not dialog.ok_button.isEnabled()
+        assert any("cannot be undone" in label.text() for label in dialog.findChildren(QLabel))
+        dialog.reasons.buttons()[0].click()  # lost or stolen
+        dialog.file.edit.setText(str(statement))
+        assert not dialog.ok_button.isEnabled()  # not confirmed yet
+        assert "Tick the box" in dialog.error.text()
+        dialog.understood.click()
+        assert dialog.ok_button.isEnabled()
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, revoke)
+    qtbot.mouseClick(w.key_tab.revoke_button, Qt.LeftButton)
+    event = parse_event(json.loads(statement.read_text()))
+    assert (event.event, event.reason, event.keyid) == ("revocation", "compromised", key.keyid)
+    assert identity_of(home).active_key() is None
+    assert w.key_tab.none_label.isVisible()
+    assert "revoked" in w.key_tab.none_label.text()
+    assert w.key_tab.history.item(0, 1).text() == "Revoked (lost or stolen)"
+    qtbot.mouseClick(w.key_tab.setup_button, Qt.LeftButton)
+    assert setup == [True]
+
+
+def test_without_an_identity_it_offers_to_set_one_up(qtbot, home, sync_runner):
+    w = IdentityWindow(home, sync_runner)
+    qtbot.addWidget(w)
+    w.show()
+    assert w.heading.text() == "No identity yet"
+    assert w.key_tab.setup_button.isVisible()
+    assert not w.key_tab.backup_button.isVisible()
+    assert not w.save_button.isEnabled()

@@ -1,0 +1,81 @@
+"""The claimed-works model on its own: rows from a real verification, checked by Qt's tester."""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import export_from, make_creator, tamper
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtTest import QAbstractItemModelTester
+
+from colophon.gui.signal_colors import ERROR_COLOR, OK_COLOR
+from colophon.gui.verify_tasks import check_claim, is_claim_file
+from colophon.gui.verify_works_model import (
+    COL_FOUND,
+    COL_KIND,
+    COL_TERMS,
+    COL_TITLE,
+    HEADERS,
+    DigestRole,
+    FoundRole,
+    VerifyWorksModel,
+)
+
+
+@pytest.fixture
+def checked(tmp_path, home):
+    ada_home, _ids = make_creator(tmp_path / "ada")
+    bundle = export_from(ada_home, tmp_path / "ada.colophon")
+    return check_claim(home, bundle, [tmp_path / "ada" / "works"]), tmp_path
+
+
+def test_rows_terms_previews_and_matches(qapp, checked):
+    found, tmp_path = checked
+    model = VerifyWorksModel()
+    tester = QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    assert model.rowCount() == 0
+    model.set_result(found.result, found.thumbnails)
+    assert model.rowCount() == 3 and model.columnCount() == len(HEADERS)
+    rows = {model.index(r, COL_TITLE).data(): r for r in range(3)}
+    poem = rows["poem"]
+    assert model.index(poem, COL_KIND).data() == "Text"
+    assert model.index(poem, COL_TERMS).data() == (
+        "Train AI: No · Generative AI: No\nAI input: No · Data mining: No"
+    )
+    tip = model.index(poem, COL_TERMS).data(Qt.ToolTipRole)
+    assert tip.splitlines()[0] == "May be used to train AI: No"
+    assert model.index(poem, COL_FOUND).data() == "Found: poem.txt"
+    assert model.index(poem, 0).data(FoundRole) == [str(tmp_path / "ada" / "works" / "poem.txt")]
+    assert len(model.index(poem, 0).data(DigestRole)) == 64
+    assert QColor(model.index(poem, COL_FOUND).data(Qt.ForegroundRole)) == OK_COLOR
+    assert model.found_count() == 3
+
+    model.set_matches({})
+    assert model.index(poem, COL_FOUND).data() == "Not found"
+    assert QColor(model.index(poem, COL_FOUND).data(Qt.ForegroundRole)) == ERROR_COLOR
+    assert model.found_count() == 0
+    model.set_matches(None)
+    assert model.index(poem, COL_FOUND).data() is None
+    assert model.headerData(COL_TERMS, Qt.Horizontal) == "Terms for AI"
+    assert model.data(QModelIndex()) is None
+    assert model.index(99, 0).data() is None
+    assert tester is not None
+
+
+def test_a_claim_that_cannot_be_relied_on_has_no_rows(qapp, checked):
+    found, tmp_path = checked
+    changed = tamper(found.result.path, "envelope.intoto.json", tmp_path / "changed.colophon")
+    broken = check_claim(tmp_path / "verifier", changed)
+    assert broken.result.claim is None and broken.thumbnails == {}
+    model = VerifyWorksModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_result(found.result, found.thumbnails)
+    model.set_result(broken.result, broken.thumbnails)
+    assert model.rowCount() == 0
+
+
+def test_claims_are_told_from_works_by_name():
+    assert is_claim_file("/x/Portfolio.COLOPHON")
+    assert is_claim_file("claim.intoto.json")
+    assert not is_claim_file("photo.png")
+    assert not is_claim_file("notes.json")

@@ -1,0 +1,220 @@
+"""The verify window on real bundles: valid (green), unknown signer (amber) then trusted, tampered
+(red), checking against a folder, and saving the report as JSON and PDF."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from gui_helpers import answer_dialog, export_from, make_creator, tamper
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QFileDialog
+
+from colophon.core.catalog import Catalog
+from colophon.core.contacts import add_contact, find_by_keyid
+from colophon.core.identity import Identity
+from colophon.gui.trust_dialog import TrustDialog
+from colophon.gui.verify_window import VerifyWindow
+from colophon.gui.verify_works_model import COL_FOUND, COL_PREVIEW, COL_TERMS, COL_TITLE
+
+
+@pytest.fixture
+def creator(tmp_path):
+    """Ada's home, her three works, and a bundle of them."""
+    ada_home, _ids = make_creator(tmp_path / "ada")
+    bundle = export_from(ada_home, tmp_path / "portfolio.colophon")
+    return ada_home, bundle
+
+
+def ada_key(ada_home):
+    with Catalog.open(ada_home) as catalog:
+        return Identity(catalog).require_key().info
+
+
+@pytest.fixture
+def open_window(qtbot, home, sync_runner):
+    def make(path, runner=None):
+        window = VerifyWindow(path, home, runner or sync_runner)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+
+    return make
+
+
+def test_a_valid_bundle_from_a_contact_is_green(qtbot, open_window, creator, home):
+    ada_home, bundle = creator
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, ada_key(ada_home), "Ada")
+    w = open_window(bundle)
+    assert w.banner.level == "green"
+    assert w.banner.headline.text() == "You can rely on this claim"
+    assert "your contact Ada" in w.banner.message.text()
+    assert w.signer.name.text() == "Ada Lovelace"
+    assert w.signer.trust.text() == "In your contacts as “Ada”."
+    assert w.signer.trust_button.isHidden()
+    assert "May be used to train AI: No" in w.details.text.text()
+    model = w.model
+    assert model.rowCount() == 3
+    titles = {model.index(r, COL_TITLE).data() for r in range(3)}
+    assert titles == {"harbour", "poem", "notes"}
+    picture = next(r for r in range(3) if model.index(r, COL_TITLE).data() == "harbour")
+    icon = model.index(picture, COL_PREVIEW).data(Qt.DecorationRole)
+    assert isinstance(icon, QIcon) and icon.availableSizes()[0].width() == 96  # the thumbnail
+    assert model.index(picture, COL_TERMS).data().startswith("Train AI: No")
+    assert model.index(picture, COL_FOUND).data() is None  # no folder checked yet
+
+
+def test_an_unknown_signer_is_amber_until_trusted(qtbot, open_window, creator, home):
+    ada_home, bundle = creator
+    w = open_window(bundle)
+    assert w.banner.level == "amber"
+    assert w.signer.trust.text() == "Not in your contacts yet."
+    assert not w.signer.trust_button.isHidden()
+    assert w.trust_action.isEnabled()
+
+    def confirm(dialog):
+        assert isinstance(dialog, TrustDialog)
+        fingerprint = " ".join(dialog.fingerprint.text().split())
+        assert fingerprint == ada_key(ada_home).fingerprint
+        assert not dialog.trust_button.isEnabled()  # not until the person confirms
+        dialog.name.setText("Ada from the print fair")
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        assert dialog.trust_button.isEnabled()
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.signer.trust_button, Qt.LeftButton)
+    assert w.banner.level == "green"
+    assert w.signer.trust_button.isHidden()
+    with Catalog.open(home) as catalog:
+        contact = find_by_keyid(catalog, ada_key(ada_home).keyid)
+    assert contact.name == "Ada from the print fair"
+    assert contact.email == "ada@example.org"  # the identity card came along
+
+
+def test_cancelling_the_trust_dialog_changes_nothing(qtbot, open_window, creator, home):
+    ada_home, bundle = creator
+    w = open_window(bundle)
+    answer_dialog(qtbot, lambda dialog: dialog.reject())
+    w.trust_action.trigger()
+    assert w.banner.level == "amber"
+    with Catalog.open(home) as catalog:
+        assert find_by_keyid(catalog, ada_key(ada_home).keyid) is None
+
+
+def test_a_tampered_bundle_is_red_and_shows_no_works(open_window, creator, tmp_path):
+    _ada_home, bundle = creator
+    changed = tamper(bundle, "summary.html", tmp_path / "changed.colophon")
+    w = open_window(changed)
+    assert w.banner.level == "red"
+    assert w.banner.headline.text() == "Do not rely on this claim"
+    assert w.banner.message.text() == "The file summary.html was altered after signing."
+    assert w.model.rowCount() == 0
+    assert w.works.stack.currentWidget() is w.works.no_works
+    assert "not shown" in w.works.no_works.text()
+    assert w.signer.trust_button.isHidden()
+    assert not w.folder_action.isEnabled()
+    assert w.json_action.isEnabled()
+
+
+def test_another_key_under_a_pinned_name_is_a_loud_amber(qtbot, open_window, home, tmp_path):
+    impostor_home, _ids = make_creator(tmp_path / "impostor", name="Ada Lovelace")
+    bundle = export_from(impostor_home, tmp_path / "fake.colophon")
+    real_home, _ids = make_creator(tmp_path / "real", name="Ada Lovelace")
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, ada_key(real_home), "Ada Lovelace")
+    w = open_window(bundle)
+    assert w.banner.level == "amber"
+    assert w.banner.headline.text() == "Warning: this may not be who it claims to be"
+    assert "impostor" in w.banner.message.text()
+    assert w.signer.trust_button.isHidden()  # no one-click trust for a mismatching key
+
+
+def test_checking_against_a_folder_marks_the_works_found(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    _ada_home, bundle = creator
+    folder = tmp_path / "downloaded"
+    folder.mkdir()
+    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "a copy of the poem.txt")
+    (folder / "unrelated.txt").write_text("something else")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    w = open_window(bundle, runner=None)
+    tester = QAbstractItemModelTester(w.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    qtbot.mouseClick(w.toolbar.widgetForAction(w.folder_action), Qt.LeftButton)
+    model = w.model
+    found = {model.index(r, COL_TITLE).data(): model.index(r, COL_FOUND).data() for r in range(3)}
+    assert found == {
+        "poem": "Found: a copy of the poem.txt",
+        "harbour": "Not found",
+        "notes": "Not found",
+    }
+    assert w.works.label.text() == "Works (3) — 1 found in the folder"
+    assert tester is not None
+
+
+def test_checking_a_folder_in_the_background_shows_progress(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    from colophon.gui.tasks import TaskRunner
+
+    _ada_home, bundle = creator
+    runner = TaskRunner()
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(200):
+        (folder / f"f{i}.txt").write_text(f"file {i}")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    w = open_window(bundle, runner=runner)
+    qtbot.waitUntil(lambda: w.checked is not None)
+    w.folder_action.trigger()
+    assert not w.folder_action.isEnabled()  # one check at a time
+    assert w.works.progress_bar.isVisible()
+    qtbot.waitUntil(lambda: w.folder_task is None, timeout=20_000)
+    assert not w.works.progress_bar.isVisible()
+    assert w.works.label.text() == "Works (3) — 0 found in the folder"
+    runner.shutdown()
+
+
+def test_saving_the_report_as_json_and_pdf(open_window, creator, tmp_path, monkeypatch):
+    _ada_home, bundle = creator
+    w = open_window(bundle)
+    target = {"path": tmp_path / "reports" / "ada-report"}
+    target["path"].parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target["path"]), ""))
+    w.json_action.trigger()
+    report = json.loads((tmp_path / "reports" / "ada-report.json").read_text())
+    assert report["outcome"] == "unknown_signer"
+    assert report["signer"]["name"] == "Ada Lovelace"
+    assert len(report["works"]) == 3
+    assert "checked_at" in report
+    w.pdf_action.trigger()
+    pdf = (tmp_path / "reports" / "ada-report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 2000
+    assert "Saved the report" in w.statusBar().currentMessage()
+
+
+def test_closing_while_checking_drops_the_late_result(qtbot, home, creator):
+    from colophon.gui.tasks import TaskRunner
+
+    _ada_home, bundle = creator
+    runner = TaskRunner()
+    window = VerifyWindow(bundle, home, runner)
+    window.show()
+    window.close()  # before the background check has answered
+    qtbot.waitUntil(lambda: not runner.running, timeout=10_000)
+    qtbot.wait(50)  # the late result is delivered to a closed window: dropped, no error
+    runner.shutdown()
+
+
+def test_a_missing_file_says_so_in_red(open_window, tmp_path):
+    w = open_window(tmp_path / "never-sent.colophon")
+    assert w.banner.level == "red"
+    assert w.banner.headline.text() == "This file cannot be checked"
+    assert "There is no file" in w.banner.message.text()
+    assert not w.json_action.isEnabled()  # nothing was checked, so there is no report
