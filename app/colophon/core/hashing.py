@@ -25,6 +25,11 @@ from .walk import Candidate, Skipped
 
 CHUNK = 1 << 20
 HEAD = 4096
+# Small files go to a worker thread in groups of up to GROUP_FILES files, ending early once a
+# group holds GROUP_BYTES: big enough that hand-over costs little next to hashing, small enough
+# that slow fingerprinting (well under 1 MB/s for texts) keeps the threads evenly loaded.
+GROUP_FILES = 32
+GROUP_BYTES = CHUNK
 _local = threading.local()
 
 
@@ -105,23 +110,26 @@ def hash_files(
 ) -> Iterator[Hashed | Skipped]:
     """Hash ``candidates`` on ``workers`` threads and yield results in input order.
 
-    Each result is followed by one ``progress.advance(1)``. Stops with `Cancelled` when the
+    Each result is preceded by one ``progress.advance(1)``. Stops with `Cancelled` when the
     progress object is cancelled; files already yielded stay yielded.
+
+    Files reach the threads in small groups (`_groups`): handing a task to a thread and its
+    result back each wake a sleeping thread, which costs as much as hashing tens of kilobytes,
+    so doing it once per group rather than once per file speeds up folders of small files.
     """
     workers = workers or default_workers()
-    window = workers * 4
-    pending: collections.deque[Future[Hashed | Skipped]] = collections.deque()
-    source = iter(candidates)
+    window = workers * 4  # groups in flight
+    pending: collections.deque[Future[list[Hashed | Skipped]]] = collections.deque()
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="colophon-hash") as pool:
         try:
-            for candidate in source:
+            for group in _groups(candidates):
                 if progress is not None:
                     progress.check()
-                pending.append(pool.submit(hash_file, candidate, progress, fingerprint))
+                pending.append(pool.submit(_hash_group, group, progress, fingerprint))
                 if len(pending) >= window:
-                    yield _finish(pending.popleft(), progress)
+                    yield from _finish(pending.popleft(), progress)
             while pending:
-                yield _finish(pending.popleft(), progress)
+                yield from _finish(pending.popleft(), progress)
         finally:
             for future in pending:
                 future.cancel()
@@ -129,8 +137,36 @@ def hash_files(
                 progress.cancel()  # stop files being read so the pool can shut down quickly
 
 
-def _finish(future: Future[Hashed | Skipped], progress: Progress | None) -> Hashed | Skipped:
-    result = future.result()
-    if progress is not None:
-        progress.advance(1)
-    return result
+def _groups(candidates: Iterable[Candidate]) -> Iterator[list[Candidate]]:
+    """Consecutive candidates, at most GROUP_FILES files or about GROUP_BYTES bytes at a time."""
+    group: list[Candidate] = []
+    size = 0
+    for candidate in candidates:
+        group.append(candidate)
+        size += candidate.size
+        if len(group) >= GROUP_FILES or size >= GROUP_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+def _hash_group(
+    group: list[Candidate], progress: Progress | None, fingerprint: frozenset[str]
+) -> list[Hashed | Skipped]:
+    results: list[Hashed | Skipped] = []
+    for candidate in group:
+        if progress is not None:
+            progress.check()
+        results.append(hash_file(candidate, progress, fingerprint))
+    return results
+
+
+def _finish(
+    future: Future[list[Hashed | Skipped]], progress: Progress | None
+) -> Iterator[Hashed | Skipped]:
+    for result in future.result():
+        if progress is not None:
+            progress.check()  # a cancel is seen between the files of a group too
+            progress.advance(1)
+        yield result
