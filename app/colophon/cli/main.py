@@ -12,8 +12,8 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
-from .. import __version__
 from ..core.errors import ColophonError
 from . import bundles, contacts, exitcodes, identity, scan, works
 from .context import Context
@@ -28,13 +28,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(exitcodes.USAGE, f"colophon: error: {message} (see '{self.prog} --help')\n")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, looking the version up only when asked (it costs every start 20 ms)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        from .. import __version__
+
+        parser.exit(message=f"colophon {__version__}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="colophon",
         description="Register your works, sign your terms for AI use, verify anyone's claims. "
         "Run without a command to open the desktop app.",
     )
-    parser.add_argument("--version", action="version", version=f"colophon {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     # open the window offscreen, close it, report (packaging/smoke_test.sh); not for people
     parser.add_argument("--self-test", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -110,6 +122,8 @@ def _self_test() -> int:
     try:
         from ..gui.selftest import run_self_test
     except ImportError as exc:
+        from .. import __version__
+
         print(f"colophon {__version__} self-test FAILED: {exc}", file=sys.stdout)
         return exitcodes.ENVIRONMENT
     return run_self_test()

@@ -8,6 +8,7 @@ fully recorded or absent. The catalog has a single writer: whoever opened it on 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -15,10 +16,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-import sqlite_utils
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 from .errors import CatalogError, NotFoundError, UsageError
 from .migrations import LATEST, MIGRATIONS
@@ -104,7 +107,17 @@ class Catalog:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The same connection through sqlite-utils, for simple table operations.
+
+        Imported on first use: sqlite-utils (and what it loads) adds a tenth of a second to the
+        start of every command, and the hot paths here are plain SQL in explicit transactions.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -179,16 +192,11 @@ class Catalog:
         return default if row is None else json.loads(row[0])
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, json.dumps(value)),
-            )
+        self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
     # -- reading works -----------------------------------------------------------------------
     def count_works(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM works").fetchone()[0])
+        return int(self.db["works"].count)
 
     def get_work(self, ref: int | str) -> Work:
         """A work by numeric id, full digest, or unambiguous digest prefix (8+ hex digits)."""
@@ -312,7 +320,7 @@ class Catalog:
             yield KnownPath(*row)
 
     def count_paths(self) -> int:
-        return int(self.conn.execute("SELECT count(*) FROM paths").fetchone()[0])
+        return int(self.db["paths"].count)
 
     def record_path(
         self, conn: sqlite3.Connection, work_id: int, path: str, size: int, mtime_ns: int
