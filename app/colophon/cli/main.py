@@ -37,7 +37,8 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
         from .. import __version__
 
-        parser.exit(message=f"colophon {__version__}\n")
+        print(f"colophon {__version__}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
