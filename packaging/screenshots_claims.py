@@ -7,13 +7,13 @@ in-memory keyring so the machine's own keyring is never touched.
 from __future__ import annotations
 
 import io
+import sys
 import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import keyring
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -33,22 +33,8 @@ from colophon.gui.trust_dialog import TrustDialog
 from colophon.gui.verify_window import VerifyWindow
 from colophon.gui.wizard_pages import KEY_FILE
 
-
-class _MemoryKeyring(KeyringBackend):
-    priority = 5  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from memory_keyring import MemoryKeyring
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -199,7 +185,7 @@ def _verify_shots(window: MainWindow, out: Path, tmp: Path, bundle: Path) -> Non
 def shoot_claims(window: MainWindow, out: Path, tmp: Path, ids: dict[str, int]) -> None:
     """Take the identity, export and verify screenshots with ``window`` (a fresh home)."""
     previous = keyring.get_keyring()
-    keyring.set_keyring(_MemoryKeyring())
+    keyring.set_keyring(MemoryKeyring())
     try:
         _wizard_shots(window, out, tmp)
         _identity_shots(window, out)
