@@ -1,0 +1,351 @@
+"""Benchmark: exporting and verifying claim bundles of 10,000 and 100,000 works, next to the floor.
+
+Run:  python tests/bench/bench_bundle.py [--works 10000 100000] [--runs 3] [--workdir DIR]
+
+What it does, for each number of works N, in one run:
+1. Builds a catalog in a fresh folder with N works inserted directly with SQL in one transaction:
+   fake but well-formed SHA-256 digests, one path each, two contributors (with shares) on every
+   20th work, per-work term overrides on every 100th, descriptions on every 3rd. An identity is
+   created with its key in an in-memory keyring (tests/memory_keyring.py), so no real keyring
+   is touched.
+2. Times, best of ``--runs``:
+   - ``export_bundle(catalog, identity, all ids, path, thumbnails=False)``: no file is hashed;
+   - ``verify(path, catalog)`` of that bundle (the outcome must be ``valid``);
+   - the *floor*: ``json.loads`` of the same Statement bytes plus one Ed25519 verification of
+     the same envelope's PAE with ``cryptography`` (the PAE built beforehand): what any verifier
+     has to spend at least.
+3. Times the steps of verification and of export one by one (same functions the real code
+   calls, best of ``--runs`` each), so the hot spots are visible.
+
+How to read the output: seconds per N, and export/floor and verify/floor ratios taken from the
+same run (the machine may be busy; only ratios from one run are comparable). Targets: verify
+within 2x the floor, export within 3x, for every N. The exit status is 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import keyring
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for memory_keyring
+
+from colophon.core import bundle as bundle_module
+from colophon.core import claim as claim_module
+from colophon.core import dsse, safezip, strictjson
+from colophon.core.bundle import ENVELOPE, IDENTITY, SUMMARY, export_bundle
+from colophon.core.card import parse_card
+from colophon.core.catalog import Catalog
+from colophon.core.claim import MAX_STATEMENT_BYTES, Member, build_statement
+from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import (
+    AI_INFERENCE,
+    AI_TRAINING,
+    Compensation,
+    PaymentChannel,
+    Profile,
+    Terms,
+)
+from colophon.core.schema import validate_predicate
+from colophon.core.summary import render
+from colophon.core.verify import Outcome, verify
+from memory_keyring import MemoryKeyring
+
+TARGETS = {"verify": 2.0, "export": 3.0}  # max ratio to the floor
+SEED = 20250314
+KINDS = (
+    ("image", "image/jpeg", ".jpg"),
+    ("text", "text/plain", ".txt"),
+    ("audio", "audio/flac", ".flac"),
+    ("document", "application/pdf", ".pdf"),
+)
+
+
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = CLOCKS["wall"]
+
+
+def best_of(runs: int, func: Callable[[], Any]) -> tuple[float, Any]:
+    """The shortest time of ``runs`` calls (by `clock`), and the last call's result."""
+    best, result = float("inf"), None
+    for _ in range(runs):
+        gc.collect()  # start each run from the same heap, not one full of the last run's garbage
+        start = clock()
+        result = func()
+        best = min(best, clock() - start)
+    return best, result
+
+
+def fill_catalog(catalog: Catalog, n: int) -> list[int]:
+    """Insert ``n`` works with paths, some contributors and some overrides; return their ids."""
+    rng = random.Random(SEED + n)
+    now = "2025-03-14T09:26:53Z"
+    override = json.dumps(
+        {AI_TRAINING: {"use": "allowed"}, AI_INFERENCE: {"use": "allowed"}}, sort_keys=True
+    )
+    works, paths, contributors = [], [], []
+    for i in range(1, n + 1):
+        kind, mime, suffix = KINDS[i % len(KINDS)]
+        digest = hashlib.sha256(f"bench work {i}".encode()).hexdigest()
+        title = f"Harbour study no. {i}"
+        description = f"Morning light over the harbour, sheet {i} of the series." if i % 3 else ""
+        created = f"20{10 + i % 15:02d}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        terms = override if i % 100 == 0 else None
+        size = rng.randrange(10_000, 50_000_000)
+        works.append((i, digest, size, kind, mime, title, description, created, now, terms))
+        paths.append((i, f"/home/ada/Works/{i // 1000:03d}/harbour-{i:06d}{suffix}", i, i, now))
+        if i % 20 == 0:
+            contributors.append((i, 0, "Ada Lovelace", "author", 60.0))
+            contributors.append((i, 1, "Charles Babbage", "editor", 40.0))
+    columns = {row[1] for row in catalog.conn.execute("PRAGMA table_info(works)")}
+    if "fingerprints" in columns:  # content fingerprints, as registration computes them
+        works = [(*w, fingerprints(w[3], rng)) for w in works]
+    with catalog.transaction() as conn:
+        conn.executemany(
+            f"INSERT INTO works (id, digest, size, kind, mime, title, description, created, "
+            f"registered_at, terms{', fingerprints' if 'fingerprints' in columns else ''}) "
+            f"VALUES ({', '.join('?' * len(works[0]))})",
+            works,
+        )
+        conn.executemany(
+            "INSERT INTO paths (work_id, path, size, mtime_ns, seen_at) VALUES (?, ?, ?, ?, ?)",
+            paths,
+        )
+        conn.executemany(
+            "INSERT INTO contributors (work_id, position, name, role, share) "
+            "VALUES (?, ?, ?, ?, ?)",
+            contributors,
+        )
+    return list(range(1, n + 1))
+
+
+def fingerprints(kind: str, rng: random.Random) -> str:
+    """Well-formed ISCC codes for the kinds Colophon fingerprints ("[]" for the others)."""
+    from colophon.core.fingerprint import FAMILY_IMAGE, FAMILY_TEXT, int_to_code
+
+    family = {"image": FAMILY_IMAGE, "text": FAMILY_TEXT}.get(kind)
+    codes = [int_to_code(rng.getrandbits(64), family)] if family else []
+    return json.dumps(codes)
+
+
+def make_identity(catalog: Catalog) -> Identity:
+    profile = Profile(
+        "Ada Lovelace",
+        email="ada@example.org",
+        website="https://ada.example",
+        handles={"mastodon": "@ada@example.social"},
+        payment_channels=[PaymentChannel("openPayments", "https://wallet.example/ada")],
+        terms=Terms().with_use(AI_INFERENCE, "constrained", "Only for search indexing."),
+        compensation=Compensation("perUse", "0.05", "EUR", "licensing@ada.example"),
+    )
+    identity = Identity(catalog)
+    identity.create(profile, KeyLocation.keyring())
+    return identity
+
+
+def floor(payload: bytes, pae: bytes, sig: bytes, public_key: Any) -> None:
+    """What any verifier must spend: read the Statement once, check the signature once."""
+    json.loads(payload)
+    public_key.verify(sig, pae)
+
+
+def verify_steps(path: Path, runs: int) -> dict[str, float]:
+    """Time each step of verification separately, with the functions `verify` itself uses."""
+    steps: dict[str, float] = {}
+    steps["zip read"], members = best_of(runs, lambda: safezip.read_members(path))
+    raw = members[ENVELOPE]
+    steps["  envelope JSON"], obj = best_of(
+        runs, lambda: strictjson.loads(raw, max_bytes=dsse.MAX_ENVELOPE_BYTES, max_depth=8)
+    )
+    steps["  envelope fields+base64"], _ = best_of(runs, lambda: dsse.parse(obj))
+    steps["envelope parse/base64"], envelope = best_of(runs, lambda: dsse.parse(raw, part=ENVELOPE))
+    steps["strict JSON"], statement = best_of(
+        runs,
+        lambda: strictjson.loads(envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"),
+    )
+    steps["schema validation"], _ = best_of(
+        runs, lambda: validate_predicate(statement["predicate"])
+    )
+    real_validate = claim_module.validate_predicate
+    claim_module.validate_predicate = lambda predicate: None  # the rules alone
+    try:
+        steps["claim rules"], claim = best_of(runs, lambda: claim_module.parse_statement(statement))
+    finally:
+        claim_module.validate_predicate = real_validate
+    steps["signature"], _ = best_of(
+        runs, lambda: dsse.verify(envelope, claim.key.key, claim.key.keyid)
+    )
+
+    def check_members() -> None:
+        parse_card(members[IDENTITY], part=IDENTITY)
+        for member in claim.members:
+            assert hashlib.sha256(members[member.name]).hexdigest() == member.sha256
+
+    steps["members (card, digests)"], _ = best_of(runs, check_members)
+    return steps
+
+
+def export_steps(
+    catalog: Catalog, identity: Identity, ids: list[int], out: Path, runs: int
+) -> dict[str, float]:
+    """Time each step of export separately, as `export_bundle` runs them (no thumbnails)."""
+    steps: dict[str, float] = {}
+    profile, key = identity.require_profile(), identity.require_key()
+    steps["catalog read"], works = best_of(runs, lambda: catalog.works_by_ids(ids))
+    codes = {w.digest: getattr(w, "fingerprints", None) or [] for w in works}
+    notes = {d: {"iscc": c[0]} for d, c in codes.items() if c}
+    issued = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
+    steps["statement (x2)"], draft = best_of(
+        runs, lambda: build_statement(works, profile, key.info, [], issued, annotations=notes)
+    )
+    steps["statement (x2)"] *= 2  # a draft for the summary page, then the statement itself
+    steps["summary page"], page = best_of(runs, lambda: render(draft, set()))
+    listed = [Member(SUMMARY, hashlib.sha256(page).hexdigest())]
+    statement = build_statement(works, profile, key.info, listed, issued, annotations=notes)
+    steps["self-check (parse)"], _ = best_of(runs, lambda: claim_module.parse_statement(statement))
+    steps["canonical JSON"], payload = best_of(runs, lambda: strictjson.dumps(statement))
+    with identity.signing() as private:
+        steps["sign"], envelope = best_of(
+            runs, lambda: dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+        )
+    steps["envelope JSON"], envelope_bytes = best_of(runs, lambda: strictjson.dumps(envelope))
+    members = {SUMMARY: page, ENVELOPE: envelope_bytes, IDENTITY: b"{}"}
+    steps["zip write (deflate)"], _ = best_of(runs, lambda: safezip.write_zip(out, members))
+    digest = hashlib.sha256(payload).hexdigest()
+    steps["record export"], _ = best_of(
+        runs, lambda: catalog.record_export(out, key.keyid, digest, ids)
+    )
+    return steps
+
+
+def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
+    home = workdir / f"home-{n}"
+    shutil.rmtree(home, ignore_errors=True)
+    print(f"\n== {n:,} works: building the catalog ...", flush=True)
+    catalog = Catalog.open(home)
+    try:
+        ids = fill_catalog(catalog, n)
+        identity = make_identity(catalog)
+        path = workdir / f"bench-{n}.colophon"
+        export_s, _ = best_of(
+            runs, lambda: export_bundle(catalog, identity, ids, path, thumbnails=False)
+        )
+        verify_s, result = best_of(runs, lambda: verify(path, catalog))
+        notes = []
+        if result.outcome is Outcome.MALFORMED and result.part == SUMMARY:
+            # The export wrote a summary page over the limit the reader enforces: a bug to fix
+            # in the export, not a reason to stop measuring. Lift the limit for this run only.
+            limit = getattr(bundle_module, "MAX_SUMMARY_BYTES", None)
+            notes.append(f"verify refused the bundle: {result.message} (limit lifted to measure)")
+            print(f"   NOTE: {notes[-1]}", flush=True)
+            if limit is not None:
+                bundle_module.MAX_SUMMARY_BYTES = 2**40
+                try:
+                    verify_s, result = best_of(runs, lambda: verify(path, catalog))
+                finally:
+                    bundle_module.MAX_SUMMARY_BYTES = limit
+        if result.outcome is not Outcome.VALID:
+            sys.exit(
+                f"verification of the {n:,}-work bundle gave {result.outcome}: {result.message}"
+            )
+        envelope = dsse.parse(safezip.read_members(path)[ENVELOPE])
+        public_key = identity.require_key().info.key
+        pae, sig = envelope.pae(), envelope.signatures[0].sig
+        floor_s, _ = best_of(runs, lambda: floor(envelope.payload, pae, sig, public_key))
+        gc.disable()
+        try:  # the same floor with the garbage collector paused, for reference
+            floor_nogc_s, _ = best_of(runs, lambda: floor(envelope.payload, pae, sig, public_key))
+        finally:
+            gc.enable()
+        ver = verify_steps(path, runs)
+        exp = export_steps(catalog, identity, ids, workdir / f"steps-{n}.colophon", runs)
+        return {
+            "works": n,
+            "bundle_mib": path.stat().st_size / 2**20,
+            "statement_mib": len(envelope.payload) / 2**20,
+            "export": export_s,
+            "verify": verify_s,
+            "floor": floor_s,
+            "floor_nogc": floor_nogc_s,
+            "notes": notes,
+            "verify_steps": ver,
+            "export_steps": exp,
+        }
+    finally:
+        catalog.close()
+
+
+def report(rows: list[dict[str, Any]]) -> bool:
+    print(
+        "\n       N  bundle MiB  stmt MiB  export s  verify s  floor s  export/floor  verify/floor"
+        "  (floor, GC paused)"
+    )
+    ok = True
+    for r in rows:
+        ex, ve = r["export"] / r["floor"], r["verify"] / r["floor"]
+        ok &= ex <= TARGETS["export"] and ve <= TARGETS["verify"] and not r["notes"]
+        print(
+            f"{r['works']:>8,}  {r['bundle_mib']:>10.1f}  {r['statement_mib']:>8.1f}  "
+            f"{r['export']:>8.3f}  {r['verify']:>8.3f}  {r['floor']:>7.3f}  "
+            f"{ex:>11.2f}x  {ve:>11.2f}x  {r['floor_nogc']:>18.3f}"
+        )
+    for r in rows:
+        for note in r["notes"]:
+            print(f"{r['works']:>8,}  NOTE: {note}")
+    for kind in ("verify", "export"):
+        print(f"\n{kind} breakdown (seconds; each step best of the runs, indented = part of above)")
+        names = list(rows[0][f"{kind}_steps"])
+        print(f"{'step':<28}" + "".join(f"{r['works']:>12,}" for r in rows))
+        for name in names:
+            print(f"{name:<28}" + "".join(f"{r[f'{kind}_steps'][name]:>12.3f}" for r in rows))
+        top = [n for n in names if not n.startswith(" ")]
+        sums = [sum(r[f"{kind}_steps"][n] for n in top) for r in rows]
+        print(f"{'sum of steps':<28}" + "".join(f"{x:>12.3f}" for x in sums))
+        print(f"{kind + ' (whole)':<28}" + "".join(f"{r[kind]:>12.3f}" for r in rows))
+    targets = ", ".join(f"{k} <= {v:g}x floor" for k, v in TARGETS.items())
+    print(f"\ntargets: {targets}: {'met' if ok else 'MISSED'}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--works", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3, help="best of this many runs (default 3)")
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary folder")
+    parser.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="wall",
+        help="wall-clock time (default) or this process's CPU time, steadier on a busy machine",
+    )
+    args = parser.parse_args(argv)
+    global clock
+    clock = CLOCKS[args.clock]
+    print(f"timing: best of {args.runs} runs, {args.clock} clock")
+    keyring.set_keyring(MemoryKeyring())
+    own = args.workdir is None
+    workdir = Path(tempfile.mkdtemp(prefix="bench_bundle_")) if own else args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        rows = [bench(n, args.runs, workdir) for n in args.works]
+    finally:
+        if own:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if report(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
