@@ -475,3 +475,20 @@ def test_a_profile_the_format_cannot_hold_is_refused_before_signing(
         bundle.export_bundle(ada.catalog, ada.identity, ids, target)
 
     assert not target.exists()
+
+
+def test_a_large_claim_lists_the_first_works_on_its_page_and_all_in_the_claim(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from colophon.core import summary
+    from colophon.core.verify import Outcome, verify
+
+    monkeypatch.setattr(summary, "MAX_ROWS", 2)
+    ids = ada.add_works({f"w{i}.txt": f"work {i}".encode() for i in range(5)})
+    result = ada.export(ids, thumbnails=False)
+    page = read_zip(result.path)["summary.html"].decode()
+    listed = [i for i in range(5) if f"<td>w{i}</td>" in page]
+    assert listed == [0, 1]
+    assert "… and 3 more works" in page
+    checked = verify(result.path, ada.catalog)
+    assert checked.outcome is Outcome.VALID and len(checked.claim.works) == 5

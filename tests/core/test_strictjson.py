@@ -198,3 +198,8 @@ def test_dumps_then_loads_round_trips_and_is_stable(value: object) -> None:
 def test_arbitrary_bytes_either_parse_or_raise_malformed(data: bytes) -> None:
     with contextlib.suppress(MalformedError):
         strictjson.loads(data)
+
+
+def test_a_run_of_escaped_quotes_is_refused_in_linear_time() -> None:
+    # A quadratic depth check once took minutes on this; a linear one takes milliseconds.
+    rejects(b'["' + b'\\"' * 200_000, "not valid JSON")

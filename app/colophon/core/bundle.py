@@ -47,6 +47,7 @@ class ExportResult:
     export_id: int
 
 
+@strictjson.gc_paused()  # a large claim is millions of small objects, all kept until the end
 def export_bundle(
     catalog: Catalog,
     identity: Identity,
@@ -86,15 +87,18 @@ def export_bundle(
                 members[f"thumbnails/{work.digest}.png"] = picture
             progress.advance()
     issued = datetime.now(UTC).replace(microsecond=0)
-    # The summary shows the claim, and the claim lists the summary's digest: render it from a
-    # draft statement (identical but for the members list, which the page does not show).
-    draft = build_statement(works, profile, key.info, [], issued, license=license)
     pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
-    members[SUMMARY] = render(draft, pictures)
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
+    listed.append(Member(SUMMARY, ""))  # filled in below, once the page exists
     statement = build_statement(
         works, profile, key.info, listed, issued, license=license, annotations=annotations
     )
+    # The summary shows the claim, and the claim lists the summary's digest: the page does not
+    # show the members, so render it from the statement, then write its digest in.
+    members[SUMMARY] = render(statement, pictures)
+    for entry in statement["predicate"]["members"]:
+        if entry["name"] == SUMMARY:
+            entry["digest"]["sha256"] = hashlib.sha256(members[SUMMARY]).hexdigest()
     try:  # never sign what a verifier would refuse (spec 11: Colophon never writes such input)
         parse_statement(statement)
     except (MalformedError, UnsupportedVersion) as exc:

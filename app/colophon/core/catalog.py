@@ -393,8 +393,8 @@ class Catalog:
         """The works with these ids, in the order given; `NotFoundError` names a missing one."""
         wanted = list(dict.fromkeys(int(i) for i in ids))
         found: dict[int, Work] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for start in range(0, len(wanted), 5000):  # SQLite takes up to 32,766 parameters
+            chunk = wanted[start : start + 5000]
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 f"SELECT {WORK_COLUMNS} FROM works WHERE id IN ({marks})", chunk

@@ -176,7 +176,7 @@ def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> Non
     """Write ``members`` as a deterministic zip at ``path``, atomically.
 
     The same members always give the same bytes (with the same zlib): names sorted, timestamp
-    1980-01-01 00:00, permissions 0644, deflate at level 6, no comment. Names must pass
+    1980-01-01 00:00, permissions 0644, deflate at level 1, no comment. Names must pass
     `check_member_name` and stay distinct after case folding; otherwise `ValueError`.
     """
     seen: dict[str, str] = {}
@@ -195,7 +195,9 @@ def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> Non
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the host, so the bytes do not vary
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            archive.writestr(info, members[name], compresslevel=6)
+            archive.writestr(
+                info, members[name], compresslevel=1
+            )  # fast: bundles are mostly base64
 
 
 def _load(source: str | os.PathLike[str] | bytes, limits: ZipLimits) -> bytes:

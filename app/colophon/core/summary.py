@@ -11,6 +11,10 @@ from typing import Any
 
 from .terms import effective, in_words
 
+#: works listed on the page; a person does not read further, and the page must stay well under
+#: the bundle format's 16 MiB limit for it however large the claim
+MAX_ROWS = 5000
+
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.6rem;margin-bottom:.2rem}.muted{color:#666}
@@ -50,7 +54,7 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
         "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
         "<th>Contributors</th><th>Terms</th><th>SHA-256</th></tr>",
     ]
-    for work in p["works"]:
+    for work in p["works"][:MAX_ROWS]:
         digest = work["digest"]["sha256"]
         picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
         people = ", ".join(_contributor(c) for c in work.get("contributors", []))
@@ -67,7 +71,14 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
             f"</td><td>{escape(work.get('created', ''))}</td><td>{people}</td><td>{terms}</td>"
             f"<td><code>{digest}</code></td></tr>"
         )
-    parts.append("</table></body></html>\n")
+    parts.append("</table>")
+    if len(p["works"]) > MAX_ROWS:
+        parts.append(
+            f"<p>… and {len(p['works']) - MAX_ROWS:,} more works. The complete list, with every "
+            "work's terms, is in the signed claim (<code>envelope.intoto.json</code>); "
+            "<code>colophon verify --json</code> prints it.</p>"
+        )
+    parts.append("</body></html>\n")
     return "".join(parts).encode("utf-8")
 
 
