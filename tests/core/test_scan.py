@@ -145,3 +145,15 @@ def test_the_command_line_defaults_agree_with_the_index():
 
     assert cli_scan.DEFAULT_THRESHOLD == match_index.DEFAULT_THRESHOLD
     assert cli_scan.MAX_THRESHOLD == match_index.MAX_THRESHOLD
+
+
+def test_a_cancelled_scan_stops_and_says_so(setup):
+    from colophon.core.progress import Progress
+
+    claims = load_claims([setup["claims"]])
+    progress = Progress()
+    progress.on_change = lambda p: p.cancel() if p.done >= 2 else None
+    found = []
+    summary = scan([setup["data"]], claims, found.append, progress=progress, workers=1)
+    assert summary.cancelled
+    assert summary.files_scanned < 13
