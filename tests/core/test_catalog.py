@@ -131,3 +131,29 @@ def test_deleting_a_work_removes_its_paths_tags_and_contributors(catalog):
     for table in ("paths", "tags", "contributors"):
         count = catalog.conn.execute(f"SELECT count(*) FROM {table} WHERE work_id = 1").fetchone()
         assert count[0] == 0
+
+
+def test_works_by_ids_keeps_the_order_asked_for_whether_dense_or_sparse(tmp_path):
+    src = tmp_path / "many"
+    src.mkdir()
+    for i in range(30):
+        (src / f"{i:02}.txt").write_text(f"work number {i}")
+    with Catalog.open(tmp_path / "h") as cat:
+        register(cat, [src])
+        cat.update_work(3, tags=["sea"], contributors=[Contributor("Ann", "author", 100)])
+        every = cat.work_ids()
+        assert [w.id for w in cat.works_by_ids(every)] == every  # dense: read as a range
+        sparse = [29, 3, 17]  # sparse: looked up one by one
+        works = cat.works_by_ids(sparse)
+        assert [w.id for w in works] == sparse
+        assert works[1].tags == ["sea"] and works[1].contributors[0].name == "Ann"
+        assert all(len(w.paths) == 1 for w in works)
+        assert cat.works_by_ids([]) == []
+        with pytest.raises(NotFoundError, match="No work 99"):
+            cat.works_by_ids([1, 99])
+
+
+def test_record_export_lists_every_work(catalog):
+    export_id = catalog.record_export("/tmp/x.colophon", "k" * 64, "a" * 64, [2, 1])
+    assert [e["id"] for e in catalog.exports_of(1)] == [export_id]
+    assert catalog.exported_work_ids() == {1, 2}

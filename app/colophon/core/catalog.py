@@ -261,46 +261,35 @@ class Catalog:
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def _hydrate(self, rows: Iterable[sqlite3.Row | tuple[Any, ...]]) -> list[Work]:
-        works = [self._work_from_row(r) for r in rows]
+        """Works from rows of `WORK_COLUMNS`, with their tags, contributors and paths.
+
+        One query per table, whatever the number of works (an export may hold 100,000).
+        """
+        works = _works_from_rows(rows)
         if not works:
             return works
         by_id = {w.id: w for w in works}
-        marks = ",".join("?" * len(by_id))
-        ids = list(by_id)
+        where, params = _among("work_id", list(by_id))
+        get = by_id.get
+        # Each list in its own order; rows come grouped by work (the tables' work_id indexes).
         for work_id, tag in self.conn.execute(
-            f"SELECT work_id, tag FROM tags WHERE work_id IN ({marks}) ORDER BY tag", ids
+            f"SELECT work_id, tag FROM tags WHERE {where} ORDER BY work_id, tag", params
         ):
-            by_id[work_id].tags.append(tag)
+            if (work := get(work_id)) is not None:  # a range may hold works not asked for
+                work.tags.append(tag)
         for work_id, name, role, share in self.conn.execute(
-            f"SELECT work_id, name, role, share FROM contributors WHERE work_id IN ({marks}) "
-            "ORDER BY position",
-            ids,
+            f"SELECT work_id, name, role, share FROM contributors WHERE {where} "
+            "ORDER BY work_id, position, id",
+            params,
         ):
-            by_id[work_id].contributors.append(Contributor(name, role, share))
+            if (work := get(work_id)) is not None:
+                work.contributors.append(Contributor(name, role, share))
         for work_id, path in self.conn.execute(
-            f"SELECT work_id, path FROM paths WHERE work_id IN ({marks}) ORDER BY id", ids
+            f"SELECT work_id, path FROM paths WHERE {where} ORDER BY work_id, id", params
         ):
-            by_id[work_id].paths.append(path)
+            if (work := get(work_id)) is not None:
+                work.paths.append(path)
         return works
-
-    @staticmethod
-    def _work_from_row(row: Any) -> Work:
-        (wid, digest, size, kind, mime, title, description, created, registered_at, terms, fps) = (
-            row
-        )
-        return Work(
-            id=wid,
-            digest=digest,
-            size=size,
-            kind=kind,
-            mime=mime,
-            title=title,
-            description=description,
-            created=created,
-            registered_at=registered_at,
-            terms=json.loads(terms) if terms else None,
-            fingerprints=json.loads(fps) if fps is not None else None,
-        )
 
     # -- known paths -------------------------------------------------------------------------
     def known_path(self, path: str) -> KnownPath | None:
@@ -391,23 +380,27 @@ class Catalog:
 
     def works_by_ids(self, ids: Iterable[int]) -> list[Work]:
         """The works with these ids, in the order given; `NotFoundError` names a missing one."""
-        wanted = list(dict.fromkeys(int(i) for i in ids))
-        found: dict[int, Work] = {}
-        for start in range(0, len(wanted), 5000):  # SQLite takes up to 32,766 parameters
-            chunk = wanted[start : start + 5000]
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT {WORK_COLUMNS} FROM works WHERE id IN ({marks})", chunk
-            ).fetchall()
-            found.update((w.id, w) for w in self._hydrate(rows))
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise NotFoundError(f"No work {missing[0]} in the catalog.")
-        return [found[i] for i in wanted]
+        wanted = list(dict.fromkeys(map(int, ids)))
+        if not wanted:
+            return []
+        where, params = _among("id", wanted)
+        rows = self.conn.execute(f"SELECT {WORK_COLUMNS} FROM works WHERE {where}", params)
+        if max(wanted) - min(wanted) + 1 != len(wanted):  # not every id of the range
+            chosen = set(wanted)
+            rows = (r for r in rows if r[0] in chosen)
+        found = {w.id: w for w in self._hydrate(rows)}
+        if len(found) != len(wanted):
+            missing = next(i for i in wanted if i not in found)
+            raise NotFoundError(f"No work {missing} in the catalog.")
+        return list(map(found.__getitem__, wanted))
 
     # -- exports -----------------------------------------------------------------------------
     def record_export(
-        self, path: os.PathLike[str] | str, key_id: str, statement_sha256: str, work_ids: list[int]
+        self,
+        path: os.PathLike[str] | str,
+        key_id: str,
+        statement_sha256: str,
+        work_ids: list[int],
     ) -> int:
         """Remember that a bundle with these works was written; returns the export's id."""
         with self.transaction() as conn:
@@ -417,9 +410,11 @@ class Catalog:
                 (now_utc(), os.fspath(path), key_id, statement_sha256, len(work_ids)),
             )
             export_id = int(cursor.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO export_works (export_id, work_id) VALUES (?, ?)",
-                [(export_id, w) for w in work_ids],
+            # One statement for all the works: the ids travel as one JSON array, not as
+            # 100,000 separately bound rows.
+            conn.execute(
+                "INSERT INTO export_works (export_id, work_id) SELECT ?, value FROM json_each(?)",
+                (export_id, _json_ids(work_ids)),
             )
         return export_id
 
@@ -439,6 +434,47 @@ class Catalog:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# -- reading many works at once --------------------------------------------------------------
+def _works_from_rows(rows: Iterable[Any]) -> list[Work]:
+    """`Work` objects from rows of `WORK_COLUMNS` (without their tags, contributors, paths)."""
+    works = []
+    append = works.append
+    for wid, digest, size, kind, mime, title, description, created, registered, terms, fps in rows:
+        append(
+            Work(
+                wid,
+                digest,
+                size,
+                kind,
+                mime,
+                title,
+                description,
+                created,
+                registered,
+                json.loads(terms) if terms else None,
+                json.loads(fps) if fps is not None else None,
+            )
+        )
+    return works
+
+
+def _among(column: str, ids: list[int]) -> tuple[str, tuple[Any, ...]]:
+    """A condition that ``column`` is one of ``ids``, as SQL and its parameters.
+
+    Ids that fill at least half of their range (an export of a whole catalog) are read as one
+    range of the table, faster than looking each one up, and the caller drops the rows of other
+    ids; other sets of ids travel as one JSON array, so no list of parameters grows with them.
+    """
+    low, high = min(ids), max(ids)
+    if high - low < 2 * len(ids):
+        return f"{column} BETWEEN ? AND ?", (low, high)
+    return f"{column} IN (SELECT value FROM json_each(?))", (_json_ids(ids),)
+
+
+def _json_ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(map(str, map(int, ids))) + "]"
 
 
 def normalise_date(text: str) -> str:
