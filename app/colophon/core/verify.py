@@ -21,11 +21,12 @@ from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
 from .card import parse_card
 from .catalog import Catalog
 from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
-from .contacts import Contact, find_by_keyid, list_contacts
+from .contacts import Contact, list_contacts
 from .errors import MalformedError, SignatureError
-from .identity import Identity, record_events
+from .identity import Identity, KeyRecord, record_events
 from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
+from .profile import Profile
 from .progress import Progress
 
 
@@ -194,7 +195,8 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
                 found.claim = None
             return found
     events = _gather_events(bundle, catalog)  # 9.
-    found.signer = _signer(claim, catalog, events)
+    trust = _Trust.of(catalog, events)
+    found.signer = _signer(claim, trust)
     revoked = covering(claim.key.keyid, claim.issued_at, events)
     if revoked is not None:
         found.outcome, found.revoked_by = Outcome.REVOKED, revoked
@@ -202,7 +204,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
             f"Signed by a key that was {revoked.describe()}; this claim must not be relied on."
         )
         return found
-    found.outcome, found.message = _trust(found.signer, claim, catalog, events)  # 10.
+    found.outcome, found.message = _trust(found.signer, trust)  # 10.
     if bundle.bare:
         found.message += " (A bare envelope: the bundle's other files were not checked.)"
     return found
@@ -241,7 +243,24 @@ def _gather_events(bundle: BundleFile, catalog: Catalog | None) -> list[KeyEvent
     return Identity(catalog).events()
 
 
-def _signer(claim: Claim, catalog: Catalog | None, events: list[KeyEvent]) -> Signer:
+@dataclass
+class _Trust:
+    """What the verifier knows and trusts, read once per verification."""
+
+    contacts: list[Contact]
+    own_keys: list[KeyRecord]
+    own_profile: Profile | None
+    chain: list[KeyEvent]  # the rotations that may carry trust (see `_chain`)
+
+    @classmethod
+    def of(cls, catalog: Catalog | None, events: list[KeyEvent]) -> _Trust:
+        if catalog is None:
+            return cls([], [], None, [])
+        identity = Identity(catalog)
+        return cls(list_contacts(catalog), identity.keys(), identity.profile(), _chain(events))
+
+
+def _signer(claim: Claim, trust: _Trust) -> Signer:
     person = claim.claimant
     signer = Signer(
         name=person["displayName"],
@@ -250,59 +269,46 @@ def _signer(claim: Claim, catalog: Catalog | None, events: list[KeyEvent]) -> Si
         fingerprint=claim.key.fingerprint,
         trust="unknown",
     )
-    if catalog is None:
-        return signer
-    own = Identity(catalog).keys()
-    if any(k.keyid == claim.key.keyid for k in own):
+    keyid = claim.key.keyid
+    if any(k.keyid == keyid for k in trust.own_keys):
         signer.trust = "you"
         return signer
-    contact = find_by_keyid(catalog, claim.key.keyid) or _pinned_predecessor(
-        catalog, claim.key.keyid, _chain(events)
+    contact = next((c for c in trust.contacts if c.key.keyid == keyid), None) or next(
+        (c for c in trust.contacts if reachable(c.key.keyid, keyid, trust.chain)), None
     )
     if contact is not None:
         signer.trust, signer.contact = "contact", contact.name
     return signer
 
 
-def _pinned_predecessor(catalog: Catalog, keyid: str, events: list[KeyEvent]) -> Contact | None:
-    for contact in list_contacts(catalog):
-        if reachable(contact.key.keyid, keyid, events):
-            return contact
-    return None
-
-
-def _trust(
-    signer: Signer, claim: Claim, catalog: Catalog | None, events: list[KeyEvent]
-) -> tuple[Outcome, str]:
+def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
     if signer.trust == "you":
         return Outcome.VALID, "Valid: signed by your own key and unaltered."
     if signer.trust == "contact":
         return Outcome.VALID, f"Valid: signed by your contact {signer.contact} and unaltered."
-    if catalog is not None:
-        chain = _chain(events)
-        name, email = _person_key(signer.name), _email_key(signer.email)
-        for contact in list_contacts(catalog):
-            names = {_person_key(contact.name)}
-            if contact.display_name:
-                names.add(_person_key(contact.display_name))
-            same = name in names or (email is not None and _email_key(contact.email) == email)
-            if same and not reachable(contact.key.keyid, signer.keyid, chain):
-                return Outcome.KEY_MISMATCH, (
-                    f"Warning: signed as {signer.name}, but not with the key you pinned for "
-                    f"{contact.name}. It may be an impostor; check the fingerprint with them."
-                )
-        identity = Identity(catalog)
-        profile = identity.profile()
-        if profile is not None and (
-            name == _person_key(profile.display_name)
-            or (email is not None and _email_key(profile.email) == email)
-        ):
-            records = identity.keys()
-            if not any(reachable(r.keyid, signer.keyid, chain) for r in records):
-                return Outcome.KEY_MISMATCH, (
-                    f"Warning: signed as {signer.name}, which is your own name or email, but "
-                    "not with your key. Someone may be posing as you."
-                )
+    name, email = _person_key(signer.name), _email_key(signer.email)
+    for contact in trust.contacts:
+        names = {_person_key(contact.name)}
+        if contact.display_name:
+            names.add(_person_key(contact.display_name))
+        same = name in names or (email is not None and _email_key(contact.email) == email)
+        if same and not reachable(contact.key.keyid, signer.keyid, trust.chain):
+            return Outcome.KEY_MISMATCH, (
+                f"Warning: signed as {signer.name}, but not with the key you pinned for "
+                f"{contact.name}. It may be an impostor; check the fingerprint with them."
+            )
+    profile = trust.own_profile
+    posing_as_you = profile is not None and (
+        name == _person_key(profile.display_name)
+        or (email is not None and _email_key(profile.email) == email)
+    )
+    if posing_as_you and not any(
+        reachable(r.keyid, signer.keyid, trust.chain) for r in trust.own_keys
+    ):
+        return Outcome.KEY_MISMATCH, (
+            f"Warning: signed as {signer.name}, which is your own name or email, but "
+            "not with your key. Someone may be posing as you."
+        )
     return Outcome.UNKNOWN_SIGNER, (
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
         f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
