@@ -72,6 +72,48 @@ def test_rejects_duplicate_keys_deep_inside() -> None:
     rejects(b'{"works": [{"t": 1}, {"t": 1, "t": 2}]}', "key 't' twice")
 
 
+@pytest.mark.parametrize(
+    "doc",
+    [
+        b'{"a":1,"a":1}',  # what a canonical writer would never write, compact and sorted
+        b'{"a":1,"a":2}',
+        b'[{"x":{"k":"v","k":"v"}}]',
+        b'{"a":1,"b":2,"b":2}',
+    ],
+)
+def test_rejects_duplicate_keys_in_compact_sorted_documents(doc: bytes) -> None:
+    # Such a document reads like canonical form, but writing its value back drops a key.
+    rejects(doc, "twice in one object")
+
+
+@pytest.mark.parametrize(
+    ("doc", "value"),
+    [
+        (b'{ "b": 1, "a": [2, 3] }', {"a": [2, 3], "b": 1}),  # spaces
+        (b'{"b":1,"a":2}', {"a": 2, "b": 1}),  # unsorted keys
+        (rb'["\u00e9","\/"]', ["é", "/"]),  # escapes a canonical writer does not use
+        (b"[1E2,1.50,-0]", [100.0, 1.5, 0]),  # numbers spelled another way
+        (b"[123456789012345678901234567890]", [123456789012345678901234567890]),  # > 64 bits
+    ],
+)
+def test_reads_documents_that_are_not_in_canonical_form(doc: bytes, value: object) -> None:
+    result = strictjson.loads(doc)
+    assert result == value
+    assert type(result[0] if isinstance(result, list) else result) is type(
+        value[0] if isinstance(value, list) else value
+    )
+
+
+def test_a_deep_document_within_the_limit_is_read_exactly() -> None:
+    depth = 400
+    doc = b"[" * depth + b"1" + b"]" * depth
+    value = strictjson.loads(doc, max_depth=depth)
+    for _ in range(depth):
+        value = value[0]
+    assert value == 1
+    rejects(doc, f"deeper than {depth - 1}", max_depth=depth - 1)
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_rejects_non_numbers(constant: str) -> None:
     rejects(f"[1, {constant}]".encode(), f"contains {constant}")
@@ -172,6 +214,22 @@ def test_dumps_refuses_lone_surrogates() -> None:
         strictjson.dumps({"x": "\ud800"})
 
 
+def test_dumps_writes_integers_beyond_64_bits_exactly() -> None:
+    assert strictjson.dumps({"n": -(2**70)}) == b'{"n":-1180591620717411303424}'
+    assert strictjson.loads(strictjson.dumps([2**70])) == [2**70]
+
+
+def test_dumps_refuses_infinity_hidden_beside_a_null() -> None:
+    with pytest.raises(UsageError):
+        strictjson.dumps({"a": None, "b": float("inf")})
+
+
+def test_dumps_refuses_values_that_are_not_json() -> None:
+    for value in ({b"k": 1}, object(), {"a": [1, {"b": object()}]}):
+        with pytest.raises(UsageError, match="cannot be written as JSON"):
+            strictjson.dumps(value)
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()
@@ -194,6 +252,31 @@ def test_dumps_then_loads_round_trips_and_is_stable(value: object) -> None:
     assert strictjson.dumps(decoded) == encoded
 
 
+def depth_of(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(depth_of, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(depth_of, value), default=0)
+    return 0
+
+
+nested_values = st.recursive(
+    st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=4),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner),
+    max_leaves=40,
+)
+
+
+@given(nested_values, st.integers(0, 12))
+def test_the_depth_limit_is_exact(value: object, limit: int) -> None:
+    # Canonical and spaced-out spellings, so both ways through `loads` are measured.
+    for doc in (strictjson.dumps(value), json.dumps(value, indent=1).encode()):
+        if depth_of(value) <= limit:
+            assert strictjson.loads(doc, max_depth=limit) == value
+        else:
+            rejects(doc, f"deeper than {limit}", max_depth=limit)
+
+
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes_either_parse_or_raise_malformed(data: bytes) -> None:
     with contextlib.suppress(MalformedError):
@@ -203,3 +286,14 @@ def test_arbitrary_bytes_either_parse_or_raise_malformed(data: bytes) -> None:
 def test_a_run_of_escaped_quotes_is_refused_in_linear_time() -> None:
     # A quadratic depth check once took minutes on this; a linear one takes milliseconds.
     rejects(b'["' + b'\\"' * 200_000, "not valid JSON")
+
+
+def test_dumps_tells_the_word_null_in_a_text_from_a_null_value() -> None:
+    assert strictjson.dumps({"t": "null and void", "b": "nullnull"}) == (
+        b'{"b":"nullnull","t":"null and void"}'
+    )
+    assert strictjson.dumps([None, {"a": None}]) == b'[null,{"a":null}]'
+    assert strictjson.dumps(None) == b"null"
+    for value in ([float("nan")], {"a": float("-inf")}, float("inf"), ["null", float("nan")]):
+        with pytest.raises(UsageError, match="cannot be written as JSON"):
+            strictjson.dumps(value)

@@ -7,13 +7,15 @@ surrogate that no UTF-8 encoder can write back, and it recurses without a depth 
 `loads` closes each of those doors and says which one a document tried to use; `dumps` writes the
 one byte sequence a given value has (sorted keys, no whitespace, UTF-8).
 
-A 100,000-work claim is a 40 MiB document, so each check runs in linear time and, where it can,
-at C speed: the nesting depth is read from the structural brackets alone, picked out of the bytes
-with `bytes.translate`; duplicate keys are caught by the cheapest hook the parser offers; lone
-surrogates are looked for in the bytes first and in the parsed value only if the bytes have one;
-and the parser runs with the garbage collector paused (`gc_paused`), because building millions
-of containers otherwise makes the collector walk them over and over, which costs more than the
-parsing itself.
+A 100,000-work claim is a 40 MiB document, so `loads` reads it in two steps. msgspec (a strict
+parser in C: no ``NaN``, no overflow to infinity, no lone surrogates, no invalid UTF-8) reads it
+first, and the value is written back as `dumps` writes it: when that gives the very same bytes,
+the document is in canonical form, which is what every Colophon writes, and a canonical document
+cannot hold a duplicate key (a written value has each key once). Any other document, and any
+msgspec refuses, is read again by `json` with a hook that catches duplicate keys, which is slower
+but tells exactly what is wrong. Either way the nesting depth is read from the structural brackets
+alone, in linear time, and parsing runs with the garbage collector paused (`gc_paused`), because
+building millions of containers otherwise makes the collector walk them over and over.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from array import array
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
+
+import msgspec
 
 from .errors import MalformedError, UsageError
 
@@ -47,6 +51,7 @@ _NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')
 _TEXT = re.compile(rb'"[^"]*"')
 # Opening brackets become +1, closing ones -1 (0xFF read as a signed byte).
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_EMPTY_PAIRS = (b"[]", b"{}", b"[]", b"{}")
 # Above this many backslashes, blank all escapes at once rather than look at each one.
 _FEW_ESCAPES = 64
 # A \u escape that the parser leaves as a lone surrogate: a high one not followed by a low one,
@@ -57,6 +62,8 @@ _LONE_SURROGATE = re.compile(
     rb"|[c-fC-F]" + _HEX2 + rb"(?<!\\u[dD][89abAB]" + _HEX2 + rb"\\u[dD][c-fC-F]" + _HEX2 + rb"))"
 )
 _SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
+_DECODER = msgspec.json.Decoder()
+_ENCODER = msgspec.json.Encoder(order="sorted")  # the one canonical form: see `dumps`
 
 
 class _DuplicateKey(Exception):
@@ -80,7 +87,29 @@ def loads(
     duplicate keys in an object, ``NaN``/``Infinity``/``-Infinity`` (and numbers too large to be
     finite), lone surrogates in any string or key, nesting deeper than ``max_depth``.
     """
-    raw, text = _read(data, max_bytes=max_bytes, part=part)
+    raw = _read(data, max_bytes=max_bytes, part=part)
+    try:
+        with gc_paused():
+            value = _DECODER.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+        _strict_loads(raw, max_depth=max_depth, part=part)  # raises, saying what is wrong
+        raise MalformedError(part, f"is not valid JSON ({exc}).") from None
+    try:
+        canonical = _ENCODER.encode(value) == raw
+    except RecursionError:  # deeper than Python recurses: the strict path says why
+        canonical = False
+    if not canonical:
+        return _strict_loads(raw, max_depth=max_depth, part=part)
+    _check_depth(_blank_escapes(raw), max_depth=max_depth, part=part)
+    return value
+
+
+def _strict_loads(raw: bytes, *, max_depth: int, part: str) -> Any:
+    """`loads` for a document that is not in canonical form: slower, with exact diagnoses."""
+    try:
+        text = raw.decode("utf-8")  # strict: also refuses overlong forms, encoded surrogates
+    except UnicodeDecodeError as exc:
+        raise MalformedError(part, f"is not valid UTF-8 (bad byte at offset {exc.start}).") from exc
     scan = _blank_escapes(raw)
     _check_depth(scan, max_depth=max_depth, part=part)
     try:
@@ -137,6 +166,31 @@ def dumps(obj: Any) -> bytes:
     Raises `UsageError` for values JSON cannot hold (``NaN``, a lone surrogate in a text).
     """
     try:
+        data = _ENCODER.encode(obj)
+    except (TypeError, UnicodeEncodeError, RecursionError):
+        return _json_dumps(obj)  # refuses, saying why
+    if _has_null_value(data):  # msgspec writes NaN and infinities as null: look closer
+        _json_dumps(obj)
+    return data
+
+
+def _has_null_value(data: bytes) -> bool:
+    """Whether ``data`` may hold a ``null`` value (not just the word inside a text).
+
+    In the compact form a value follows ``:``, ``,`` or ``[``; the word in a text (a title, or
+    by chance in base64) rarely does, so this is almost always one fast search.
+    """
+    position = data.find(b"null")
+    while position > 0:
+        if data[position - 1] in b":,[":
+            return True
+        position = data.find(b"null", position + 4)
+    return position == 0
+
+
+def _json_dumps(obj: Any) -> bytes:
+    # The same form with the standard library, to tell exactly why a value cannot be written.
+    try:
         text = json.dumps(
             obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
         )
@@ -145,36 +199,28 @@ def dumps(obj: Any) -> bytes:
         raise UsageError(
             "A text contains a broken character (an unpaired surrogate) and cannot be saved."
         ) from exc
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise UsageError(f"This value cannot be written as JSON: {exc}.") from exc
 
 
-def _read(data: bytes | str, *, max_bytes: int, part: str) -> tuple[bytes, str]:
-    """The document as UTF-8 bytes (for the structural checks) and as text (for the parser)."""
+def _read(data: bytes | str, *, max_bytes: int, part: str) -> bytes:
+    """The document as bytes, once its size and start are checked (not yet its UTF-8)."""
     if isinstance(data, str):
         # Each character is at least one UTF-8 byte: a cheap early refusal before encoding.
         if len(data) > max_bytes:
             raise MalformedError(part, f"is larger than the limit of {max_bytes} bytes.")
-        if data.startswith("\ufeff"):
-            raise MalformedError(part, "starts with a byte order mark, which JSON forbids.")
         try:
-            raw = data.encode("utf-8")
+            data = data.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise MalformedError(part, "contains a lone surrogate character.") from exc
-        if len(raw) > max_bytes:
-            raise MalformedError(part, f"is larger than the limit of {max_bytes} bytes.")
-        return raw, data
-    if not isinstance(data, bytes | bytearray | memoryview):
+    elif not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"loads() takes bytes or str, not {type(data).__name__}")
     if len(data) > max_bytes:
         raise MalformedError(part, f"is larger than the limit of {max_bytes} bytes.")
     raw = bytes(data)
     if raw.startswith(_BOM):
         raise MalformedError(part, "starts with a byte order mark, which JSON forbids.")
-    try:
-        return raw, raw.decode("utf-8")  # strict: also refuses overlong forms, encoded surrogates
-    except UnicodeDecodeError as exc:
-        raise MalformedError(part, f"is not valid UTF-8 (bad byte at offset {exc.start}).") from exc
+    return raw
 
 
 def _blank_escapes(raw: bytes) -> bytes:
@@ -205,9 +251,21 @@ def _check_depth(scan: bytes, *, max_depth: int, part: str) -> None:
     brackets = marks.replace(b'""', b"")
     if b'"' in brackets:
         brackets = _TEXT.sub(b"", marks)
-    steps = array("b", brackets.translate(_DEPTH_STEP, b'"'))
-    if steps and max(accumulate(steps)) > max_depth:
+    # Adding up a million brackets one by one is the slow part, so empty pairs go first: each
+    # `bytes.replace` takes away at most one level (it never looks again at what its own
+    # removals bring together), and usually most of the brackets. What is left, plus one level
+    # per pass, bounds the depth; only a document near the limit is measured again, exactly.
+    rest = brackets
+    for pair in _EMPTY_PAIRS:
+        rest = rest.replace(pair, b"")
+    if _depth(rest) + len(_EMPTY_PAIRS) > max_depth and _depth(brackets) > max_depth:
         raise MalformedError(part, f"is nested deeper than {max_depth} levels.")
+
+
+def _depth(brackets: bytes) -> int:
+    """The deepest nesting in a text of brackets only."""
+    steps = array("b", brackets.translate(_DEPTH_STEP))
+    return max(accumulate(steps), default=0)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
