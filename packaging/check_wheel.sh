@@ -113,6 +113,7 @@ import json
 from colophon.core.assets import read_bytes, read_text
 
 json.loads(read_text("spec/claim-predicate.schema.json"))
+json.loads(read_text("spec/claim-statement.schema.json"))
 assert read_text("spec/claim-bundle.md").startswith("#")
 assert b"<svg" in read_bytes("icons/colophon.svg")
 EOF

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jsonschema import Draft202012Validator
 
 from colophon.core import assets, dsse, strictjson
+from colophon.core.errors import MalformedError
+from colophon.core.schema import validate_statement
 
 SPEC = assets.read_text("spec/claim-bundle.md")
 SCHEMA = json.loads(assets.read_text("spec/claim-predicate.schema.json"))
@@ -163,3 +165,76 @@ def test_the_spec_securesystemslib_example_verifies_a_real_claim(
     output = capsys.readouterr().out
     assert "Sunrise over the harbour" in output
     assert "'cawg.ai_inference': 'constrained'" in output
+
+
+# -- the Statement's schema, which refers to the predicate's ------------------------------------
+STATEMENT_SCHEMA = json.loads(assets.read_text("spec/claim-statement.schema.json"))
+
+
+def statement_errors(statement: dict[str, Any]) -> list[str]:
+    """Errors from an independent validator, resolving the reference to the predicate's schema."""
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    registry = Registry().with_resource(SCHEMA["$id"], DRAFT202012.create_resource(SCHEMA))
+    validator = Draft202012Validator(STATEMENT_SCHEMA, registry=registry)
+    return [e.message for e in validator.iter_errors(statement)]
+
+
+def example_statement() -> dict[str, Any]:
+    return {
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": [
+            {"name": f"work-{i}.jpg", "digest": dict(work["digest"])}
+            for i, work in enumerate(PREDICATE["works"])
+        ],
+        "predicateType": "https://colophon.example/claim/v1",
+        "predicate": copy.deepcopy(PREDICATE),
+    }
+
+
+def test_the_statement_schema_is_a_valid_draft_2020_12_schema() -> None:
+    Draft202012Validator.check_schema(STATEMENT_SCHEMA)
+
+
+def test_the_statement_schema_accepts_the_example_with_annotations() -> None:
+    statement = example_statement()
+    statement["subject"][0]["annotations"] = {"iscc": "ISCC:EEAZ7DHWMQNHXOFB"}
+    assert statement_errors(statement) == []
+
+
+def test_the_statement_schema_reaches_into_the_predicate() -> None:
+    statement = example_statement()
+    statement["predicate"]["works"][0]["kind"] = "photograph"
+    assert statement_errors(statement)
+
+
+@pytest.mark.parametrize(
+    ("edit", "value"),
+    [
+        ("name", "evil\x1b[2J.png"),
+        ("name", ""),
+        ("name", "n" * 1025),
+        ("digest", {"sha256": "3F53" + "0" * 60}),
+        ("digest", {"sha256": "0" * 64, "md5": "0" * 32}),
+        ("annotations", {f"k{i}": "v" for i in range(9)}),
+        ("annotations", {"iscc": "x" * 257}),
+        ("annotations", {"iscc": 1}),
+        ("surprise", "x"),
+    ],
+)
+def test_the_statement_schema_refuses_subjects(edit: str, value: Any) -> None:
+    statement = example_statement()
+    statement["subject"][0][edit] = value
+    assert statement_errors(statement), f"subject {edit} = {value!r} was accepted"
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part.startswith("subject[0]")
+
+
+def test_the_statement_schema_refuses_other_top_level_fields() -> None:
+    statement = example_statement()
+    statement["signature"] = "in the wrong place"
+    assert statement_errors(statement)
+    with pytest.raises(MalformedError):
+        validate_statement(statement)
