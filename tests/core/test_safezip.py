@@ -375,6 +375,24 @@ def test_refuses_a_ratio_bomb() -> None:
     refused(one(Entry("bomb", content)), "expands more than 50 times", limits)
 
 
+def test_a_bomb_stops_unfolding_at_the_cap() -> None:
+    # 200 MB of zeros in 200 kB, declared as 10 bytes, under the real bundle limits: zlib is told
+    # to stop just past 200 times the compressed size, so far less than 200 MB ever exists.
+    import tracemalloc
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    raw = b"".join(compressor.compress(zeros) for _ in range(200)) + compressor.flush()
+    archive = one(Entry("envelope.intoto.json", b"", raw=raw, size=10, crc=0))
+    tracemalloc.start()
+    try:
+        refused(archive, "expands more than 200 times", safezip.BUNDLE_LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200 * len(raw) + (40 << 20), peak  # the cap, plus one piece in flight
+
+
 def test_small_highly_compressible_members_are_within_the_grace() -> None:
     content = b"a" * 60_000  # compresses over 300 times but stays under the grace size
     assert safezip.read_members(one(Entry("page.html", content)), limits=SMALL)

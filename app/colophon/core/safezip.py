@@ -10,8 +10,9 @@ exotic compression methods, ZIP64 records, data hidden between entries or before
 `read_members` lets `zipfile` parse the central directory (the table of contents) and checks
 everything else itself against the raw bytes: the end record, every local header, the exact
 layout of entries from byte 0 to the central directory, and each member's decompressed size,
-ratio and CRC, counted while inflating in small chunks. Nothing is ever written to disk. Each
-refusal is a `MalformedError` with its own message.
+ratio and CRC, counted on what inflating actually produces, piece by piece, so a bomb is stopped
+before it unfolds. Nothing is ever written to disk. Each refusal is a `MalformedError` with its
+own message.
 
 `write_zip` writes the bundles Colophon makes: deterministic (sorted names, a fixed timestamp,
 fixed permissions and compression level) and atomic.
@@ -56,6 +57,8 @@ class ZipLimits:
 #: the limits for `.colophon` claim bundles (resources/spec/claim-bundle.md, "Limits")
 BUNDLE_LIMITS = ZipLimits()
 
+# Inflated in pieces this large: most members come out in one, and a bomb is stopped one past.
+_OUT_CHUNK = 16 * _MiB
 _EOCD = b"PK\x05\x06"
 _EOCD_SIZE = 22
 _ZIP64_LOCATOR = b"PK\x06\x07"
@@ -71,8 +74,6 @@ _FLAG_UTF8 = 0x0800
 _FLAG_MASKED_HEADERS = 0x2000
 _DOS_DIRECTORY = 0x10
 
-_IN_CHUNK = 64 * 1024
-_OUT_CHUNK = 256 * 1024
 _MAX_NAME_CHARS = 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -383,30 +384,27 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, limits: ZipLimits, total_before
 
 
 def _inflate_deflate(raw: memoryview, where: str, account: Callable[[int], None]) -> bytes:
+    """Inflate a raw deflate stream piece by piece, accounting for every piece as it comes."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     pieces: list[bytes] = []
     produced = 0
-    position = 0
+    pending: bytes | memoryview = raw
     try:
         while not inflater.eof:
-            if inflater.unconsumed_tail:
-                chunk: bytes | memoryview = inflater.unconsumed_tail
-            else:
-                chunk = raw[position : position + _IN_CHUNK]
-                position += len(chunk)
-            out = inflater.decompress(chunk, _OUT_CHUNK)
-            if not out and not chunk:
-                break
+            out = inflater.decompress(pending, _OUT_CHUNK)
             produced += len(out)
-            account(produced)
+            account(produced)  # a bomb is stopped at most one piece past a limit
             pieces.append(out)
+            pending = inflater.unconsumed_tail
+            if not out and not pending:
+                break  # all input read, and the stream has not ended
     except zlib.error as exc:
         raise MalformedError(where, "has damaged deflate data.") from exc
     if not inflater.eof:
         raise MalformedError(where, "has a deflate stream that ends too early.")
-    if inflater.unused_data or position < len(raw):
+    if inflater.unused_data:
         raise MalformedError(where, "has extra bytes after the end of its deflate stream.")
-    return b"".join(pieces)
+    return b"".join(pieces)  # a member of one piece is returned as it is, not copied
 
 
 def _fold(name: str) -> str:
