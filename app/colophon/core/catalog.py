@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 import platformdirs
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-@dataclass
+@dataclass(slots=True)
 class Contributor:
     name: str
     role: str = ""
@@ -56,7 +57,7 @@ class Contributor:
         return {"name": self.name, "role": self.role, "share": self.share}
 
 
-@dataclass
+@dataclass(slots=True)
 class Work:
     id: int
     digest: str
@@ -437,6 +438,9 @@ class Catalog:
 
 
 # -- reading many works at once --------------------------------------------------------------
+_json = msgspec.json.decode  # a tenth of what `json.loads` costs per call; an export makes 100,000
+
+
 def _works_from_rows(rows: Iterable[Any]) -> list[Work]:
     """`Work` objects from rows of `WORK_COLUMNS` (without their tags, contributors, paths)."""
     works = []
@@ -453,8 +457,8 @@ def _works_from_rows(rows: Iterable[Any]) -> list[Work]:
                 description,
                 created,
                 registered,
-                json.loads(terms) if terms else None,
-                json.loads(fps) if fps is not None else None,
+                _json(terms) if terms else None,
+                _json(fps) if fps is not None else None,
             )
         )
     return works

@@ -129,6 +129,7 @@ class VerifyResult:
         return out
 
 
+@strictjson.gc_paused()  # a large claim is millions of small objects, none of them garbage
 def verify(
     path: str | os.PathLike[str],
     catalog: Catalog | None = None,
