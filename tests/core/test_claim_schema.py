@@ -147,15 +147,7 @@ def test_the_spec_securesystemslib_example_verifies_a_real_claim(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     private = Ed25519PrivateKey.from_private_bytes(RFC8032_SEED)
-    statement = {
-        "_type": "https://in-toto.io/Statement/v1",
-        "subject": [
-            {"name": f"work-{i}", "digest": work["digest"]}
-            for i, work in enumerate(PREDICATE["works"])
-        ],
-        "predicateType": "https://colophon.example/claim/v1",
-        "predicate": PREDICATE,
-    }
+    statement = example_statement()
     envelope = dsse.sign(strictjson.dumps(statement), dsse.PAYLOAD_TYPE_INTOTO, private)
     (tmp_path / "claim.intoto.json").write_bytes(strictjson.dumps(envelope))
     (tmp_path / "ada.pub.pem").write_text(PREDICATE["claimant"]["publicKey"]["pem"])
