@@ -367,3 +367,37 @@ def test_structurally_mutated_envelopes_never_verify_to_another_payload(
         return
     assert payload == PAYLOAD
     assert env["payloadType"] == TYPE
+
+
+def canonical_base64(text: str) -> bytes | None:
+    """The reference: the standard library's strict decoding, kept only if it re-encodes exactly."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error, and non-ASCII text
+        return None
+    return data if base64.b64encode(data).decode() == text else None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="AQgwBCDaR0129+/=-_ \né", max_size=16)
+    | st.binary(max_size=40).map(lambda b: base64.b64encode(b).decode())
+)
+def test_payload_base64_is_read_exactly_as_the_strict_reference_reads_it(text: str) -> None:
+    expected = canonical_base64(text)
+    envelope = {
+        "payload": text,
+        "payloadType": "x/y",
+        "signatures": [{"keyid": "k", "sig": "AA=="}],
+    }
+    if expected is None:
+        with pytest.raises(MalformedError, match="base64"):
+            dsse.parse(envelope)
+    else:
+        assert dsse.parse(envelope).payload == expected
+
+
+def test_a_large_payload_round_trips_through_base64() -> None:
+    payload = bytes(range(256)) * 40_000  # 10 MB: the fast path, whole groups of four
+    envelope = dsse.sign(payload, "x/y", PRIVATE)
+    assert dsse.parse(strictjson.dumps(envelope)).payload == payload
