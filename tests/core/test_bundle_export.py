@@ -95,6 +95,15 @@ def test_export_needs_a_work_a_file_name_and_an_existing_folder(ada: Party) -> N
         bundle.export_bundle(ada.catalog, ada.identity, [9999], ada.root / "x.colophon")
 
 
+def test_export_of_more_works_than_a_bundle_holds_is_refused_before_reading_them(
+    ada: Party,
+) -> None:
+    too_many = list(range(1, 100_002))  # not in the catalog: the limit is checked first
+    with pytest.raises(UsageError, match="at most 100,000 works and 100,001 are chosen"):
+        bundle.export_bundle(ada.catalog, ada.identity, too_many, ada.root / "x.colophon")
+    assert not (ada.root / "x.colophon").exists()
+
+
 # -- the file ------------------------------------------------------------------------------------
 def test_bundle_is_a_zip_with_envelope_card_summary_and_thumbnails_of_image_works_only(
     ada: Party,

@@ -230,3 +230,53 @@ def test_the_statement_schema_refuses_other_top_level_fields() -> None:
     assert statement_errors(statement)
     with pytest.raises(MalformedError):
         validate_statement(statement)
+
+
+def test_schema_errors_about_a_large_value_do_not_quote_it() -> None:
+    statement = example_statement()
+    statement["predicate"]["works"] = {f"w{i}": {"title": "x" * 50} for i in range(2000)}
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part == "predicate.works"
+    assert info.value.message.endswith("must be of type array, not an object.")
+    assert len(info.value.message) < 80
+
+
+@pytest.mark.parametrize(
+    ("edit", "part", "says"),
+    [
+        (lambda s: s.__setitem__("subject", []), "subject", "is empty."),
+        (
+            lambda s: s["subject"][0].__setitem__("annotations", {f"k{i}": "v" for i in range(9)}),
+            "subject[0].annotations",
+            "has more than 8 fields.",
+        ),
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("contributors", [{"name": "x"}] * 65),
+            "predicate.works[0].contributors",
+            "has more than 64 items.",
+        ),
+        (lambda s: s["predicate"]["works"][0].__setitem__("terms", {}), "", "is empty."),
+    ],
+)
+def test_schema_errors_about_arrays_and_objects_are_plain(edit: Any, part: str, says: str) -> None:
+    statement = example_statement()
+    edit(statement)
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part.startswith(part)
+    assert info.value.message.endswith(says)
+
+
+def test_a_claim_over_the_work_limit_is_refused_briefly_before_the_schema() -> None:
+    from colophon.core.claim import MAX_WORKS, parse_statement
+
+    statement = example_statement()
+    work = statement["predicate"]["works"][0]
+    digests = [f"{i:064x}" for i in range(MAX_WORKS + 1)]
+    statement["subject"] = [{"name": "w", "digest": {"sha256": d}} for d in digests]
+    statement["predicate"]["works"] = [work | {"digest": {"sha256": d}} for d in digests]
+    with pytest.raises(MalformedError) as info:
+        parse_statement(statement)
+    assert info.value.part == "subject"
+    assert info.value.message.endswith("lists more than 100,000 works, the limit.")

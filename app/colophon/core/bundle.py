@@ -18,7 +18,7 @@ from pathlib import Path
 from . import dsse, safezip, strictjson
 from .card import make_card
 from .catalog import Catalog, Work
-from .claim import Member, UnsupportedVersion, build_statement, parse_statement
+from .claim import MAX_WORKS, Member, UnsupportedVersion, build_statement, parse_statement
 from .errors import MalformedError, NotFoundError, UsageError
 from .identity import Identity
 from .keystore import PassphraseProvider
@@ -64,6 +64,11 @@ def export_bundle(
     progress = progress or Progress()
     if not work_ids:
         raise UsageError("Choose at least one work to export.")
+    if (count := len(set(work_ids))) > MAX_WORKS:
+        raise UsageError(
+            f"A bundle holds at most {MAX_WORKS:,} works and {count:,} are chosen: "
+            "export them in several bundles."
+        )
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name such as portfolio{SUFFIX}.")

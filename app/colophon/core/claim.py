@@ -251,6 +251,12 @@ def parse_statement(statement: Any) -> Claim:
             raise UnsupportedVersion(
                 f"The claim needs the extension {unknown[0][:128]!r}, which this Colophon lacks."
             )
+    for part, items in (
+        ("subject", statement["subject"]),
+        ("predicate.works", _works_of(predicate)),
+    ):
+        if isinstance(items, list) and len(items) > MAX_WORKS:  # said before the schema, briefly
+            raise MalformedError(part, f"lists more than {MAX_WORKS:,} works, the limit.")
     validate_statement(statement)
     subjects = statement["subject"]
     digests = _subject_digests(subjects)
@@ -263,6 +269,10 @@ def parse_statement(statement: Any) -> Claim:
             )
     key = PublicKeyInfo.from_dict(predicate["claimant"]["publicKey"], "claimant.publicKey")
     return Claim(statement, key, _issued_at(predicate["issuedAt"]))
+
+
+def _works_of(predicate: Any) -> Any:
+    return predicate.get("works") if isinstance(predicate, dict) else None
 
 
 # The rules below follow the schema, so each reads fields whose shape it has already checked.

@@ -51,9 +51,31 @@ def _validate(resource: str, instance: Any, root: str) -> None:
         return
     error = next(iter(validator.iter_errors(instance)))
     where = root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
-    raise MalformedError(where.lstrip(".") or "statement", _short(error.message))
+    raise MalformedError(where.lstrip(".") or "statement", _message(error))
 
 
-def _short(message: str) -> str:
-    text = " ".join(message.split())
+# What a rule says about an array or an object, instead of the library's message, which starts
+# by quoting the whole value (a list of 100,000 works).
+_CONTAINER_RULES = {
+    "maxItems": "has more than {limit} items.",
+    "minItems": "has fewer than {limit} items.",
+    "maxProperties": "has more than {limit} fields.",
+    "minProperties": "has fewer than {limit} fields.",
+    "uniqueItems": "has an item twice.",
+    "enum": "is not one of the values allowed here.",
+}
+
+
+def _message(error: Any) -> str:
+    kind = error.kind
+    if isinstance(error.instance, list | dict):
+        if kind.name in ("minItems", "minProperties") and kind.limit == 1:
+            return "is empty."
+        rule = _CONTAINER_RULES.get(kind.name)
+        if rule is not None:
+            return rule.format(limit=getattr(kind, "limit", ""))
+        if kind.name == "type":
+            found = "an array" if isinstance(error.instance, list) else "an object"
+            return f"must be of type {' or '.join(kind.types)}, not {found}."
+    text = " ".join(error.message.split())
     return text if len(text) <= 300 else text[:297] + "…"
