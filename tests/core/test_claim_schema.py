@@ -271,12 +271,86 @@ def test_schema_errors_about_arrays_and_objects_are_plain(edit: Any, part: str, 
 def test_a_claim_over_the_work_limit_is_refused_briefly_before_the_schema() -> None:
     from colophon.core.claim import MAX_WORKS, parse_statement
 
-    statement = example_statement()
-    work = statement["predicate"]["works"][0]
-    digests = [f"{i:064x}" for i in range(MAX_WORKS + 1)]
-    statement["subject"] = [{"name": "w", "digest": {"sha256": d}} for d in digests]
-    statement["predicate"]["works"] = [work | {"digest": {"sha256": d}} for d in digests]
+    statement = many_works(MAX_WORKS + 1)
     with pytest.raises(MalformedError) as info:
         parse_statement(statement)
     assert info.value.part == "subject"
     assert info.value.message.endswith("lists more than 100,000 works, the limit.")
+
+
+def many_works(count: int) -> dict[str, Any]:
+    statement = example_statement()
+    work = statement["predicate"]["works"][0]
+    digests = [f"{i:064x}" for i in range(count)]
+    statement["subject"] = [{"name": "w", "digest": {"sha256": d}} for d in digests]
+    statement["predicate"]["works"] = [work | {"digest": {"sha256": d}} for d in digests]
+    return statement
+
+
+def test_a_fault_deep_in_a_long_list_is_reported_at_its_place() -> None:
+    statement = many_works(300)
+    statement["predicate"]["works"][275]["kind"] = "photograph"
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part == "predicate.works[275].kind"
+    assert '"photograph" is not one of' in info.value.message
+
+
+def test_a_list_of_members_over_its_limit_is_named_with_the_limit() -> None:
+    statement = example_statement()
+    member = statement["predicate"]["members"][0]
+    statement["predicate"]["members"] = [member] * 100_002
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part == "predicate.members"
+    assert info.value.message.endswith("has more than 100,001 items.")
+
+
+HOSTILE_REPORT = """
+import resource, sys
+from colophon.core.errors import MalformedError
+from colophon.core.schema import validate_statement
+
+numbers = list(range(10**6, 10**6 + 4_000_000))
+statement = {
+    "_type": "https://in-toto.io/Statement/v1",
+    "subject": [{"name": "a", "digest": {"sha256": "0" * 64}}],
+    "predicateType": "https://colophon.example/claim/v1",
+    "predicate": {"works": [{"digest": {"sha256": "0" * 64}, "title": "t", "kind": "image"}]},
+}
+where = sys.argv[1]
+if where == "predicate":
+    statement["predicate"] = numbers
+else:
+    statement["predicate"]["works"][0]["contributors"] = numbers
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    validate_statement(statement)
+except MalformedError as exc:
+    print(exc.part, exc.message, sep="|")
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(grown // 1024)
+"""
+
+
+@pytest.mark.parametrize(
+    ("where", "part", "says"),
+    [
+        ("predicate", "predicate", "must be of type object, not an array."),
+        ("contributors", "predicate.works[0].contributors", "has more than 64 items."),
+    ],
+)
+def test_reporting_a_list_of_millions_of_numbers_costs_little_memory(
+    where: str, part: str, says: str
+) -> None:
+    # The validator copies what it reports on: reported whole, these 4 million numbers would
+    # take over a gigabyte. A fresh process, so its peak memory is this report's alone.
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-c", HOSTILE_REPORT, where], capture_output=True, text=True, check=True
+    )
+    error, grown_mib = run.stdout.splitlines()
+    assert error == f"{part}|{part}: {says}"
+    assert int(grown_mib) < 64, f"peak memory grew {grown_mib} MiB while reporting"

@@ -527,7 +527,7 @@ MALFORMED_STATEMENTS = {
     "unknown predicate field": (_unknown_predicate_field, "predicate"),
     "unknown statement field": (_unknown_statement_field, "statement"),
     "subject name with control characters": (_subject_with_control, "subject[0].name"),
-    "upper-case digest": (_subject_digest_upper, "predicate.works[0].digest.sha256"),
+    "upper-case digest": (_subject_digest_upper, "subject[0].digest.sha256"),
     "no subjects": (_no_subjects, "predicate.works"),
     "issuedAt not in UTC": (_local_time, "predicate.issuedAt"),
     "no reservation under 2019/790": (_rights_without_directive, "predicate.rightsReservation"),

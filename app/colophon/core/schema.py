@@ -9,6 +9,7 @@ under a second. The first error found is reported with the path where it is.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from typing import Any
 
@@ -28,11 +29,20 @@ def _schema(resource: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _validator(resource: str) -> Any:
-    predicate = _schema(PREDICATE_SCHEMA)
-    registry = jsonschema_rs.Registry([(predicate["$id"], predicate)])
+def _registry() -> Any:
+    return jsonschema_rs.Registry(
+        [(_schema(r)["$id"], _schema(r)) for r in (PREDICATE_SCHEMA, STATEMENT_SCHEMA)]
+    )
+
+
+@functools.cache
+def _validator(resource: str, definition: str | None = None) -> Any:
+    """The validator for a schema file, or for one of its ``$defs``."""
+    schema = _schema(resource)
+    if definition is not None:
+        schema = {"$ref": f"{schema['$id']}#/$defs/{definition}"}
     # Offline: every reference resolves within the two files, never over the network.
-    return jsonschema_rs.Draft202012Validator(_schema(resource), registry=registry, offline=True)
+    return jsonschema_rs.Draft202012Validator(schema, registry=_registry(), offline=True)
 
 
 def validate_statement(statement: Any) -> None:
@@ -45,13 +55,72 @@ def validate_predicate(predicate: Any) -> None:
     _validate(PREDICATE_SCHEMA, predicate, "predicate")
 
 
+# The only lists the format lets grow past 64 entries: where they are in a Statement, and the
+# schema of their items.
+_LONG_LISTS = (
+    (("subject",), STATEMENT_SCHEMA, "subject"),
+    (("predicate", "works"), PREDICATE_SCHEMA, "work"),
+    (("predicate", "members"), PREDICATE_SCHEMA, "member"),
+)
+# Lists and objects are cut to this many entries for the report; nothing else the schema allows
+# has more than 64, so a cut one still breaks its size rule.
+_KEEP = 65
+
+
 def _validate(resource: str, instance: Any, root: str) -> None:
     validator = _validator(resource)
-    if validator.is_valid(instance):
+    if validator.is_valid(instance):  # reads the value where it is, stopping at the first fault
         return
-    error = next(iter(validator.iter_errors(instance)))
+    # A report copies the value it is about into the validator's own form: for a hostile claim
+    # whose fault is one list of millions of numbers, gigabytes. So the report is made on a small
+    # value: the first failing item of a long list, or else a copy with every list and object
+    # cut short, which breaks the same rules (the long lists' items are all valid by then).
+    for path, items_resource, definition in _LONG_LISTS:
+        relative = path[1:] if root == "predicate" else path
+        items = _at(instance, relative)
+        if not isinstance(items, list):
+            continue
+        label = ".".join(path)
+        limit = _max_items(items_resource, path[-1])
+        if len(items) > limit:
+            raise MalformedError(label, f"has more than {limit:,} items.")
+        item_validator = _validator(items_resource, definition)
+        for i, item in enumerate(items):
+            if not item_validator.is_valid(item):
+                _report(item_validator, _cut(item), f"{label}[{i}]")
+    _report(validator, _cut(instance), root)
+    _report(validator, instance, root)  # not reached: the cut copy has the same faults
+
+
+def _report(validator: Any, instance: Any, root: str) -> None:
+    """Raise `MalformedError` for the first error of ``instance``, if it has one."""
+    error = next(iter(validator.iter_errors(instance)), None)
+    if error is None:
+        return
     where = root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
     raise MalformedError(where.lstrip(".") or "statement", _message(error))
+
+
+def _at(instance: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(instance, dict):
+            return None
+        instance = instance.get(key)
+    return instance
+
+
+def _max_items(resource: str, name: str) -> int:
+    limit: int = _schema(resource)["properties"][name]["maxItems"]
+    return limit
+
+
+def _cut(value: Any) -> Any:
+    """A copy of ``value`` with every list and object cut to its first `_KEEP` entries."""
+    if isinstance(value, list):
+        return [_cut(item) for item in value[:_KEEP]]
+    if isinstance(value, dict):
+        return {key: _cut(item) for key, item in itertools.islice(value.items(), _KEEP)}
+    return value
 
 
 # What a rule says about an array or an object, instead of the library's message, which starts
