@@ -73,8 +73,9 @@ def _validate(resource: str, instance: Any, root: str) -> None:
         return
     # A report copies the value it is about into the validator's own form: for a hostile claim
     # whose fault is one list of millions of numbers, gigabytes. So the report is made on a small
-    # value: the first failing item of a long list, or else a copy with every list and object
-    # cut short, which breaks the same rules (the long lists' items are all valid by then).
+    # value: the first failing item of a long list, or else the whole; either way on a copy with
+    # every list and object cut short, which still breaks a rule (the long lists are checked
+    # here, item by item, so what is cut elsewhere was over a limit of 64 anyway).
     for path, items_resource, definition in _LONG_LISTS:
         relative = path[1:] if root == "predicate" else path
         items = _at(instance, relative)
@@ -87,18 +88,24 @@ def _validate(resource: str, instance: Any, root: str) -> None:
         item_validator = _validator(items_resource, definition)
         for i, item in enumerate(items):
             if not item_validator.is_valid(item):
-                _report(item_validator, _cut(item), f"{label}[{i}]")
-    _report(validator, _cut(instance), root)
-    _report(validator, instance, root)  # not reached: the cut copy has the same faults
+                _report(item_validator, item, f"{label}[{i}]")
+    _report(validator, instance, root)
 
 
 def _report(validator: Any, instance: Any, root: str) -> None:
-    """Raise `MalformedError` for the first error of ``instance``, if it has one."""
-    error = next(iter(validator.iter_errors(instance)), None)
+    """Raise `MalformedError` for the first error of ``instance`` cut short, if it has one."""
+    cut_objects: set[tuple[str | int, ...]] = set()
+    error = next(iter(validator.iter_errors(_cut(instance, cut_objects))), None)
     if error is None:
         return
-    where = root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.instance_path)
-    raise MalformedError(where.lstrip(".") or "statement", _message(error))
+    path = tuple(error.instance_path)
+    where = root + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    message = _message(error)
+    if error.kind.name == "required" and path in cut_objects:
+        # The missing field may be among those cut off; what is sure is that no object of the
+        # format has this many fields.
+        message = "has more fields than this format allows."
+    raise MalformedError(where.lstrip(".") or "statement", message)
 
 
 def _at(instance: Any, path: tuple[str, ...]) -> Any:
@@ -114,12 +121,22 @@ def _max_items(resource: str, name: str) -> int:
     return limit
 
 
-def _cut(value: Any) -> Any:
-    """A copy of ``value`` with every list and object cut to its first `_KEEP` entries."""
+def _cut(
+    value: Any, cut_objects: set[tuple[str | int, ...]], path: tuple[str | int, ...] = ()
+) -> Any:
+    """A copy of ``value`` with every list and object cut to its first `_KEEP` entries.
+
+    The paths of the objects cut are added to ``cut_objects``.
+    """
     if isinstance(value, list):
-        return [_cut(item) for item in value[:_KEEP]]
+        return [_cut(item, cut_objects, (*path, i)) for i, item in enumerate(value[:_KEEP])]
     if isinstance(value, dict):
-        return {key: _cut(item) for key, item in itertools.islice(value.items(), _KEEP)}
+        if len(value) > _KEEP:
+            cut_objects.add(path)
+        return {
+            key: _cut(item, cut_objects, (*path, key))
+            for key, item in itertools.islice(value.items(), _KEEP)
+        }
     return value
 
 
