@@ -11,6 +11,8 @@ can refuse them.
 from __future__ import annotations
 
 import base64
+import hashlib
+import io
 import json
 import os
 import stat
@@ -591,6 +593,50 @@ def test_malformed_when_a_thumbnail_is_over_a_mebibyte(world: World) -> None:
         members[name] = b"\x89PNG\r\n\x1a\n" + os.urandom(1024 * 1024)
 
     malformed(world.rebuild(members=big), "thumbnails/", "1 MiB")
+
+
+def png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, height)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("width", "height"), [(8000, 8000), (1025, 16), (16, 1025)])
+def test_malformed_when_a_thumbnail_would_unfold_into_too_many_pixels(
+    world: World, width: int, height: int
+) -> None:
+    picture = png(width, height)  # 64 million black pixels fit in a few dozen kilobytes
+    assert len(picture) < 1024 * 1024
+
+    def huge(members: dict[str, bytes]) -> None:
+        name = next(n for n in members if n.startswith("thumbnails/"))
+        members[name] = picture
+
+    malformed(world.rebuild(members=huge), "thumbnails/", f"is {width} × {height} pixels")
+
+
+def test_a_thumbnail_of_the_largest_size_allowed_is_fine(world: World) -> None:
+    picture = png(1024, 1024)
+    name = next(n for n in read_zip(world.bundle) if n.startswith("thumbnails/"))
+
+    def relist(statement: Statement) -> None:
+        listed = next(m for m in statement["predicate"]["members"] if m["name"] == name)
+        listed["digest"]["sha256"] = hashlib.sha256(picture).hexdigest()
+
+    forged = world.rebuild(
+        edit=relist, private=world.ada.private_key(), members=lambda m: m.update({name: picture})
+    )
+    assert verify(forged).outcome is Outcome.UNKNOWN_SIGNER
+
+
+def test_malformed_when_a_thumbnail_has_a_png_signature_and_nothing_else(world: World) -> None:
+    def truncated(members: dict[str, bytes]) -> None:
+        name = next(n for n in members if n.startswith("thumbnails/"))
+        members[name] = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+
+    malformed(world.rebuild(members=truncated), "thumbnails/", "not a PNG")
 
 
 def test_a_missing_file_is_an_error_not_an_outcome(tmp_path: Path) -> None:

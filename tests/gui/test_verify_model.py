@@ -79,3 +79,29 @@ def test_claims_are_told_from_works_by_name():
     assert is_claim_file("claim.intoto.json")
     assert not is_claim_file("photo.png")
     assert not is_claim_file("notes.json")
+
+
+def test_previews_are_kept_at_the_size_shown_and_only_so_many(qapp, checked, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from colophon.gui import verify_works_model
+
+    found, _ = checked
+    out = io.BytesIO()
+    Image.new("RGB", (1000, 600), "teal").save(out, format="PNG")
+    pictures = dict.fromkeys(found.thumbnails, out.getvalue())
+    monkeypatch.setattr(verify_works_model, "MAX_CACHED_ICONS", 1)
+    model = VerifyWorksModel()
+    model.set_result(found.result, pictures)
+    shown = []
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data(DigestRole) in pictures:
+            icon = model.index(row, 0).data(Qt.DecorationRole)
+            size = icon.availableSizes()[0]
+            shown.append((size.width(), size.height()))
+    assert shown and all(size == (96, 57) for size in shown)  # 1000 × 600 scaled to fit 96
+    assert len(model._icons) == 1  # the others were let go, and are made again when shown
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(DigestRole) in pictures)
+    assert model.index(row, 0).data(Qt.DecorationRole).availableSizes()[0].width() == 96

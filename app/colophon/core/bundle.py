@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ SUFFIX = ".colophon"
 THUMBNAILS = "thumbnails/"
 MAX_SUMMARY_BYTES = 16 * 1024 * 1024
 MAX_THUMBNAIL_BYTES = 1024 * 1024
+MAX_THUMBNAIL_SIDE = 1024  # pixels; Colophon writes 256
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -209,5 +211,25 @@ def _check_member_limits(members: dict[str, bytes]) -> None:
             continue
         if len(data) > MAX_THUMBNAIL_BYTES:
             raise MalformedError(name, "is larger than the limit of 1 MiB for a thumbnail.")
-        if not data.startswith(PNG_SIGNATURE):
+        size = png_size(data)
+        if size is None:
             raise MalformedError(name, "is not a PNG image.")
+        if max(size) > MAX_THUMBNAIL_SIDE or min(size) < 1:
+            raise MalformedError(
+                name,
+                f"is {size[0]} × {size[1]} pixels; a thumbnail is at most "
+                f"{MAX_THUMBNAIL_SIDE} × {MAX_THUMBNAIL_SIDE}.",
+            )
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """The width and height a PNG declares, or None if ``data`` does not start as a PNG.
+
+    The PNG specification puts the IHDR chunk first, with a fixed layout, so the size is known
+    without decoding anything: a thumbnail that would unfold into a gigabyte of pixels (a few
+    kilobytes of PNG can) is refused before any viewer tries.
+    """
+    if len(data) < 24 or not data.startswith(PNG_SIGNATURE):
+        return None
+    length, kind, width, height = struct.unpack_from(">I4sII", data, len(PNG_SIGNATURE))
+    return (width, height) if length == 13 and kind == b"IHDR" else None

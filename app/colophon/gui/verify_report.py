@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from .. import __version__
@@ -30,6 +30,7 @@ from .plain_words import (
 from .signal_colors import COLORS
 
 MAX_PDF_WORKS = 2_000  # beyond this, the PDF lists the first ones and points to the JSON
+PDF_PICTURE_PIXELS = 256  # enough for the 64-pixel-wide pictures printed at 300 dpi
 
 
 def checked_now() -> str:
@@ -111,9 +112,18 @@ def pdf_bytes(result: VerifyResult, thumbnails: dict[str, bytes]) -> bytes:
     checked_at = checked_now()
     document = QTextDocument()
     document.setDefaultStyleSheet("h1 { font-size: 18pt; } h2 { font-size: 13pt; }")
-    for digest, data in thumbnails.items():
+    claim = result.claim
+    shown = [w["digest"]["sha256"] for w in claim.works[:MAX_PDF_WORKS]] if claim else []
+    for digest in shown:  # only the pictures the document shows, at the size it shows them
         image = QImage()
-        if image.loadFromData(data, "PNG"):
+        data = thumbnails.get(digest)
+        if data is not None and image.loadFromData(data, "PNG"):
+            image = image.scaled(
+                PDF_PICTURE_PIXELS,
+                PDF_PICTURE_PIXELS,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
             document.addResource(QTextDocument.ImageResource, QUrl(f"thumb:{digest}"), image)
     document.setHtml(report_html(result, thumbnails, checked_at))
     buffer = QBuffer()

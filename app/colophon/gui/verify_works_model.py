@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -27,6 +28,8 @@ _R = Qt.ItemDataRole
 DigestRole = _R.UserRole.value + 1
 FoundRole = _R.UserRole.value + 2  # list of local paths, or None before a folder was checked
 Index = QModelIndex | QPersistentModelIndex
+ICON_PIXELS = 96  # twice the table's 48-pixel icons, for high-density screens
+MAX_CACHED_ICONS = 2_000  # pictures kept ready: many screens' worth of rows
 
 
 class VerifyWorksModel(QAbstractTableModel):
@@ -36,7 +39,7 @@ class VerifyWorksModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
         self._thumbnails: dict[str, bytes] = {}
-        self._icons: dict[str, QIcon] = {}
+        self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self.matches: dict[str, list[str]] | None = None
 
     def set_result(self, result: VerifyResult | None, thumbnails: dict[str, bytes]) -> None:
@@ -55,7 +58,7 @@ class VerifyWorksModel(QAbstractTableModel):
                     }
                 )
         self._thumbnails = dict(thumbnails)
-        self._icons = {}
+        self._icons = OrderedDict()
         self.matches = result.matches if result is not None else None
         self.endResetModel()
 
@@ -132,12 +135,24 @@ class VerifyWorksModel(QAbstractTableModel):
     def _icon(self, row: dict[str, Any]) -> QIcon:
         digest = row["digest"]
         cached = self._icons.get(digest)
-        if cached is None:
-            pixmap = QPixmap()
-            data = self._thumbnails.get(digest)
-            if data is not None and pixmap.loadFromData(data, "PNG"):
-                cached = QIcon(pixmap)
-            else:
-                cached = icons.kind_icon(row["kind"])
-            self._icons[digest] = cached
+        if cached is not None:
+            self._icons.move_to_end(digest)
+            return cached
+        pixmap = QPixmap()
+        data = self._thumbnails.get(digest)
+        if data is not None and pixmap.loadFromData(data, "PNG"):
+            # Kept at the size shown, not as carried: a bundle may hold 100,000 pictures.
+            cached = QIcon(
+                pixmap.scaled(
+                    ICON_PIXELS,
+                    ICON_PIXELS,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            cached = icons.kind_icon(row["kind"])
+        self._icons[digest] = cached
+        if len(self._icons) > MAX_CACHED_ICONS:
+            self._icons.popitem(last=False)  # the one shown longest ago
         return cached
