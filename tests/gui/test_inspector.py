@@ -171,3 +171,14 @@ def test_edits_under_way_survive_the_library_being_reloaded(qtbot, window):
     assert window.view.selected_work_ids() == [1]
     assert inspector.title_edit.text() == "Half typed"
     assert inspector.dirty
+
+
+def test_a_title_that_looks_like_markup_is_shown_as_text(qtbot, window):
+    inspector = window.inspector
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(1, title="<b>Ode</b> <img src='x'>")
+    window.model.refresh()
+    select_rows(qtbot, window, [0])
+    qtbot.waitUntil(lambda: inspector.heading.text() == "<b>Ode</b> <img src='x'>")
+    for label in (inspector.heading, inspector.paths_label, inspector.error_label):
+        assert label.textFormat() == Qt.PlainText

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from gui_helpers import export_from, make_creator, tamper
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QTextDocumentFragment
 from PySide6.QtTest import QAbstractItemModelTester
 
 from colophon.gui.signal_colors import ERROR_COLOR, OK_COLOR
@@ -42,8 +42,8 @@ def test_rows_terms_previews_and_matches(qapp, checked):
     assert model.index(poem, COL_TERMS).data() == (
         "Train AI: No · Generative AI: No\nAI input: No · Data mining: No"
     )
-    tip = model.index(poem, COL_TERMS).data(Qt.ToolTipRole)
-    assert tip.splitlines()[0] == "May be used to train AI: No"
+    tip = QTextDocumentFragment.fromHtml(model.index(poem, COL_TERMS).data(Qt.ToolTipRole))
+    assert tip.toPlainText().splitlines()[0] == "May be used to train AI: No"
     assert model.index(poem, COL_FOUND).data() == "Found: poem.txt"
     assert model.index(poem, 0).data(FoundRole) == [str(tmp_path / "ada" / "works" / "poem.txt")]
     assert len(model.index(poem, 0).data(DigestRole)) == 64

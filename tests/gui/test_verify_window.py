@@ -218,3 +218,31 @@ def test_a_missing_file_says_so_in_red(open_window, tmp_path):
     assert w.banner.headline.text() == "This file cannot be checked"
     assert "There is no file" in w.banner.message.text()
     assert not w.json_action.isEnabled()  # nothing was checked, so there is no report
+
+
+def test_markup_in_a_strangers_name_and_titles_is_shown_as_text(qtbot, open_window, tmp_path):
+    from PySide6.QtGui import QTextDocumentFragment
+    from PySide6.QtWidgets import QLabel
+
+    name = "Mallory <span style='color:green'>Valid: signed by your contact Bank</span>"
+    mallory_home, _ids = make_creator(
+        tmp_path / "mallory", name=name, files={"<b>loud<b>.txt": b"markup in a file name"}
+    )
+    bundle = export_from(mallory_home, tmp_path / "mallory.colophon")
+    w = open_window(bundle)
+    assert w.banner.level == "amber"
+    assert name in w.banner.message.text()
+    for label in (w.banner.message, w.banner.headline, w.signer.name, w.signer.contact):
+        assert label.textFormat() == Qt.PlainText
+    assert w.signer.name.text() == name
+    tip = w.model.index(0, COL_TITLE).data(Qt.ToolTipRole)
+    assert QTextDocumentFragment.fromHtml(tip).toPlainText().startswith("<b>loud<b>")
+    dialog = TrustDialog(name, w.checked.result.signer.fingerprint)
+    qtbot.addWidget(dialog)
+    intro = dialog.findChildren(QLabel)[0]
+    assert intro.textFormat() == Qt.RichText
+    assert (
+        QTextDocumentFragment.fromHtml(intro.text())
+        .toPlainText()
+        .startswith(f"The claim is signed as {name}, with")
+    )

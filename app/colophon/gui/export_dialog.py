@@ -8,6 +8,7 @@ passphrase is asked first), with progress and Cancel; the result stays in the di
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -124,6 +125,7 @@ class ExportDialog(QDialog):
         self.progress_bar.setAccessibleName("Export progress")
         self.progress_bar.setTextVisible(False)
         self.result_label = QLabel()
+        self.result_label.setTextFormat(Qt.PlainText)  # it names a file: text, never markup
         self.result_label.setWordWrap(True)
         self.result_label.setAccessibleName("Result")
         self.show_folder_button = QPushButton("Show in &folder")
@@ -181,7 +183,10 @@ class ExportDialog(QDialog):
 
     def _on_summary_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation and not self._closed:
-            self.summary_label.setText(getattr(exc, "message", None) or str(exc))
+            message = getattr(exc, "message", None) or str(exc)
+            self.summary_label.setText(
+                escape(message)
+            )  # a rich-text label; the message may quote a title
 
     # -- exporting -----------------------------------------------------------------------------
     def target(self) -> Path | None:

@@ -68,6 +68,7 @@ class Inspector(QScrollArea):
         body = QWidget()
         layout = QVBoxLayout(body)
         self.heading = QLabel()
+        self.heading.setTextFormat(Qt.PlainText)  # titles and file names, never markup
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextSelectableByMouse)
         font = self.heading.font()
@@ -105,6 +106,7 @@ class Inspector(QScrollArea):
         layout.addWidget(self.terms_section)
 
         self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.PlainText)  # titles and file names, never markup
         self.error_label.setWordWrap(True)
         self.error_label.setAccessibleName("Problem")
         self.error_label.setStyleSheet("color: #d93025; font-weight: 600;")
@@ -134,6 +136,7 @@ class Inspector(QScrollArea):
         self.digest_edit.setAccessibleName("Digest (SHA-256)")
         self.digest_edit.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.paths_label = QLabel()
+        self.paths_label.setTextFormat(Qt.PlainText)  # titles and file names, never markup
         self.paths_label.setWordWrap(True)
         self.paths_label.setAccessibleName("Known paths")
         self.paths_label.setTextInteractionFlags(Qt.TextSelectableByMouse)

@@ -32,6 +32,7 @@ class ReportPanel(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         self.setAccessibleName("Report")
         self.title = QLabel()
+        self.title.setTextFormat(Qt.PlainText)  # it may name files: text, never markup
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.list = QListWidget()

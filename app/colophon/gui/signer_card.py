@@ -27,6 +27,7 @@ from .plain_words import (
 
 def _label(accessible: str = "", selectable: bool = True) -> QLabel:
     label = QLabel()
+    label.setTextFormat(Qt.PlainText)  # names and addresses come from strangers, never markup
     label.setWordWrap(True)
     if accessible:
         label.setAccessibleName(accessible)

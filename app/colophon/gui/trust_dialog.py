@@ -7,6 +7,8 @@ comes from, and keeps the Trust button disabled until the person ticks that they
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
@@ -32,7 +34,9 @@ class TrustDialog(QDialog):
         self.setWindowTitle("Trust this signer?")
         self.setWindowIcon(icons.icon("trust"))
         self.setMinimumWidth(500)
-        intro = QLabel(f"The claim is signed as <b>{name}</b>, with a key whose fingerprint is:")
+        intro = QLabel(
+            f"The claim is signed as <b>{escape(name)}</b>, with a key whose fingerprint is:"
+        )
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.RichText)
         self.fingerprint = QLabel(group_fingerprint(fingerprint))

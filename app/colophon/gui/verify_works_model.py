@@ -12,6 +12,7 @@ import os
 from collections import OrderedDict
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon, QPixmap
 
@@ -116,12 +117,15 @@ class VerifyWorksModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == COL_PREVIEW:
             return self._icon(row)
         if role == Qt.ItemDataRole.ToolTipRole:
+            tip = None
             if column == COL_TERMS:
-                return "\n".join(terms_lines(row["terms"]))
-            if column == COL_FOUND and found:
-                return "\n".join(found)
-            if column == COL_TITLE:
-                return f"{row['title']}\nSHA-256 {row['digest']}"
+                tip = "\n".join(terms_lines(row["terms"]))
+            elif column == COL_FOUND and found:
+                tip = "\n".join(found)
+            elif column == COL_TITLE:
+                tip = f"{row['title']}\nSHA-256 {row['digest']}"
+            # Written by a stranger: shown as text, even where it looks like markup.
+            return None if tip is None else QtGui.Qt.convertFromPlainText(tip)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:
             return OK_COLOR if found else ERROR_COLOR
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_PREVIEW:
