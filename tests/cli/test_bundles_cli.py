@@ -161,3 +161,35 @@ def test_garbage_is_malformed_not_a_traceback(capsys, creator, tmp_path):
 def test_verify_of_a_missing_file_is_not_found(capsys, tmp_path):
     code, _, err = run(capsys, "--home", str(tmp_path / "h"), "verify", str(tmp_path / "no"))
     assert code == exitcodes.NOT_FOUND and "There is no file" in err
+
+
+def test_control_characters_in_a_claim_are_printed_as_visible_escapes(capsys, creator, tmp_path):
+    # The schema keeps control characters out of names and titles, but an address may hold an
+    # escape sequence: "\x1b[2J" clears a terminal, "\x1b[1A" goes back up a line to rewrite it.
+    import base64
+
+    from colophon.core import dsse, strictjson
+
+    envelope = json.loads(zipfile.ZipFile(export(capsys, creator)).read("envelope.intoto.json"))
+    statement = json.loads(base64.b64decode(envelope["payload"]))
+    claimant = statement["predicate"]["claimant"]
+    claimant["email"] = "ada\x1b[2J\x1b]0;VALID\x07@example.org"
+    claimant["paymentChannels"] = [
+        {"kind": "openPayments", "value": "https://wallet.example/ada\x1b[1A\x9b31mVALID"}
+    ]
+    with Catalog.open(creator["home"]) as catalog, Identity(catalog).signing() as private:
+        forged = dsse.sign(strictjson.dumps(statement), dsse.PAYLOAD_TYPE_INTOTO, private)
+    path = tmp_path / "forged.intoto.json"
+    path.write_bytes(strictjson.dumps(forged))
+
+    code, out, _err = run(capsys, "--home", str(tmp_path / "stranger"), "verify", str(path))
+    assert code == exitcodes.UNKNOWN_SIGNER, out
+    assert "<ada\\x1b[2J\\x1b]0;VALID\\x07@example.org>" in out
+    assert "https://wallet.example/ada\\x1b[1A\\x9b31mVALID" in out
+    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
+
+    code, out, _err = run(
+        capsys, "--home", str(tmp_path / "stranger"), "verify", "--json", str(path)
+    )
+    assert "\\u009b31mVALID" in out and "\x9b" not in out and "\x1b" not in out
+    assert json.loads(out)["claim"]["paymentChannels"][0]["value"].endswith("\x1b[1A\x9b31mVALID")

@@ -37,11 +37,25 @@ class Context:
             self._catalog = None
 
     def print(self, *parts: object) -> None:
-        print(*parts, file=self.stdout)
+        print(*(shown(str(part)) for part in parts), file=self.stdout)
 
     def warn(self, message: str) -> None:
-        print(f"colophon: {message}", file=self.stderr)
+        print(f"colophon: {shown(message)}", file=self.stderr)
 
     def print_json(self, data: Any) -> None:
-        json.dump(data, self.stdout, indent=2, ensure_ascii=False, sort_keys=False)
-        self.stdout.write("\n")
+        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+        # JSON already escapes U+0000-U+001F; DEL and the C1 controls it would write raw.
+        self.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
+
+
+# Characters a terminal takes as commands: an escape sequence in a stranger's name or web
+# address could clear the screen, rewrite what was printed ("INVALID" into "VALID"), or set the
+# window title. Printed as visible escapes instead; line breaks and tabs stay.
+_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
+_TEXT_ESCAPES = {c: f"\\x{c:02x}" for c in _CONTROLS if c not in (0x09, 0x0A)}
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
+
+
+def shown(text: str) -> str:
+    """``text`` as it may be printed on a terminal: control characters as visible escapes."""
+    return text.translate(_TEXT_ESCAPES)
