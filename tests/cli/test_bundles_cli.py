@@ -163,9 +163,8 @@ def test_verify_of_a_missing_file_is_not_found(capsys, tmp_path):
     assert code == exitcodes.NOT_FOUND and "There is no file" in err
 
 
-def test_control_characters_in_a_claim_are_printed_as_visible_escapes(capsys, creator, tmp_path):
-    # The schema keeps control characters out of names and titles, but an address may hold an
-    # escape sequence: "\x1b[2J" clears a terminal, "\x1b[1A" goes back up a line to rewrite it.
+def forged_with_escapes(capsys, creator, tmp_path) -> Path:
+    """Ada's claim signed again with escape sequences in her address and wallet."""
     import base64
 
     from colophon.core import dsse, strictjson
@@ -181,15 +180,38 @@ def test_control_characters_in_a_claim_are_printed_as_visible_escapes(capsys, cr
         forged = dsse.sign(strictjson.dumps(statement), dsse.PAYLOAD_TYPE_INTOTO, private)
     path = tmp_path / "forged.intoto.json"
     path.write_bytes(strictjson.dumps(forged))
+    return path
 
+
+def raw_controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+
+
+def test_a_claim_with_escape_sequences_is_malformed_and_printed_harmlessly(
+    capsys, creator, tmp_path
+):
+    # "\x1b[2J" clears a terminal; "\x1b[1A" goes back up a line to rewrite what it said.
+    path = forged_with_escapes(capsys, creator, tmp_path)
     code, out, _err = run(capsys, "--home", str(tmp_path / "stranger"), "verify", str(path))
-    assert code == exitcodes.UNKNOWN_SIGNER, out
-    assert "<ada\\x1b[2J\\x1b]0;VALID\\x07@example.org>" in out
-    assert "https://wallet.example/ada\\x1b[1A\\x9b31mVALID" in out
-    assert not any((ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0 for c in out)
-
+    assert code == exitcodes.MALFORMED
+    assert "predicate.claimant.email" in out
+    assert raw_controls(out) == []
     code, out, _err = run(
         capsys, "--home", str(tmp_path / "stranger"), "verify", "--json", str(path)
     )
-    assert "\\u009b31mVALID" in out and "\x9b" not in out and "\x1b" not in out
-    assert json.loads(out)["claim"]["paymentChannels"][0]["value"].endswith("\x1b[1A\x9b31mVALID")
+    assert code == exitcodes.MALFORMED and raw_controls(out) == []
+
+
+def test_control_characters_in_what_is_printed_become_visible_escapes(capsys, tmp_path):
+    # A file name may hold anything but "/" and NUL; the message quoting it must not act on the
+    # terminal. JSON escapes what it must, and DEL and C1 controls too.
+    name = "claim\x1b[2J\x9b31m\r.colophon"
+    code, _out, err = run(capsys, "verify", str(tmp_path / name))
+    assert code == exitcodes.NOT_FOUND
+    assert "claim\\x1b[2J\\x9b31m\\x0d.colophon" in err
+    assert raw_controls(err) == []
+    (tmp_path / name).write_text("not a claim")
+    code, out, _err = run(capsys, "verify", "--json", str(tmp_path / name))
+    assert code == exitcodes.MALFORMED
+    assert raw_controls(out) == []
+    assert json.loads(out)["file"] == str(tmp_path / name)

@@ -394,7 +394,11 @@ def test_subject_names_are_the_file_names(ada: Party) -> None:
 
 def test_control_characters_in_names_and_titles_are_made_safe(ada: Party) -> None:
     [work_id] = ada.add_works({"line\nbreak\x7f.txt": b"odd name"})
-    ada.catalog.update_work(work_id, contributors=[Contributor("Ada\tLovelace", "author", None)])
+    ada.catalog.update_work(
+        work_id,
+        contributors=[Contributor("Ada\tLovelace", "author", None)],
+        description="First line,\r\nsecond\twith a tab;\x0c an escape:\x1b[2J.",
+    )
 
     result = ada.export()
 
@@ -403,6 +407,7 @@ def test_control_characters_in_names_and_titles_are_made_safe(ada: Party) -> Non
     work = statement["predicate"]["works"][0]
     assert work["title"] == "line break"
     assert work["contributors"] == [{"name": "Ada Lovelace", "role": "author"}]
+    assert work["description"] == "First line,\r\nsecond\twith a tab;  an escape: [2J."
     assert verify(result.path, ada.catalog).outcome is Outcome.VALID
 
 

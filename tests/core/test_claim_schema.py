@@ -116,6 +116,12 @@ def test_the_spec_example_key_fields_are_the_real_ones() -> None:
         ("members/0/name", "../summary.html"),
         ("members/0/name", "thumbnails/.hidden.png"),
         ("members/0/name", "/summary.html"),
+        ("claimant/email", "ada\x1b[2J@example.org"),
+        ("claimant/website", "https://ada.example/\x1b]0;title\x07"),
+        ("claimant/paymentChannels/0/value", "https://wallet.example/ada\x9b31m"),
+        ("claimant/paymentChannels/1/value", "payto://iban/DE75512108001245126199\x1b"),
+        ("works/0/description", "A harbour at dawn.\x1b[2J"),
+        ("rightsReservation", PREDICATE["rightsReservation"] + "\x07"),
         ("critical", ["not a name"]),
         ("critical", ["org.example.royalties", "org.example.royalties"]),
         ("extensions", {"Royalties": {}}),
@@ -137,6 +143,7 @@ def test_the_schema_refuses(path: str, value: Any) -> None:
         ("extensions", {"org.example.royalties": {"schedule": [1, 2, 3]}}),
         ("claimant/paymentChannels/1/value", "payto://iban/SOGEDEFFXXX/DE75512108001245126199"),
         ("works/1/created", "2023-11-20T17:30:00Z"),
+        ("works/0/description", "Two lines,\r\nthe second\twith a tab."),
     ],
 )
 def test_the_schema_accepts(path: str, value: Any) -> None:
@@ -212,6 +219,7 @@ def test_the_statement_schema_reaches_into_the_predicate() -> None:
         ("annotations", {f"k{i}": "v" for i in range(9)}),
         ("annotations", {"iscc": "x" * 257}),
         ("annotations", {"iscc": 1}),
+        ("annotations", {"iscc": "ISCC:\x1b[2J"}),
         ("surprise", "x"),
     ],
 )

@@ -37,6 +37,8 @@ RIGHTS_RESERVATION = (
 
 #: control characters, which no one-line text of a claim may hold (the schema's "line")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: the same but tabs and line breaks, which a description may hold
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 _CREATED = re.compile(
     r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -95,8 +97,9 @@ def work_entry(work: Work) -> dict[str, Any]:
     """The predicate's entry for one work (without equivalents for its overrides: see below).
 
     Catalog text is made to fit the format rather than refused: control characters (a line
-    break pasted into a title) become spaces, over-long texts are cut, a media type is written
-    in lower case, and a creation time without a UTC offset keeps only its date.
+    break pasted into a title, an escape in a description) become spaces, over-long texts are
+    cut, a media type is written in lower case, and a creation time without a UTC offset keeps
+    only its date.
     """
     entry: dict[str, Any] = {
         "digest": {"sha256": work.digest},
@@ -107,7 +110,7 @@ def work_entry(work: Work) -> dict[str, Any]:
     if mime:
         entry["mime"] = mime
     if work.description:
-        entry["description"] = work.description[:4000]
+        entry["description"] = _CONTROL_IN_TEXT.sub(" ", work.description)[:4000]
     created = _creation_date(work.created)
     if created:
         entry["created"] = created
