@@ -278,6 +278,41 @@ def test_without_the_rotation_the_new_key_is_a_mismatch_for_the_pinned_name(worl
     check(stripped, world.vera.catalog, Outcome.KEY_MISMATCH)
 
 
+def test_trust_follows_two_rotations_from_the_pinned_key(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada")
+    world.ada.identity.rotate(KeyLocation.keyring())
+    world.ada.identity.rotate(KeyLocation.keyring())
+    twice = world.ada.export(name="twice.colophon").path
+
+    result = check(twice, world.vera.catalog, Outcome.VALID)
+
+    assert result.signer is not None and result.signer.contact == "Ada"
+
+
+def test_events_about_strangers_keys_are_not_read_to_verify_a_claim(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A verifier learns the key events every bundle carries. Verifying one claim reads only the
+    # events about its signer and the pinned keys: not hundreds about strangers, each of which
+    # would be a signature to check again.
+    from colophon.core import identity as identity_module
+
+    add_contact(world.vera.catalog, ada_key(world), "Ada")
+    strangers = [parse_event(make_revocation(generate(), "superseded")) for _ in range(300)]
+    record_events(world.vera.catalog, strangers)
+    read: list[str] = []
+    real_parse = identity_module.parse_event
+
+    def counting(source: Any, *args: Any) -> Any:
+        event = real_parse(source, *args)
+        read.append(event.keyid)
+        return event
+
+    monkeypatch.setattr(identity_module, "parse_event", counting)
+    check(world.bundle, world.vera.catalog, Outcome.VALID)
+    assert not set(read) & {e.keyid for e in strangers}
+
+
 def thief_bundle(world: World, *extra_events: dict[str, Any]) -> Path:
     """A bundle by a thief's key, carrying a rotation to it signed with Ada's stolen key."""
     thief = make_party(world.root / "thief", "Ada Lovelace", email="ada@example.org")

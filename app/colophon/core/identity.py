@@ -17,7 +17,7 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,10 +147,22 @@ class Identity:
         rows = self.catalog.conn.execute("SELECT envelope FROM key_events ORDER BY id").fetchall()
         return [parse_event(json.loads(r[0])) for r in rows]
 
+    def events_about(self, keyids: Iterable[str]) -> list[KeyEvent]:
+        """The recorded events about these keys, oldest first.
+
+        Read by key id: a verifier may have learnt thousands of events about strangers' keys,
+        and each one read is a signature checked again.
+        """
+        rows = self.catalog.conn.execute(
+            "SELECT envelope FROM key_events WHERE key_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id",
+            (json.dumps(sorted(set(keyids))),),
+        ).fetchall()
+        return [parse_event(json.loads(r[0])) for r in rows]
+
     def own_events(self) -> list[KeyEvent]:
         """The events about our own keys, oldest first: what bundles carry to verifiers."""
-        ours = {k.keyid for k in self.keys()}
-        return [e for e in self.events() if e.keyid in ours]
+        return self.events_about(k.keyid for k in self.keys())
 
     # -- creating and restoring -------------------------------------------------------------
     def create(

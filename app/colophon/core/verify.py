@@ -195,10 +195,9 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
             if problem[0] is not Outcome.KEY_MISMATCH:
                 found.claim = None
             return found
-    events = _gather_events(bundle, catalog)  # 9.
-    trust = _Trust.of(catalog, events)
+    trust = _Trust.of(catalog, bundle, claim.key.keyid)  # 9.
     found.signer = _signer(claim, trust)
-    revoked = covering(claim.key.keyid, claim.issued_at, events)
+    revoked = covering(claim.key.keyid, claim.issued_at, trust.events)
     if revoked is not None:
         found.outcome, found.revoked_by = Outcome.REVOKED, revoked
         found.message = (
@@ -235,15 +234,6 @@ def _check_members(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | No
     return None
 
 
-def _gather_events(bundle: BundleFile, catalog: Catalog | None) -> list[KeyEvent]:
-    carried = parse_events_file(bundle.events) if bundle.events is not None else []
-    if catalog is None:
-        return carried
-    if carried:
-        record_events(catalog, carried)
-    return Identity(catalog).events()
-
-
 @dataclass
 class _Trust:
     """What the verifier knows and trusts, read once per verification."""
@@ -251,14 +241,41 @@ class _Trust:
     contacts: list[Contact]
     own_keys: list[KeyRecord]
     own_profile: Profile | None
+    events: list[KeyEvent]  # the key events that bear on this claim, oldest first
     chain: list[KeyEvent]  # the rotations that may carry trust (see `_chain`)
 
     @classmethod
-    def of(cls, catalog: Catalog | None, events: list[KeyEvent]) -> _Trust:
+    def of(cls, catalog: Catalog | None, bundle: BundleFile, signer: str) -> _Trust:
+        carried = parse_events_file(bundle.events) if bundle.events is not None else []
         if catalog is None:
-            return cls([], [], None, [])
+            return cls([], [], None, carried, [])
+        if carried:
+            record_events(catalog, carried)  # learnt for good: a later claim may need them
         identity = Identity(catalog)
-        return cls(list_contacts(catalog), identity.keys(), identity.profile(), _chain(events))
+        contacts, own_keys = list_contacts(catalog), identity.keys()
+        pinned = {c.key.keyid for c in contacts} | {k.keyid for k in own_keys}
+        events = _events_reaching(identity, pinned | {signer})
+        return cls(contacts, own_keys, identity.profile(), events, _chain(events))
+
+
+def _events_reaching(identity: Identity, keyids: set[str]) -> list[KeyEvent]:
+    """The recorded events about these keys and every key they were rotated to, in turn.
+
+    Trust flows only from a pinned key along its rotations, and a claim is withdrawn only by
+    an event about its own key, so nothing else bears on a verification. A catalog may have
+    learnt thousands of events about strangers' keys: they are not read, let alone checked.
+    """
+    seen: set[str] = set()
+    frontier = set(keyids)
+    while frontier:
+        seen |= frontier
+        rotated_to = {
+            e.new_key.keyid
+            for e in identity.events_about(frontier)
+            if e.event == "rotation" and e.new_key is not None
+        }
+        frontier = rotated_to - seen
+    return identity.events_about(seen)
 
 
 def _signer(claim: Claim, trust: _Trust) -> Signer:
