@@ -374,3 +374,21 @@ def test_an_object_with_too_many_fields_is_not_said_to_lack_one() -> None:
         validate_statement(statement)
     assert info.value.part == "predicate.claimant"
     assert "required" not in info.value.message
+
+
+def test_a_fault_the_cut_copy_would_hide_is_still_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nothing in the schema as written lets cutting hide a fault. Should a later schema do so
+    # (here, a cut that returns a valid claim), the report falls back to the whole value, and
+    # an invalid claim never passes.
+    from colophon.core import schema
+
+    valid = example_statement()
+    monkeypatch.setattr(schema, "_cut", lambda value, cut_objects, path=(): valid)
+    statement = example_statement()
+    statement["predicate"]["claimant"]["paymentChannels"][1]["kind"] = "bitcoin"
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part.startswith("predicate.claimant.paymentChannels[1]")
+    monkeypatch.setattr(schema, "_report", lambda *args, **kwargs: None)
+    with pytest.raises(MalformedError, match="does not match the schema"):
+        validate_statement(statement)

@@ -89,13 +89,18 @@ def _validate(resource: str, instance: Any, root: str) -> None:
         for i, item in enumerate(items):
             if not item_validator.is_valid(item):
                 _report(item_validator, item, f"{label}[{i}]")
+                _report(item_validator, item, f"{label}[{i}]", cut=False)
     _report(validator, instance, root)
+    # Only if cutting hid every fault, which the schema as written does not allow: never pass.
+    _report(validator, instance, root, cut=False)
+    raise MalformedError(root or "statement", "does not match the schema.")
 
 
-def _report(validator: Any, instance: Any, root: str) -> None:
-    """Raise `MalformedError` for the first error of ``instance`` cut short, if it has one."""
+def _report(validator: Any, instance: Any, root: str, *, cut: bool = True) -> None:
+    """Raise `MalformedError` for the first error of ``instance`` (cut short), if it has one."""
     cut_objects: set[tuple[str | int, ...]] = set()
-    error = next(iter(validator.iter_errors(_cut(instance, cut_objects))), None)
+    reported = _cut(instance, cut_objects) if cut else instance
+    error = next(iter(validator.iter_errors(reported)), None)
     if error is None:
         return
     path = tuple(error.instance_path)
