@@ -592,3 +592,25 @@ def test_no_matching_for_a_claim_that_is_not_intact(world: World) -> None:
     result = check(forged, world.vera.catalog, Outcome.TAMPERED, against=[folder])
 
     assert result.matches is None and "works" not in result.to_dict()
+
+
+def test_the_collector_is_paused_only_while_the_claim_is_read(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reading a claim builds millions of objects, none of them garbage; hashing a folder may take
+    # minutes, while the rest of the program (the app's window) keeps making and dropping objects.
+    import gc
+
+    from colophon.core import verify as verify_module
+
+    collecting: list[bool] = []
+    real_match = verify_module.match_folder
+
+    def watching(*args: Any, **kwargs: Any) -> Any:
+        collecting.append(gc.isenabled())
+        return real_match(*args, **kwargs)
+
+    monkeypatch.setattr(verify_module, "match_folder", watching)
+    result = verify_module.verify(world.bundle, world.vera.catalog, against=[world.ada.works_dir])
+    assert result.matches is not None
+    assert collecting == [True] and gc.isenabled()

@@ -129,7 +129,6 @@ class VerifyResult:
         return out
 
 
-@strictjson.gc_paused()  # a large claim is millions of small objects, none of them garbage
 def verify(
     path: str | os.PathLike[str],
     catalog: Catalog | None = None,
@@ -164,6 +163,8 @@ def verify(
     return result
 
 
+# Not while matching a folder, which may take minutes: only while reading the claim.
+@strictjson.gc_paused()  # a large claim is millions of small objects, none of them garbage
 def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     bundle = read_bundle(source)  # 1. container, 2. envelope
     envelope = bundle.envelope
