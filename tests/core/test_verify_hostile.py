@@ -579,20 +579,22 @@ def test_malformed_when_the_events_file_is_not_a_list(world: World) -> None:
     malformed(forged, EVENTS)
 
 
-def test_malformed_when_a_thumbnail_is_not_a_png(world: World) -> None:
-    def gif(members: dict[str, bytes]) -> None:
-        name = next(n for n in members if n.startswith("thumbnails/"))
-        members[name] = b"GIF89a" + b"\0" * 20
+def with_thumbnail(world: World, picture: bytes) -> Path:
+    """The bundle with its thumbnail's bytes replaced (the claim still lists the old digest)."""
 
-    malformed(world.rebuild(members=gif), "thumbnails/", "not a PNG")
+    def swap(members: dict[str, bytes]) -> None:
+        members[next(n for n in members if n.startswith("thumbnails/"))] = picture
+
+    return world.rebuild(members=swap)
+
+
+def test_malformed_when_a_thumbnail_is_not_a_png(world: World) -> None:
+    malformed(with_thumbnail(world, b"GIF89a" + b"\0" * 20), "thumbnails/", "not a PNG")
 
 
 def test_malformed_when_a_thumbnail_is_over_a_mebibyte(world: World) -> None:
-    def big(members: dict[str, bytes]) -> None:
-        name = next(n for n in members if n.startswith("thumbnails/"))
-        members[name] = b"\x89PNG\r\n\x1a\n" + os.urandom(1024 * 1024)
-
-    malformed(world.rebuild(members=big), "thumbnails/", "1 MiB")
+    picture = b"\x89PNG\r\n\x1a\n" + os.urandom(1024 * 1024)
+    malformed(with_thumbnail(world, picture), "thumbnails/", "1 MiB")
 
 
 def png(width: int, height: int) -> bytes:
@@ -609,12 +611,7 @@ def test_malformed_when_a_thumbnail_would_unfold_into_too_many_pixels(
 ) -> None:
     picture = png(width, height)  # 64 million black pixels fit in a few dozen kilobytes
     assert len(picture) < 1024 * 1024
-
-    def huge(members: dict[str, bytes]) -> None:
-        name = next(n for n in members if n.startswith("thumbnails/"))
-        members[name] = picture
-
-    malformed(world.rebuild(members=huge), "thumbnails/", f"is {width} × {height} pixels")
+    malformed(with_thumbnail(world, picture), "thumbnails/", f"is {width} × {height} pixels")
 
 
 def test_a_thumbnail_of_the_largest_size_allowed_is_fine(world: World) -> None:
@@ -632,11 +629,8 @@ def test_a_thumbnail_of_the_largest_size_allowed_is_fine(world: World) -> None:
 
 
 def test_malformed_when_a_thumbnail_has_a_png_signature_and_nothing_else(world: World) -> None:
-    def truncated(members: dict[str, bytes]) -> None:
-        name = next(n for n in members if n.startswith("thumbnails/"))
-        members[name] = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
-
-    malformed(world.rebuild(members=truncated), "thumbnails/", "not a PNG")
+    picture = b"\x89PNG\r\n\x1a\n" + b"\0" * 20
+    malformed(with_thumbnail(world, picture), "thumbnails/", "not a PNG")
 
 
 def test_a_missing_file_is_an_error_not_an_outcome(tmp_path: Path) -> None:
