@@ -266,17 +266,18 @@ def _events_reaching(identity: Identity, keyids: set[str]) -> list[KeyEvent]:
     an event about its own key, so nothing else bears on a verification. A catalog may have
     learnt thousands of events about strangers' keys: they are not read, let alone checked.
     """
+    # Each key's events come from one query, oldest first: the order that `covering` and
+    # `successors` read them in.
+    found: list[KeyEvent] = []
     seen: set[str] = set()
     frontier = set(keyids)
     while frontier:
         seen |= frontier
-        rotated_to = {
-            e.new_key.keyid
-            for e in identity.events_about(frontier)
-            if e.event == "rotation" and e.new_key is not None
-        }
+        learnt = identity.events_about(frontier)
+        found += learnt
+        rotated_to = {e.new_key.keyid for e in learnt if e.event == "rotation" and e.new_key}
         frontier = rotated_to - seen
-    return identity.events_about(seen)
+    return found
 
 
 def _signer(claim: Claim, trust: _Trust) -> Signer:
