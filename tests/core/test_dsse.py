@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -95,6 +96,27 @@ def test_an_altered_payload_type_does_not_verify() -> None:
     env["payloadType"] = "application/json"
     with pytest.raises(SignatureError, match="does not match"):
         dsse.verify(env, PUBLIC)
+
+
+def test_verify_soon_checks_on_another_thread_with_the_same_verdicts() -> None:
+    checked_on: list[int] = []
+    real_verify = PUBLIC.verify
+
+    class Watched:  # the public key, noting which thread uses it
+        def verify(self, signature: bytes, data: bytes) -> None:
+            checked_on.append(threading.get_ident())
+            real_verify(signature, data)
+
+    good = dsse.verify_soon(dsse.parse(signed()), Watched(), dsse.keyid_for(PUBLIC))  # type: ignore[arg-type]
+    assert good.result(timeout=10) == PAYLOAD
+    assert checked_on and checked_on[0] != threading.get_ident()
+
+    altered = signed()
+    altered["payloadType"] = "application/json"
+    with pytest.raises(SignatureError, match="does not match"):
+        dsse.verify_soon(dsse.parse(altered), PUBLIC).result(timeout=10)
+    with pytest.raises(dsse.SignerNotFoundError):
+        dsse.verify_soon(dsse.parse(signed()), OTHER.public_key()).result(timeout=10)
 
 
 def test_verify_uses_the_signature_with_the_right_keyid_among_several() -> None:

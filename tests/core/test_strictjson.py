@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 
 import pytest
@@ -297,3 +298,42 @@ def test_dumps_tells_the_word_null_in_a_text_from_a_null_value() -> None:
     for value in ([float("nan")], {"a": float("-inf")}, float("inf"), ["null", float("nan")]):
         with pytest.raises(UsageError, match="cannot be written as JSON"):
             strictjson.dumps(value)
+
+
+@pytest.mark.parametrize("entries", [0, 300])
+def test_depth_limit_holds_for_short_and_long_canonical_documents(entries: int) -> None:
+    # A document of a few entries has its depth read from the parsed value, a longer one from
+    # its bytes: the limit is the same either way.
+    def nested(depth: int) -> bytes:
+        value: object = 1
+        for _ in range(depth - 1):
+            value = [value]
+        return strictjson.dumps({"deep": value, "many": list(range(entries))})
+
+    assert strictjson.loads(nested(8), max_depth=8) == json.loads(nested(8))
+    with pytest.raises(MalformedError, match="deeper than 8 levels"):
+        strictjson.loads(nested(9), max_depth=8)
+
+
+def test_what_is_built_while_paused_is_not_left_to_the_young_collections() -> None:
+    # Once the pause ends, the next allocations must not set the collector walking everything
+    # that was built (a large claim's million objects) as if it were new: it is moved to the
+    # oldest generation at once.
+    gc.collect()
+    with strictjson.gc_paused():
+        kept = [[i] for i in range(10_000)]
+    assert gc.isenabled()
+    assert any(o is kept for o in gc.get_objects(generation=2))
+
+
+def test_objects_frozen_by_the_app_stay_frozen_across_a_pause() -> None:
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with strictjson.gc_paused():
+            kept = [[i] for i in range(1_000)]
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+        assert len(kept) == 1_000
+    finally:
+        gc.unfreeze()

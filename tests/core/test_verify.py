@@ -34,12 +34,14 @@ from bundle_factory import (
 
 from colophon.core import dsse, strictjson
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
+from colophon.core.card import make_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import add_contact
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
 from colophon.core.keys import generate
 from colophon.core.keystore import KeyLocation
+from colophon.core.profile import Profile
 from colophon.core.verify import Outcome
 
 
@@ -423,6 +425,21 @@ def test_signature_invalid_when_only_another_key_signed(world: World) -> None:
     members = read_zip(world.bundle)
     members[ENVELOPE] = resign(statement_of(members), mallory)
     check(write_zip(world.out("x.colophon"), members), world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+
+def test_signature_invalid_when_the_signers_own_card_comes_with_the_claim(world: World) -> None:
+    # Mallory signs Ada's claim with her own key and ships her own, genuine identity card: the
+    # signature checks out against the card's key, but the claim names Ada's key.
+    mallory = generate()
+    members = read_zip(world.bundle)
+    members[ENVELOPE] = resign(statement_of(members), mallory)
+    members[IDENTITY] = strictjson.dumps(make_card(mallory, Profile("Mallory Example")))
+    assert dsse.verify(members[ENVELOPE], mallory.public_key())  # genuinely hers
+
+    result = check(
+        write_zip(world.out("x.colophon"), members), world.ada.catalog, Outcome.SIGNATURE_INVALID
+    )
+    assert result.claim is None
 
 
 def test_unsupported_version_when_the_payload_type_is_changed_under_the_signature(

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +43,7 @@ __all__ = [
     "parse",
     "sign",
     "verify",
+    "verify_soon",
 ]
 
 #: the payload type of an in-toto Statement, the only one Colophon signs claims with
@@ -206,6 +209,23 @@ def verify(
         f"The signature from the key {keyid} does not match the signed content; "
         "it was altered or made with another key."
     )
+
+
+def verify_soon(
+    envelope: Envelope, public_key: Ed25519PublicKey, keyid: str | None = None
+) -> Future[bytes]:
+    """Start `verify` on a worker thread and return its future result.
+
+    Checking an Ed25519 signature hashes the whole payload (milliseconds for a large claim) in
+    OpenSSL, which lets other Python threads run meanwhile: a caller that knows the key before it
+    has parsed the payload gets the check done alongside the parsing.
+    """
+    return _worker().submit(verify, envelope, public_key, keyid)
+
+
+@functools.cache
+def _worker() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="colophon-signature")
 
 
 def keyid_for(public_key: Ed25519PublicKey) -> str:

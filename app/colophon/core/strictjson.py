@@ -14,7 +14,8 @@ the document is in canonical form, which is what every Colophon writes, and a ca
 cannot hold a duplicate key (a written value has each key once). Any other document, and any
 msgspec refuses, is read again by `json` with a hook that catches duplicate keys, which is slower
 but tells exactly what is wrong. Either way the nesting depth is read from the structural brackets
-alone, in linear time, and parsing runs with the garbage collector paused (`gc_paused`), because
+alone, in linear time (or, for a canonical document of a few entries, from the parsed value),
+and parsing runs with the garbage collector paused (`gc_paused`), because
 building millions of containers otherwise makes the collector walk them over and over.
 """
 
@@ -52,6 +53,9 @@ _TEXT = re.compile(rb'"[^"]*"')
 # Opening brackets become +1, closing ones -1 (0xFF read as a signed byte).
 _DEPTH_STEP = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _EMPTY_PAIRS = (b"[]", b"{}", b"[]", b"{}")
+# A parsed value with no more entries than this (in all its objects and arrays) has its depth
+# read from the value rather than from the bytes.
+_FEW_ENTRIES = 256
 # Above this many backslashes, blank all escapes at once rather than look at each one.
 _FEW_ESCAPES = 64
 # A \u escape that the parser leaves as a lone surrogate: a high one not followed by a low one,
@@ -100,8 +104,31 @@ def loads(
         canonical = False
     if not canonical:
         return _strict_loads(raw, max_depth=max_depth, part=part)
-    _check_depth(_blank_escapes(raw), max_depth=max_depth, part=part)
+    if not _few_and_shallow(value, max_depth):
+        _check_depth(_blank_escapes(raw), max_depth=max_depth, part=part)
     return value
+
+
+def _few_and_shallow(value: Any, max_depth: int) -> bool:
+    """Whether ``value`` has few entries in all (`_FEW_ENTRIES`) and nests within ``max_depth``.
+
+    For such a value, an envelope whose one large entry is a base64 text, looking at the parsed
+    value settles the depth at once; for any other, False leaves it to `_check_depth`.
+    """
+    budget = _FEW_ENTRIES
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(max_depth):
+        if not level:
+            return True
+        below = []
+        for container in level:
+            budget -= len(container)
+            if budget < 0:
+                return False
+            entries = container.values() if isinstance(container, dict) else container
+            below += [e for e in entries if isinstance(e, dict | list)]
+        level = below
+    return not level
 
 
 def _strict_loads(raw: bytes, *, max_depth: int, part: str) -> Any:
@@ -148,6 +175,12 @@ def gc_paused() -> Iterator[None]:
     100,000-work claim is parsed in about a third of the time. The collector is back on when the
     block ends, in any thread (if it was already paused on entry, that is left as it was). Also
     usable as a decorator.
+
+    What the block built is then moved to the oldest generation in one step (freezing and
+    unfreezing is a splice of lists, whatever their length); otherwise the first young
+    collection after the pause would walk all of it, as new. The app keeps the objects of its
+    startup frozen for good (`gc.freeze`), and unfreezing would undo that, so while anything is
+    frozen the move is skipped.
     """
     if not gc.isenabled():
         yield
@@ -156,6 +189,9 @@ def gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()
 
 
