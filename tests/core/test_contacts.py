@@ -8,23 +8,27 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bundle_factory import Party, make_party
+from bundle_factory import Party, make_party, read_zip, write_zip
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from colophon.core import keys, strictjson
+from colophon.core.bundle import ENVELOPE, SUMMARY, export_bundle
+from colophon.core.card import parse_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import (
     MAX_SOURCE_BYTES,
     add_contact,
     find_by_keyid,
     list_contacts,
+    read_contact_source,
     read_key_source,
     remove_contact,
     resolve,
 )
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
+from colophon.core.register import register
 
 
 @pytest.fixture
@@ -150,6 +154,60 @@ def test_an_oversized_source_is_refused_unread(tmp_path: Path) -> None:
 def test_a_missing_source_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         read_key_source(tmp_path / "nothing.pub")
+    with pytest.raises(NotFoundError):
+        read_contact_source(tmp_path / "nothing.colophon")
+
+
+def export_all(party: Party, path: Path) -> Path:
+    work = path.with_suffix(".txt")
+    work.write_text("A poem.\n")
+    register(party.catalog, [str(work)], workers=1)
+    export_bundle(party.catalog, party.identity, party.catalog.work_ids(), path, thumbnails=False)
+    return path
+
+
+def test_a_bundle_gives_its_signers_key_card_and_name(ada: Party, tmp_path: Path) -> None:
+    bundle = export_all(ada, tmp_path / "ada.colophon")
+
+    source = read_contact_source(bundle)
+
+    assert source.key == ada.identity.require_key().info
+    assert source.name == "Ada Lovelace"
+    assert source.card is not None and parse_card(source.card).key == source.key
+
+
+def test_a_bare_envelope_gives_its_signers_key_and_name(ada: Party, tmp_path: Path) -> None:
+    bundle = export_all(ada, tmp_path / "ada.colophon")
+    bare = tmp_path / "ada.intoto.json"
+    bare.write_bytes(read_zip(bundle)[ENVELOPE])
+
+    source = read_contact_source(bare)
+
+    assert (source.key, source.card, source.name) == (
+        ada.identity.require_key().info,
+        None,
+        "Ada Lovelace",
+    )
+
+
+def test_an_altered_bundle_gives_no_key(ada: Party, tmp_path: Path) -> None:
+    bundle = export_all(ada, tmp_path / "ada.colophon")
+    members = read_zip(bundle)
+    members[SUMMARY] = members[SUMMARY].replace(b"Ada", b"Eve")
+    altered = write_zip(tmp_path / "altered.colophon", members)
+
+    with pytest.raises(UsageError, match=r"cannot be trusted: .*altered"):
+        read_contact_source(altered)
+
+
+def test_a_card_file_gives_its_key_and_name(ada: Party, tmp_path: Path) -> None:
+    path = tmp_path / "ada-card.json"
+    path.write_bytes(strictjson.dumps(ada.identity.card()))
+
+    source = read_contact_source(path)
+
+    assert (source.key, source.name) == (ada.identity.require_key().info, "Ada Lovelace")
+    assert source.card is not None
 
 
 # -- pinning, listing, removing ------------------------------------------------------------------
@@ -230,9 +288,24 @@ def test_remove_an_unknown_contact(vera: Party, three: dict[str, PublicKeyInfo])
     assert len(list_contacts(vera.catalog)) == 3
 
 
+def test_a_name_is_given_to_one_contact_only(vera: Party) -> None:
+    first = add_contact(vera.catalog, random_key(), "Sam")
+    with pytest.raises(UsageError, match=r"named 'Sam' already exists.*choose another name"):
+        add_contact(vera.catalog, random_key(), " sam ")
+    assert list_contacts(vera.catalog) == [first]
+
+
 def test_a_name_shared_by_two_contacts_is_ambiguous(vera: Party) -> None:
+    # Catalogs written before names were unique may hold two contacts of one name.
     add_contact(vera.catalog, random_key(), "Sam")
-    add_contact(vera.catalog, random_key(), "sam")
+    other = random_key()
+    with vera.catalog.transaction() as conn:
+        conn.execute(
+            "INSERT INTO contacts (name, key_id, public_key, fingerprint, added_at) "
+            "VALUES ('sam', ?, ?, ?, '2025-01-01T00:00:00Z')",
+            (other.keyid, other.hex, other.fingerprint),
+        )
     with pytest.raises(UsageError, match="several contacts"):
         remove_contact(vera.catalog, "SAM")
     assert len(list_contacts(vera.catalog)) == 2
+    assert remove_contact(vera.catalog, other.keyid).name == "sam"

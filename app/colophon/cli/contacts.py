@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
-from ..core.bundle import read_bundle
-from ..core.card import parse_card
-from ..core.claimant import PublicKeyInfo
-from ..core.contacts import add_contact, list_contacts, read_key_source, remove_contact
-from ..core.errors import NotFoundError, UsageError
-from ..core.verify import verify
+from ..core.contacts import add_contact, list_contacts, read_contact_source, remove_contact
+from ..core.errors import UsageError
 from . import exitcodes
 from .context import Context
 
@@ -38,42 +33,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_add(ctx: Context) -> int:
-    catalog = ctx.catalog()
-    key, card, suggested = _key_from(ctx, ctx.args.file)
-    name = ctx.args.name or suggested
+    source = read_contact_source(ctx.args.file)
+    name = ctx.args.name or source.name
     if not name:
         raise UsageError("This file carries no name; give one with --name.")
-    for other in list_contacts(catalog):
-        if other.name.casefold() == name.casefold():
-            raise UsageError(
-                f"A contact named {other.name!r} already exists "
-                f"(key {other.key.fingerprint}); choose another --name."
-            )
-    contact = add_contact(catalog, key, name, card)
+    contact = add_contact(ctx.catalog(), source.key, name, source.card)
     if ctx.json:
         ctx.print_json(contact.to_dict())
     else:
         ctx.print(f"Trusted {contact.name}: {contact.key.fingerprint}")
         ctx.print("Make sure this fingerprint matches the one the creator gave you in person.")
     return exitcodes.OK
-
-
-def _key_from(ctx: Context, path: str) -> tuple[PublicKeyInfo, dict[str, Any] | None, str | None]:
-    if not os.path.isfile(path):
-        raise NotFoundError(f"There is no file {path}.")
-    with open(path, "rb") as fh:
-        head = fh.read(2)
-    if head == b"PK" or path.endswith(".intoto.json"):
-        result = verify(path, None)
-        if not result.outcome.intact or result.claim is None:
-            raise UsageError(f"This bundle cannot be trusted: {result.message}")
-        name = result.claim.claimant["displayName"]
-        bundle = read_bundle(path)
-        card = parse_card(bundle.identity_card).envelope if bundle.identity_card else None
-        return result.claim.key, card, name
-    key, card = read_key_source(path)
-    name = parse_card(card).profile.display_name if card is not None else None
-    return key, card, name
 
 
 def run_list(ctx: Context) -> int:

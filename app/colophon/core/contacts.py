@@ -7,6 +7,7 @@ way (in person, by phone, from their website). A contact can be added from what
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -14,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from . import keys
+from .bundle import read_bundle
 from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
-from .errors import MalformedError, NotFoundError, UsageError
+from .errors import ColophonError, MalformedError, NotFoundError, UsageError
 from .profile import Profile
 
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -74,6 +76,12 @@ def add_contact(
     existing = find_by_keyid(catalog, key.keyid)
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
+    for other in list_contacts(catalog):  # a name picks one contact, in lists and in commands
+        if other.name.casefold() == name.casefold():
+            raise UsageError(
+                f"A contact named {other.name!r} already exists (key {other.key.fingerprint}); "
+                "choose another name."
+            )
     with catalog.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at) "
@@ -122,10 +130,48 @@ def resolve(catalog: Catalog, ref: str) -> Contact:
     return matches[0]
 
 
+@dataclass(frozen=True)
+class ContactSource:
+    """A key to pin, read from a file, with the identity card and the name that came with it."""
+
+    key: PublicKeyInfo
+    card: dict[str, Any] | None
+    #: the name the key's holder uses (from the card or the claim), if the file carries one
+    name: str | None
+
+
+def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
+    """The key in a public key file, an identity card, a bundle or a bare envelope.
+
+    A bundle or envelope gives its signer's key only if it is intact (signed, unaltered and
+    well-formed); otherwise `UsageError` says why it cannot be trusted.
+    """
+    from .verify import verify  # verify reads the contacts: imported here, not at the top
+
+    source = Path(path)
+    if not source.is_file():
+        raise NotFoundError(f"There is no file {source}.")
+    with open(source, "rb") as fh:
+        head = fh.read(2)
+    if head == b"PK" or source.name.endswith(".intoto.json"):
+        result = verify(source, None)
+        if not result.outcome.intact or result.claim is None:
+            raise UsageError(f"This bundle cannot be trusted: {result.message}")
+        card = None
+        if not result.bare:
+            with contextlib.suppress(ColophonError):  # intact: a card naming the key, or none
+                found = parse_card(read_bundle(source).identity_card)
+                card = found.envelope if found.key.keyid == result.claim.key.keyid else None
+        return ContactSource(result.claim.key, card, result.claim.claimant["displayName"])
+    key, card = read_key_source(source)
+    name = parse_card(card).profile.display_name if card is not None else None
+    return ContactSource(key, card, name)
+
+
 def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[str, Any] | None]:
     """The key in an exported public key file or an identity card (and the card, if it is one).
 
-    Bundles are handled by the caller, which must verify them first.
+    Bundles are read by `read_contact_source`, which verifies them first.
     """
     source = Path(path)
     try:
