@@ -9,7 +9,8 @@ It makes a throw-away Colophon home with a few generated pictures and texts, and
 files) and ``dark.png`` (the library in the dark palette); then the identity and claims:
 ``wizard-*.png`` (first-run wizard pages), ``identity-*.png`` (identity window), ``export.png``
 and ``export-done.png``, ``trust.png``, and ``verify-valid.png``, ``verify-unknown.png``,
-``verify-tampered.png``. Keys are kept in an in-memory keyring, never the real one.
+``verify-tampered.png``, and ``contacts.png``. Keys are kept in an in-memory keyring, never the
+real one.
 """
 
 from __future__ import annotations

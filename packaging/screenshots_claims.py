@@ -24,6 +24,7 @@ from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation, KeyStore
 from colophon.core.profile import AI_INFERENCE, AI_TRAINING, ALLOWED, CONSTRAINED
 from colophon.gui import icons
+from colophon.gui.contacts_window import ContactsWindow
 from colophon.gui.export_dialog import ExportDialog
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.identity_wizard import IdentityWizard
@@ -158,7 +159,7 @@ def _verify_shots(window: MainWindow, out: Path, tmp: Path, bundle: Path) -> Non
     trust.close()
     unknown.close()
     with Catalog.open(verifier) as catalog:
-        add_contact(catalog, unknown.checked.result.claim.key, "Mina Okafor")
+        add_contact(catalog, unknown.checked.result.claim.key, "Mina Okafor", unknown.checked.card)
     valid = VerifyWindow(bundle, verifier, window.runner)
     valid.show()
     wait_until(lambda: valid.checked is not None)
@@ -180,6 +181,10 @@ def _verify_shots(window: MainWindow, out: Path, tmp: Path, bundle: Path) -> Non
     wait_until(lambda: tampered.checked is not None)
     shoot(tampered, out, "verify-tampered.png")
     tampered.close()
+    contacts = ContactsWindow(verifier, window.runner)
+    contacts.show()
+    shoot(contacts, out, "contacts.png")
+    contacts.close()
 
 
 def shoot_claims(window: MainWindow, out: Path, tmp: Path, ids: dict[str, int]) -> None:

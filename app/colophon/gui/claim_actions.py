@@ -1,4 +1,4 @@
-"""The main window's actions about identity and claims: set up, identity, export, verify.
+"""The main window's actions about identity and claims: set up, identity, contacts, export, verify.
 
 Kept apart from `main_window` so the window only places them in its menus and toolbar. The first
 run opens the identity wizard once; "Set up later" is remembered, and the wizard stays one menu
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..core.identity import Identity
 from . import icons
+from .contacts_window import ContactsWindow
 from .export_dialog import ExportDialog
 from .identity_page import IdentityWindow
 from .identity_wizard import IdentityWizard
@@ -62,6 +63,14 @@ class ClaimActions(QObject):
             "Ctrl+I",
             self.open_identity,
             "Your profile, your key, backup",
+        )
+        self.contacts_window: ContactsWindow | None = None
+        self.contacts_action = self._action(
+            "&Contacts…",
+            "trust",
+            "Ctrl+Shift+C",
+            self.open_contacts,
+            "The signers you trust",
         )
         self.setup_action = self._action(
             "&Set up identity…",
@@ -123,6 +132,18 @@ class ClaimActions(QObject):
         self.identity_window.show()
         self.identity_window.raise_()
         return self.identity_window
+
+    def open_contacts(self) -> ContactsWindow:
+        if self.contacts_window is None:
+            self.contacts_window = ContactsWindow(
+                self.window.home, self.window.runner, parent=self.window
+            )
+        else:
+            self.contacts_window.refresh()
+        self.contacts_window.show()
+        self.contacts_window.raise_()
+        self.contacts_window.activateWindow()
+        return self.contacts_window
 
     def _on_setup_requested(self) -> None:
         if self.identity_window is not None:

@@ -210,7 +210,9 @@ class MainWindow(QMainWindow):
         menu = self.menuBar().addMenu("&View")
         menu.addActions([self.table_action, self.grid_action])
         menu = self.menuBar().addMenu("&Identity")
-        menu.addActions([self.claims.identity_action, self.claims.setup_action])
+        menu.addActions([self.claims.identity_action, self.claims.contacts_action])
+        menu.addSeparator()
+        menu.addAction(self.claims.setup_action)
 
         self.toolbar = self.addToolBar("Main")
         self.toolbar.setObjectName("main-toolbar")

@@ -1,5 +1,8 @@
 """Trusting a signer: show the fingerprint and ask the person to confirm they compared it.
 
+Used for the signer of a claim being verified, and for a key read from a file (an identity card,
+a public key or a claim) in the contacts window.
+
 Anyone can put any name on a claim; only the key cannot be faked. So before a key is pinned as a
 contact, the dialog shows its fingerprint large, says where a fingerprint to compare it with
 comes from, and keeps the Trust button disabled until the person ticks that they compared it.
@@ -29,14 +32,20 @@ from .plain_words import group_fingerprint
 class TrustDialog(QDialog):
     """Confirms that the fingerprint was compared; asks the name to keep the contact under."""
 
-    def __init__(self, name: str, fingerprint: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, fingerprint: str, parent: QWidget | None = None, *, from_file: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Trust this signer?")
         self.setWindowIcon(icons.icon("trust"))
         self.setMinimumWidth(500)
-        intro = QLabel(
-            f"The claim is signed as <b>{escape(name)}</b>, with a key whose fingerprint is:"
-        )
+        if not from_file:
+            text = f"The claim is signed as <b>{escape(name)}</b>, with a key whose fingerprint is:"
+        elif name:
+            text = f"The file holds the key of <b>{escape(name)}</b>, whose fingerprint is:"
+        else:
+            text = "The file holds a key whose fingerprint is:"
+        intro = QLabel(text)
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.RichText)
         self.fingerprint = QLabel(group_fingerprint(fingerprint))

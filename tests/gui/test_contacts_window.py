@@ -1,0 +1,246 @@
+"""The contacts window: listing the signers you trust, adding one from a file after comparing the
+fingerprint, and removing one, through real clicks and key presses."""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import answer_dialog, export_from, make_creator, tamper
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from colophon.core import strictjson
+from colophon.core.catalog import Catalog
+from colophon.core.contacts import add_contact, list_contacts
+from colophon.core.identity import Identity
+from colophon.gui.contacts_window import ContactsWindow
+from colophon.gui.trust_dialog import TrustDialog
+
+
+@pytest.fixture
+def ada(tmp_path):
+    """Ada's home (an identity and three works) and a bundle she exported."""
+    ada_home, _ids = make_creator(tmp_path / "ada")
+    return ada_home, export_from(ada_home, tmp_path / "portfolio.colophon")
+
+
+def key_of(party_home):
+    with Catalog.open(party_home) as catalog:
+        return Identity(catalog).require_key().info
+
+
+def contacts(home):
+    with Catalog.open(home) as catalog:
+        return list_contacts(catalog)
+
+
+@pytest.fixture
+def open_window(qtbot, home, sync_runner):
+    def make():
+        window = ContactsWindow(home, sync_runner)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()  # keyboard shortcuts reach only the active window
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return make
+
+
+def choose_file(monkeypatch, path):
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+
+
+def test_without_contacts_the_window_says_how_to_get_one(open_window):
+    w = open_window()
+    assert w.empty.isVisible() and not w.table.isVisible()
+    assert "Trust this signer" in w.empty.text()
+    assert not w.remove_button.isEnabled() and not w.copy_button.isEnabled()
+
+
+def test_contacts_are_listed_by_name_with_their_fingerprints(qtbot, open_window, home, ada):
+    ada_home, _bundle = ada
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(ada_home), "Zoe's Ada")
+        add_contact(catalog, key_of(make_creator(ada_home.parent / "bo", "Bo")[0]), "bo")
+    w = open_window()
+    QAbstractItemModelTester(w.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    assert w.table.isVisible() and not w.empty.isVisible()
+    model = w.model
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["bo", "Zoe's Ada"]
+    assert model.index(1, model.FINGERPRINT).data() == key_of(ada_home).fingerprint
+    assert model.index(1, 4).data() == contacts(home)[1].added_at[:10]
+
+    w.table.selectRow(1)
+    qtbot.mouseClick(w.copy_button, Qt.LeftButton)
+    assert QGuiApplication.clipboard().text() == key_of(ada_home).fingerprint
+
+
+def test_adding_from_a_bundle_after_comparing_the_fingerprint(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    ada_home, bundle = ada
+    choose_file(monkeypatch, bundle)
+    w = open_window()
+
+    def confirm(dialog):
+        assert isinstance(dialog, TrustDialog)
+        assert "Ada Lovelace" in dialog.findChildren(type(w.notice))[0].text()
+        assert " ".join(dialog.fingerprint.text().split()) == key_of(ada_home).fingerprint
+        assert dialog.name.text() == "Ada Lovelace"
+        assert not dialog.trust_button.isEnabled()  # not until the person confirms
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+
+    seen = answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+
+    assert seen
+    [contact] = contacts(home)
+    assert (contact.name, contact.key) == ("Ada Lovelace", key_of(ada_home))
+    assert contact.email == "ada@example.org"  # the identity card came along
+    assert w.model.rowCount() == 1 and w.selected() == contact
+    assert w.notice.text() == "Ada Lovelace is now one of your contacts."
+
+
+def test_a_public_key_file_needs_a_name_before_trust(qtbot, open_window, home, ada, monkeypatch):
+    ada_home, _bundle = ada
+    key_file = ada_home.parent / "ada.pub"
+    with Catalog.open(ada_home) as catalog:
+        Identity(catalog).export_public(key_file)
+    choose_file(monkeypatch, key_file)
+    w = open_window()
+
+    def confirm(dialog):
+        assert dialog.name.text() == ""
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        assert not dialog.trust_button.isEnabled()
+        qtbot.keyClicks(dialog.name, "Ada (print fair)")
+        assert dialog.trust_button.isEnabled()
+        qtbot.keyClick(dialog.name, Qt.Key_Return)
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+
+    [contact] = contacts(home)
+    assert (contact.name, contact.key, contact.email) == (
+        "Ada (print fair)",
+        key_of(ada_home),
+        None,
+    )
+
+
+def test_cancelling_the_comparison_adds_nothing(qtbot, open_window, home, ada, monkeypatch):
+    _ada_home, bundle = ada
+    choose_file(monkeypatch, bundle)
+    w = open_window()
+    answer_dialog(qtbot, lambda dialog: dialog.reject())
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    assert contacts(home) == [] and w.empty.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"just some notes", "Not an Ed25519 public key"),
+        (b'{"payload": "x"}', "identity card: lacks the field 'payloadType'"),
+        (b"PK\x03\x04 a broken zip", "This bundle cannot be trusted"),
+    ],
+)
+def test_a_file_without_a_key_is_refused_with_the_reason(
+    qtbot, open_window, home, tmp_path, monkeypatch, content, expected
+):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    choose_file(monkeypatch, path)
+    w = open_window()
+    seen = answer_dialog(qtbot, lambda dialog: dialog.reject(), timeout_ms=300)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.wait(400)
+    assert not seen  # nothing to compare: no trust dialog
+    assert expected in w.notice.text() and "Traceback" not in w.notice.text()
+    assert contacts(home) == [] and w.add_button.isEnabled()
+
+
+def test_an_altered_bundle_is_refused(qtbot, open_window, home, ada, tmp_path, monkeypatch):
+    _ada_home, bundle = ada
+    altered = tamper(bundle, "summary.html", tmp_path / "altered.colophon")
+    choose_file(monkeypatch, altered)
+    w = open_window()
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    assert w.notice.text().startswith("This bundle cannot be trusted")
+    assert contacts(home) == []
+
+
+def test_a_name_already_given_is_refused_and_the_key_not_pinned(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    ada_home, bundle = ada
+    bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(bo_home), "Ada Lovelace")
+    choose_file(monkeypatch, bundle)
+    w = open_window()
+
+    def confirm(dialog):
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    assert "already exists" in w.notice.text()
+    assert [c.key for c in contacts(home)] == [key_of(bo_home)]
+
+
+def test_removing_asks_first_and_the_delete_key_does_it(qtbot, open_window, home, ada, monkeypatch):
+    ada_home, _bundle = ada
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(ada_home), "Ada")
+    w = open_window()
+    answers = [QMessageBox.No, QMessageBox.Yes]
+    asked = []
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    w.table.setFocus()
+    qtbot.keyClick(w.table, Qt.Key_Delete)
+    assert len(contacts(home)) == 1 and "Stop trusting Ada?" in asked[0]
+    qtbot.mouseClick(w.remove_button, Qt.LeftButton)
+    assert contacts(home) == []
+    assert w.empty.isVisible() and w.notice.text() == "Removed Ada."
+
+
+def test_the_identity_menu_opens_the_window_with_contacts_added_since(
+    qtbot, make_window, home, ada
+):
+    ada_home, _bundle = ada
+    window = make_window()
+    qtbot.keyClick(window, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
+    w = window.claims.contacts_window
+    assert w is not None and w.isVisible() and w.model.rowCount() == 0
+    with Catalog.open(home) as catalog:  # trusted meanwhile, e.g. from a verify window
+        add_contact(catalog, key_of(ada_home), "Ada")
+    window.claims.contacts_action.trigger()
+    assert w.model.rowCount() == 1 and window.claims.contacts_window is w
+
+
+def test_an_identity_card_file_brings_its_name(qtbot, open_window, home, ada, monkeypatch):
+    ada_home, _bundle = ada
+    card = ada_home.parent / "ada.card.json"
+    with Catalog.open(ada_home) as catalog:
+        card.write_bytes(strictjson.dumps(Identity(catalog).card()))
+    choose_file(monkeypatch, card)
+    w = open_window()
+    names = []
+
+    def confirm(dialog):
+        names.append(dialog.name.text())
+        dialog.reject()
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    assert names == ["Ada Lovelace"]
