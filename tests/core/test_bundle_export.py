@@ -153,6 +153,47 @@ def test_no_thumbnails_when_asked_for_none(ada: Party) -> None:
     assert verify(result.path, ada.catalog).outcome is Outcome.VALID
 
 
+def test_more_thumbnails_than_a_bundle_holds_stop_the_export(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada.add_works()  # two pictures
+    monkeypatch.setattr(bundle, "MAX_THUMBNAILS", 1)
+    target = ada.root / "out" / "x.colophon"
+
+    with pytest.raises(UsageError, match=r"at most 1 pictures.*without thumbnails"):
+        ada.export(name=target.name)
+
+    assert not target.exists()
+    assert ada.export(name=target.name, thumbnails=False).thumbnails == 0
+
+
+def test_thumbnails_larger_than_a_bundle_may_be_stop_the_export(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada.add_works()
+    monkeypatch.setattr(safezip, "BUNDLE_LIMITS", safezip.ZipLimits(max_archive_bytes=100))
+    target = ada.root / "out" / "x.colophon"
+
+    with pytest.raises(UsageError, match=r"thumbnails alone .* larger than the 100 bytes"):
+        ada.export(name=target.name)
+
+    assert not target.exists()
+
+
+def test_a_bundle_over_the_readers_size_limit_is_not_written(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada.add_works({"poem.txt": b"A poem.\n"})
+    monkeypatch.setattr(safezip, "BUNDLE_LIMITS", safezip.ZipLimits(max_archive_bytes=1_000))
+    target = ada.root / "out" / "x.colophon"
+
+    with pytest.raises(UsageError, match=r"cannot be written\. The archive would be .* bytes"):
+        ada.export(name=target.name, thumbnails=False)
+
+    assert not target.exists() and not list(target.parent.glob(".x.colophon.*"))
+    assert ada.catalog.exports_of(ada.catalog.work_ids()[0]) == []
+
+
 def test_no_thumbnail_from_a_picture_changed_since_it_was_registered(ada: Party) -> None:
     [work_id] = ada.add_works({"photo.png": PICTURE})
     path = ada.works_dir / "photo.png"

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from colophon.core import safezip
-from colophon.core.errors import MalformedError, NotFoundError
+from colophon.core.errors import MalformedError, NotFoundError, UsageError
 from colophon.core.safezip import ZipLimits
 
 REGULAR = (stat.S_IFREG | 0o644) << 16
@@ -555,3 +555,36 @@ def test_write_zip_refuses_names_that_collide_when_case_folded(tmp_path: Path) -
 def test_check_member_name_accepts_bundle_names() -> None:
     for name in ["envelope.intoto.json", "identity.json", "keys/events.json", "thumbnails/a.png"]:
         safezip.check_member_name(name)
+
+
+# -- writing within the limits the reader enforces ------------------------------------------------
+def test_a_zip_the_reader_would_refuse_is_not_written(tmp_path: Path) -> None:
+    limits = safezip.ZipLimits(
+        max_members=3, max_member_bytes=100, max_total_bytes=250, max_archive_bytes=400
+    )
+    target = tmp_path / "x.zip"
+    cases = {
+        "4 files": {f"{i}.txt": b"x" for i in range(4)},
+        "101 bytes": {"a.txt": b"x" * 101},
+        "unpack to 300 bytes": {n: b"x" * 100 for n in ("a.txt", "b.txt", "c.txt")},
+        "would be": {n: bytes(range(80)) for n in ("a.txt", "b.txt", "c.txt")},
+    }
+    for expected, members in cases.items():
+        with pytest.raises(UsageError, match=expected):
+            safezip.write_zip(target, members, limits=limits)
+        assert list(tmp_path.iterdir()) == []
+    safezip.write_zip(target, {"a.txt": b"x" * 100, "b.txt": b"y"}, limits=limits)
+    assert safezip.read_members(target, limits=limits) == {"a.txt": b"x" * 100, "b.txt": b"y"}
+
+
+def test_the_most_members_a_bundle_holds_are_written_and_read_back(tmp_path: Path) -> None:
+    # The end record counts members in 16 bits and 0xFFFF means "see ZIP64", which readers
+    # refuse: one member fewer is the most, and one more is not written at all.
+    most = safezip.BUNDLE_LIMITS.max_members
+    members = {f"t/{i:05x}.txt": b"" for i in range(most)}
+    safezip.write_zip(tmp_path / "most.zip", members)
+    assert len(safezip.read_members(tmp_path / "most.zip")) == most == 0xFFFE
+    members["one-more.txt"] = b""
+    with pytest.raises(UsageError, match="65,535 files, more than the 65,534"):
+        safezip.write_zip(tmp_path / "more.zip", members)
+    assert not (tmp_path / "more.zip").exists()

@@ -211,7 +211,7 @@ def test_a_member_failing_its_crc_is_malformed(sandbox: Path, members: dict[str,
 
 def test_too_many_members_is_malformed(sandbox: Path) -> None:
     # The end record counts members in 16 bits: from 65,535 members on, a zip needs ZIP64
-    # records, which a bundle never has (so the spec's 100,004 is never reached either).
+    # records, which a bundle never has: the spec's limit is 65,534.
     path = sandbox / "bundle.colophon"
     path.write_bytes(raw_zip([RawEntry("a.txt", b"x")], count=0xFFFF))
     refused(path, "ZIP64")

@@ -37,6 +37,8 @@ THUMBNAILS = "thumbnails/"
 MAX_SUMMARY_BYTES = 16 * 1024 * 1024
 MAX_THUMBNAIL_BYTES = 1024 * 1024
 MAX_THUMBNAIL_SIDE = 1024  # pixels; Colophon writes 256
+#: the zip's other members are the envelope, the identity card, the key events and the summary
+MAX_THUMBNAILS = safezip.BUNDLE_LIMITS.max_members - 4
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -87,10 +89,13 @@ def export_bundle(
     progress.start(total=len(works) + 2, label="Exporting")
     members: dict[str, bytes] = {}
     if thumbnails:
+        pictures_size = 0
         for work in works:
             progress.check()
             picture = _thumbnail(catalog, work)
             if picture is not None:
+                pictures_size += len(picture)
+                _check_thumbnails(len(members) + 1, pictures_size)
                 members[f"thumbnails/{work.digest}.png"] = picture
             progress.advance()
     issued = datetime.now(UTC).replace(microsecond=0)
@@ -121,11 +126,30 @@ def export_bundle(
     if events:
         members[EVENTS] = strictjson.dumps(events)
     progress.advance()
-    safezip.write_zip(out, members)
+    try:
+        safezip.write_zip(out, members, limits=safezip.BUNDLE_LIMITS)
+    except UsageError as exc:  # over a limit every verifier enforces: not written at all
+        advice = "in several bundles, or without thumbnails" if pictures else "in several bundles"
+        raise UsageError(f"This bundle cannot be written. {exc.message} Export {advice}.") from exc
     progress.advance()
     digest = hashlib.sha256(payload).hexdigest()
     export_id = catalog.record_export(out, key.keyid, digest, [w.id for w in works])
     return ExportResult(out, len(works), len(pictures), digest, export_id)
+
+
+def _check_thumbnails(count: int, size: int) -> None:
+    """Stop an export whose thumbnails alone break a bundle limit, before making the rest."""
+    if count > MAX_THUMBNAILS:
+        raise UsageError(
+            f"With thumbnails, a bundle holds at most {MAX_THUMBNAILS:,} pictures, and more of "
+            "the chosen works have one. Export without thumbnails, or in several bundles."
+        )
+    if size > (limit := safezip.BUNDLE_LIMITS.max_archive_bytes):
+        raise UsageError(
+            f"The thumbnails alone would make the bundle larger than the "
+            f"{safezip.size_text(limit)} a verifier reads. Export without thumbnails, or in "
+            "several bundles."
+        )
 
 
 def _thumbnail(catalog: Catalog, work: Work) -> bytes | None:

@@ -31,10 +31,17 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .errors import EnvironmentProblem, MalformedError, NotFoundError
+from .errors import EnvironmentProblem, MalformedError, NotFoundError, UsageError
 from .fsutil import atomic_writer
 
-__all__ = ["BUNDLE_LIMITS", "ZipLimits", "check_member_name", "read_members", "write_zip"]
+__all__ = [
+    "BUNDLE_LIMITS",
+    "ZipLimits",
+    "check_member_name",
+    "read_members",
+    "size_text",
+    "write_zip",
+]
 
 _MiB = 1024 * 1024
 
@@ -44,7 +51,8 @@ class ZipLimits:
     """Upper bounds for one archive; the defaults are the claim-bundle limits of the spec."""
 
     max_archive_bytes: int = 512 * _MiB
-    max_members: int = 100_004
+    #: 0xFFFF in the end record's 16-bit count means "see the ZIP64 record", which is refused
+    max_members: int = 0xFFFF - 1
     max_member_bytes: int = 256 * _MiB
     max_total_bytes: int = 1024 * _MiB
     #: the most a member may expand (decompressed bytes per compressed byte)
@@ -173,13 +181,21 @@ def check_member_name(name: str, part: str | None = None) -> None:
         raise MalformedError(where, "has an empty or '.' path component.")
 
 
-def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> None:
+def write_zip(
+    path: str | os.PathLike[str],
+    members: Mapping[str, bytes],
+    *,
+    limits: ZipLimits = BUNDLE_LIMITS,
+) -> None:
     """Write ``members`` as a deterministic zip at ``path``, atomically.
 
     The same members always give the same bytes (with the same zlib): names sorted, timestamp
     1980-01-01 00:00, permissions 0644, deflate at level 1, no comment. Names must pass
-    `check_member_name` and stay distinct after case folding; otherwise `ValueError`.
+    `check_member_name` and stay distinct after case folding; otherwise `ValueError`. An archive
+    that `read_members` would refuse under ``limits`` (too many members, too large) is not
+    written: `UsageError` says which limit, and nothing is left at ``path``.
     """
+    _check_limits(members, limits)
     seen: dict[str, str] = {}
     for name in members:
         try:
@@ -199,6 +215,39 @@ def write_zip(path: str | os.PathLike[str], members: Mapping[str, bytes]) -> Non
             archive.writestr(
                 info, members[name], compresslevel=1
             )  # fast: bundles are mostly base64
+        archive.close()  # writes the table of contents: the size is now known
+        if (size := fh.tell()) > limits.max_archive_bytes:
+            raise UsageError(
+                f"The archive would be {size_text(size)}, more than the "
+                f"{size_text(limits.max_archive_bytes)} a reader accepts."
+            )
+
+
+def _check_limits(members: Mapping[str, bytes], limits: ZipLimits) -> None:
+    """Refuse, before writing, members that `read_members` would refuse to read back."""
+    if len(members) > limits.max_members:
+        raise UsageError(
+            f"The archive would hold {len(members):,} files, more than the {limits.max_members:,} "
+            "a reader accepts."
+        )
+    total = 0
+    for name, data in members.items():
+        if len(data) > limits.max_member_bytes:
+            raise UsageError(
+                f"The file {name} would be {size_text(len(data))}, more than the "
+                f"{size_text(limits.max_member_bytes)} a reader accepts."
+            )
+        total += len(data)
+    if total > limits.max_total_bytes:
+        raise UsageError(
+            f"The archive would unpack to {size_text(total)}, more than the "
+            f"{size_text(limits.max_total_bytes)} a reader accepts."
+        )
+
+
+def size_text(size: int) -> str:
+    """A size as people read it in a message: whole MiB, or bytes below one."""
+    return f"{size / _MiB:,.0f} MiB" if size >= _MiB else f"{size:,} bytes"
 
 
 def _load(source: str | os.PathLike[str] | bytes, limits: ZipLimits) -> bytes:
