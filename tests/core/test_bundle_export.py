@@ -180,6 +180,20 @@ def test_thumbnails_larger_than_a_bundle_may_be_stop_the_export(
     assert not target.exists()
 
 
+def test_a_claim_over_the_readers_size_limit_is_not_signed(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada.add_works()
+    monkeypatch.setattr(bundle, "MAX_STATEMENT_BYTES", 1_000)
+    signed = []
+    monkeypatch.setattr(bundle.dsse, "sign", lambda *args: signed.append(args))
+
+    with pytest.raises(UsageError, match="more than the 1,000 bytes a verifier reads"):
+        ada.export(thumbnails=False)
+
+    assert signed == [] and not list((ada.root / "out").iterdir())
+
+
 def test_a_bundle_over_the_readers_size_limit_is_not_written(
     ada: Party, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,14 @@ from pathlib import Path
 from . import dsse, safezip, strictjson
 from .card import make_card
 from .catalog import Catalog, Work
-from .claim import MAX_WORKS, Member, UnsupportedVersion, build_statement, parse_statement
+from .claim import (
+    MAX_STATEMENT_BYTES,
+    MAX_WORKS,
+    Member,
+    UnsupportedVersion,
+    build_statement,
+    parse_statement,
+)
 from .errors import MalformedError, NotFoundError, UsageError
 from .identity import Identity
 from .keystore import PassphraseProvider
@@ -116,6 +123,12 @@ def export_bundle(
     except (MalformedError, UnsupportedVersion) as exc:
         raise UsageError(f"This claim cannot be exported: {exc.message}") from exc
     payload = strictjson.dumps(statement)
+    if len(payload) > MAX_STATEMENT_BYTES:  # long descriptions on very many works
+        raise UsageError(
+            f"This claim would be {safezip.size_text(len(payload))}, more than the "
+            f"{safezip.size_text(MAX_STATEMENT_BYTES)} a verifier reads. Export the works in "
+            "several bundles."
+        )
     progress.check()
     with identity.signing(passphrase) as private:
         envelope = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
