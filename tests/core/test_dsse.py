@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import json
+import os
+import select
+import signal
 import threading
 from typing import Any
 
@@ -117,6 +121,33 @@ def test_verify_soon_checks_on_another_thread_with_the_same_verdicts() -> None:
         dsse.verify_soon(dsse.parse(altered), PUBLIC).result(timeout=10)
     with pytest.raises(dsse.SignerNotFoundError):
         dsse.verify_soon(dsse.parse(signed()), OTHER.public_key()).result(timeout=10)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_verify_soon_works_in_a_process_forked_after_using_it() -> None:
+    # Pipelines fork workers (multiprocessing's default on Linux); the parent's worker thread
+    # does not exist in the child, so the child must not wait for it.
+    assert dsse.verify_soon(dsse.parse(signed()), PUBLIC).result(timeout=10) == PAYLOAD
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports through the pipe and leaves at once
+        try:
+            ok = dsse.verify_soon(dsse.parse(signed()), PUBLIC).result(timeout=10) == PAYLOAD
+            os.write(write, b"ok" if ok else b"wrong")
+        except BaseException:
+            os.write(write, b"failed")
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], 30)
+        answer = os.read(read, 16) if ready else b"no answer"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # never left behind, whatever it did
+        os.waitpid(pid, 0)
+        os.close(read)
+    assert answer == b"ok"
 
 
 def test_verify_uses_the_signature_with_the_right_keyid_among_several() -> None:

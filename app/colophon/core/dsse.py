@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import os
 import re
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -226,6 +227,10 @@ def verify_soon(
 @functools.cache
 def _worker() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="colophon-signature")
+
+
+if hasattr(os, "register_at_fork"):  # a forked child has no worker thread: it makes its own
+    os.register_at_fork(after_in_child=_worker.cache_clear)
 
 
 def keyid_for(public_key: Ed25519PublicKey) -> str:
