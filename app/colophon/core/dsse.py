@@ -226,7 +226,8 @@ def verify_soon(
 
 @functools.cache
 def _worker() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="colophon-signature")
+    # Threads are made as checks overlap (a pipeline verifying many claims at once), then reused.
+    return ThreadPoolExecutor(thread_name_prefix="colophon-signature")
 
 
 if hasattr(os, "register_at_fork"):  # a forked child has no worker thread: it makes its own
