@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from colophon.core.card import make_card
 from colophon.core.catalog import CATALOG_FILE, Catalog
+from colophon.core.claimant import PublicKeyInfo
+from colophon.core.contacts import find_by_keyid, list_contacts, namesakes
+from colophon.core.identity import Identity
+from colophon.core.keyevents import make_revocation, make_rotation
 from colophon.core.migrations import LATEST, MIGRATIONS
+from colophon.core.profile import Profile
 
 
 def build(path, version: int) -> None:
@@ -39,3 +48,71 @@ def test_every_old_version_upgrades_and_keeps_its_works(tmp_path):
             assert cat.schema_version == LATEST
             assert cat.get_work("a" * 64).title == "old work"
             assert cat.integrity_ok()
+
+
+def test_contacts_get_the_name_and_email_of_their_cards_once(tmp_path):
+    # Schema 5 keeps a contact's published name and email in columns, read from the card once,
+    # so that listing the contacts (every verification does) parses no card.
+    build(tmp_path / CATALOG_FILE, 4)
+    private = Ed25519PrivateKey.generate()
+    card = make_card(private, Profile("Ada Lovelace", email="ada@example.org"))
+    rows = [
+        ("Ada", PublicKeyInfo.of(private.public_key()), json.dumps(card)),
+        ("No card", PublicKeyInfo.of(Ed25519PrivateKey.generate().public_key()), None),
+        ("Bad card", PublicKeyInfo.of(Ed25519PrivateKey.generate().public_key()), '{"x": 1}'),
+    ]
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    for name, key, stored in rows:
+        conn.execute(
+            "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at) "
+            "VALUES (?, ?, ?, ?, ?, '2025-01-01T00:00:00Z')",
+            (name, key.keyid, key.hex, key.fingerprint, stored),
+        )
+    conn.commit()
+    conn.close()
+
+    with Catalog.open(tmp_path) as cat:
+        found = {c.name: (c.display_name, c.email) for c in list_contacts(cat)}
+        assert found == {
+            "Ada": ("Ada Lovelace", "ada@example.org"),
+            "No card": (None, None),
+            "Bad card": (None, None),
+        }
+        # what a listing shows no longer depends on reading the card again
+        cat.conn.execute("UPDATE contacts SET card = 'not json' WHERE name = 'Ada'")
+        assert find_by_keyid(cat, rows[0][1].keyid).display_name == "Ada Lovelace"
+        # and a verification finds the contacts a signer could be taken for, as before
+        assert [c.name for c in namesakes(cat, "ADA  LOVELACE", None)] == ["Ada"]
+        assert [c.name for c in namesakes(cat, "Someone", " Ada@Example.org")] == ["Ada"]
+        assert [c.name for c in namesakes(cat, "no card", None)] == ["No card"]
+        assert namesakes(cat, "Bad card", "bad@example.org")[0].name == "Bad card"
+        assert namesakes(cat, "Grace Hopper", None) == []
+
+
+def test_rotations_kept_before_can_be_followed_back_from_the_new_key(tmp_path):
+    # Verification walks rotations backwards from the signer's key; schema 5 records the key
+    # each rotation hands over to, reading the rotations already kept once.
+    build(tmp_path / CATALOG_FILE, 4)
+    old, new = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    new_info = PublicKeyInfo.of(new.public_key())
+    rotation = make_rotation(old, new_info)
+    revocation = make_revocation(new, "superseded")
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    for kind, key, envelope in (
+        ("rotation", old.public_key(), rotation),
+        ("revocation", new.public_key(), revocation),
+    ):
+        conn.execute(
+            "INSERT INTO key_events (key_id, kind, effective_at, envelope, recorded_at) "
+            "VALUES (?, ?, '2025-01-01T00:00:00+00:00', ?, '2025-01-01T00:00:00Z')",
+            (PublicKeyInfo.of(key).keyid, kind, json.dumps(envelope)),
+        )
+    conn.commit()
+    conn.close()
+
+    with Catalog.open(tmp_path) as cat:
+        identity = Identity(cat)
+        assert identity.keys_rotated_to({new_info.keyid}) == {
+            PublicKeyInfo.of(old.public_key()).keyid
+        }
+        assert identity.keys_rotated_to({PublicKeyInfo.of(old.public_key()).keyid}) == set()

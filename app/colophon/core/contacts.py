@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,6 @@ from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
 from .errors import ColophonError, MalformedError, NotFoundError, UsageError
-from .profile import Profile
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -47,18 +48,56 @@ class Contact:
         }
 
 
+_COLUMNS = "id, name, public_key, added_at, email, display_name"
+_BY_NAME = "ORDER BY name COLLATE NOCASE, id"
+
+
 def list_contacts(catalog: Catalog) -> list[Contact]:
-    rows = catalog.conn.execute(
-        "SELECT id, name, public_key, added_at, card FROM contacts ORDER BY name COLLATE NOCASE"
-    ).fetchall()
+    rows = catalog.conn.execute(f"SELECT {_COLUMNS} FROM contacts {_BY_NAME}").fetchall()
     return [_contact(r) for r in rows]
 
 
 def find_by_keyid(catalog: Catalog, keyid: str) -> Contact | None:
     row = catalog.conn.execute(
-        "SELECT id, name, public_key, added_at, card FROM contacts WHERE key_id = ?", (keyid,)
+        f"SELECT {_COLUMNS} FROM contacts WHERE key_id = ?", (keyid,)
     ).fetchone()
     return None if row is None else _contact(row)
+
+
+# -- what a verification asks: a few indexed look-ups, however many contacts there are ----------
+def contacts_with_keys(catalog: Catalog, keyids: Iterable[str]) -> list[Contact]:
+    """The contacts pinned to any of these keys, by name."""
+    rows = catalog.conn.execute(
+        f"SELECT {_COLUMNS} FROM contacts WHERE key_id IN (SELECT value FROM json_each(?)) "
+        f"{_BY_NAME}",
+        (json.dumps(sorted(set(keyids))),),
+    ).fetchall()
+    return [_contact(r) for r in rows]
+
+
+def namesakes(catalog: Catalog, name: str, email: str | None) -> list[Contact]:
+    """The contacts someone signing as ``name`` (``email``) could be taken for, by name.
+
+    Those kept under that name, publishing it on their card, or with that email, as people
+    compare them (`person_key`, `email_key`).
+    """
+    key = person_key(name)
+    rows = catalog.conn.execute(
+        f"SELECT {_COLUMNS} FROM contacts WHERE name_key = ? OR display_key = ? "
+        f"OR email_key = ? {_BY_NAME}",
+        (key, key, email_key(email)),
+    ).fetchall()
+    return [_contact(r) for r in rows]
+
+
+def person_key(name: str) -> str:
+    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def email_key(email: str | None) -> str | None:
+    """An email as compared with another: Unicode-normalised, trimmed, case-folded."""
+    return None if email is None else unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 def add_contact(
@@ -71,21 +110,27 @@ def add_contact(
     name = name.strip()
     if not name:
         raise UsageError("A contact needs a name.")
-    if card is not None and parse_card(card).key.keyid != key.keyid:
+    published = parse_card(card) if card is not None else None
+    if published is not None and published.key.keyid != key.keyid:
         raise UsageError("The identity card names another key than the one to pin.")
+    display_name = published.profile.display_name if published else None
+    email = published.profile.email if published else None
     existing = find_by_keyid(catalog, key.keyid)
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
-    for other in list_contacts(catalog):  # a name picks one contact, in lists and in commands
-        if other.name.casefold() == name.casefold():
-            raise UsageError(
-                f"A contact named {other.name!r} already exists (key {other.key.fingerprint}); "
-                "choose another name."
-            )
+    same_name = catalog.conn.execute(  # a name picks one contact, in lists and in commands
+        "SELECT name, fingerprint FROM contacts WHERE name_key = ?", (person_key(name),)
+    ).fetchone()
+    if same_name is not None:
+        raise UsageError(
+            f"A contact named {same_name[0]!r} already exists (key {same_name[1]}); "
+            "choose another name."
+        )
     with catalog.transaction() as conn:
         cursor = conn.execute(
-            "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at, "
+            "display_name, email, name_key, display_key, email_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 key.keyid,
@@ -93,6 +138,11 @@ def add_contact(
                 key.fingerprint,
                 json.dumps(card) if card is not None else None,
                 now_utc(),
+                display_name,
+                email,
+                person_key(name),
+                person_key(display_name) if display_name else None,
+                email_key(email),
             ),
         )
     found = find_by_keyid(catalog, key.keyid)
@@ -202,17 +252,5 @@ def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[s
 
 
 def _contact(row: tuple[Any, ...]) -> Contact:
-    cid, name, public_hex, added_at, card = row
-    email = display_name = None
-    if card:
-        profile = _card_profile(json.loads(card))
-        if profile is not None:
-            email, display_name = profile.email, profile.display_name
+    cid, name, public_hex, added_at, email, display_name = row
     return Contact(cid, name, PublicKeyInfo.from_hex(public_hex), added_at, email, display_name)
-
-
-def _card_profile(envelope: dict[str, Any]) -> Profile | None:
-    try:
-        return parse_card(envelope).profile
-    except Exception:  # a stored card was checked when added; never fail a listing over it
-        return None

@@ -160,6 +160,15 @@ class Identity:
         ).fetchall()
         return [parse_event(json.loads(r[0])) for r in rows]
 
+    def keys_rotated_to(self, keyids: Iterable[str]) -> set[str]:
+        """The keys that recorded rotations hand over to one of these keys (nothing is parsed)."""
+        rows = self.catalog.conn.execute(
+            "SELECT DISTINCT key_id FROM key_events "
+            "WHERE new_key_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(keyids))),),
+        )
+        return {r[0] for r in rows}
+
     def own_events(self) -> list[KeyEvent]:
         """The events about our own keys, oldest first: what bundles carry to verifiers."""
         return self.events_about(k.keyid for k in self.keys())
@@ -434,14 +443,15 @@ def _envelope_text(envelope: dict[str, Any]) -> str:
 
 def _insert_event(conn: sqlite3.Connection, event: KeyEvent) -> None:
     conn.execute(
-        "INSERT OR IGNORE INTO key_events (key_id, kind, effective_at, envelope, recorded_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO key_events "
+        "(key_id, kind, effective_at, envelope, recorded_at, new_key_id) VALUES (?, ?, ?, ?, ?, ?)",
         (
             event.keyid,
             event.event,
             event.effective.astimezone(UTC).isoformat(),
             _envelope_text(event.envelope),
             now_utc(),
+            event.new_key.keyid if event.new_key is not None else None,
         ),
     )
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
-import unicodedata
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
 from .card import parse_card
 from .catalog import Catalog
 from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
-from .contacts import Contact, list_contacts
+from .contacts import Contact, contacts_with_keys, email_key, namesakes, person_key
 from .errors import MalformedError, SignatureError
 from .identity import Identity, KeyRecord, record_events
 from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
@@ -201,7 +200,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
             if problem[0] is not Outcome.KEY_MISMATCH:
                 found.claim = None
             return found
-    trust = _Trust.of(catalog, bundle, claim.key.keyid)  # 9.
+    trust = _Trust.of(catalog, bundle, claim)  # 9.
     found.signer = _signer(claim, trust)
     revoked = covering(claim.key.keyid, claim.issued_at, trust.events)
     if revoked is not None:
@@ -260,47 +259,52 @@ def _check_members(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | No
 
 @dataclass
 class _Trust:
-    """What the verifier knows and trusts, read once per verification."""
+    """What the verifier knows and trusts about one claim's signer, read once per verification."""
 
-    contacts: list[Contact]
     own_keys: list[KeyRecord]
     own_profile: Profile | None
     events: list[KeyEvent]  # the key events that bear on this claim, oldest first
     chain: list[KeyEvent]  # the rotations that may carry trust (see `_chain`)
+    pinned: list[Contact]  # contacts pinned to the signer's key or to a key rotated to it
+    namesakes: list[Contact]  # contacts with the signer's name or email
 
     @classmethod
-    def of(cls, catalog: Catalog | None, bundle: BundleFile, signer: str) -> _Trust:
+    def of(cls, catalog: Catalog | None, bundle: BundleFile, claim: Claim) -> _Trust:
         carried = parse_events_file(bundle.events) if bundle.events is not None else []
         if catalog is None:
-            return cls([], [], None, carried, [])
+            return cls([], None, carried, [], [], [])
         if carried:
             record_events(catalog, carried)  # learnt for good: a later claim may need them
         identity = Identity(catalog)
-        contacts, own_keys = list_contacts(catalog), identity.keys()
-        pinned = {c.key.keyid for c in contacts} | {k.keyid for k in own_keys}
-        events = _events_reaching(identity, pinned | {signer})
-        return cls(contacts, own_keys, identity.profile(), events, _chain(events))
+        signer = claim.key.keyid
+        events = _events_behind(identity, signer)
+        chain = _chain(events)
+        person = claim.claimant
+        return cls(
+            identity.keys(),
+            identity.profile(),
+            events,
+            chain,
+            contacts_with_keys(catalog, {signer} | {e.keyid for e in chain}),
+            namesakes(catalog, person["displayName"], person.get("email")),
+        )
 
 
-def _events_reaching(identity: Identity, keyids: set[str]) -> list[KeyEvent]:
-    """The recorded events about these keys and every key they were rotated to, in turn.
+def _events_behind(identity: Identity, signer: str) -> list[KeyEvent]:
+    """The recorded events about the signer's key and about every key rotated, in turn, to it.
 
-    Trust flows only from a pinned key along its rotations, and a claim is withdrawn only by
-    an event about its own key, so nothing else bears on a verification. A catalog may have
-    learnt thousands of events about strangers' keys: they are not read, let alone checked.
+    Trust reaches the signer only from a pinned key along rotations that end at the signer's
+    key, and a claim is withdrawn only by an event about its own key, so nothing else bears on a
+    verification. The rotations are followed backwards from the signer's key, by the key each
+    one hands over to; a catalog may have learnt thousands of events about other keys (strangers'
+    or contacts'), and they are not read, let alone checked. The events are read oldest first,
+    the order that `covering` and `successors` read them in.
     """
-    # Each key's events come from one query, oldest first: the order that `covering` and
-    # `successors` read them in.
-    found: list[KeyEvent] = []
-    seen: set[str] = set()
-    frontier = set(keyids)
+    keys, frontier = {signer}, {signer}
     while frontier:
-        seen |= frontier
-        learnt = identity.events_about(frontier)
-        found += learnt
-        rotated_to = {e.new_key.keyid for e in learnt if e.event == "rotation" and e.new_key}
-        frontier = rotated_to - seen
-    return found
+        frontier = identity.keys_rotated_to(frontier) - keys
+        keys |= frontier
+    return identity.events_about(keys)
 
 
 def _signer(claim: Claim, trust: _Trust) -> Signer:
@@ -316,8 +320,8 @@ def _signer(claim: Claim, trust: _Trust) -> Signer:
     if any(k.keyid == keyid for k in trust.own_keys):
         signer.trust = "you"
         return signer
-    contact = next((c for c in trust.contacts if c.key.keyid == keyid), None) or next(
-        (c for c in trust.contacts if reachable(c.key.keyid, keyid, trust.chain)), None
+    contact = next((c for c in trust.pinned if c.key.keyid == keyid), None) or next(
+        (c for c in trust.pinned if reachable(c.key.keyid, keyid, trust.chain)), None
     )
     if contact is not None:
         signer.trust, signer.contact = "contact", contact.name
@@ -329,21 +333,17 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
         return Outcome.VALID, "Valid: signed by your own key and unaltered."
     if signer.trust == "contact":
         return Outcome.VALID, f"Valid: signed by your contact {signer.contact} and unaltered."
-    name, email = _person_key(signer.name), _email_key(signer.email)
-    for contact in trust.contacts:
-        names = {_person_key(contact.name)}
-        if contact.display_name:
-            names.add(_person_key(contact.display_name))
-        same = name in names or (email is not None and _email_key(contact.email) == email)
-        if same and not reachable(contact.key.keyid, signer.keyid, trust.chain):
+    name, email = person_key(signer.name), email_key(signer.email)
+    for contact in trust.namesakes:
+        if not reachable(contact.key.keyid, signer.keyid, trust.chain):
             return Outcome.KEY_MISMATCH, (
                 f"Warning: signed as {signer.name}, but not with the key you pinned for "
                 f"{contact.name}. It may be an impostor; check the fingerprint with them."
             )
     profile = trust.own_profile
     posing_as_you = profile is not None and (
-        name == _person_key(profile.display_name)
-        or (email is not None and _email_key(profile.email) == email)
+        name == person_key(profile.display_name)
+        or (email is not None and email_key(profile.email) == email)
     )
     if posing_as_you and not any(
         reachable(r.keyid, signer.keyid, trust.chain) for r in trust.own_keys
@@ -356,15 +356,6 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
         f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
     )
-
-
-def _person_key(name: str) -> str:
-    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def _email_key(email: str | None) -> str | None:
-    return None if email is None else unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 def _chain(events: list[KeyEvent]) -> list[KeyEvent]:

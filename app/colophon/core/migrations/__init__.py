@@ -29,6 +29,7 @@ from . import (  # noqa: E402 - they use run_script
     v0002_identity,
     v0003_bundles,
     v0004_fingerprints,
+    v0005_trust_lookups,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -38,6 +39,7 @@ MIGRATIONS: list[Migration] = [
     v0002_identity.upgrade,
     v0003_bundles.upgrade,
     v0004_fingerprints.upgrade,
+    v0005_trust_lookups.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
