@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from colophon.core import keys, strictjson
-from colophon.core.bundle import ENVELOPE, SUMMARY, export_bundle
+from colophon.core.bundle import ENVELOPE, EVENTS, SUMMARY, export_bundle
 from colophon.core.card import parse_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import (
@@ -28,6 +28,7 @@ from colophon.core.contacts import (
     resolve,
 )
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
+from colophon.core.keyevents import make_revocation
 from colophon.core.register import register
 
 
@@ -198,6 +199,19 @@ def test_an_altered_bundle_gives_no_key(ada: Party, tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match=r"cannot be trusted: .*altered"):
         read_contact_source(altered)
+
+
+def test_a_bundle_carrying_the_revocation_of_its_key_gives_no_key(
+    ada: Party, tmp_path: Path
+) -> None:
+    bundle = export_all(ada, tmp_path / "ada.colophon")
+    members = read_zip(bundle)
+    revocation = make_revocation(ada.private_key(), "compromised")
+    members[EVENTS] = strictjson.dumps([revocation])
+    revoked = write_zip(tmp_path / "revoked.colophon", members)
+
+    with pytest.raises(UsageError, match=r"cannot be trusted: .*revoked \(compromised\)"):
+        read_contact_source(revoked)
 
 
 def test_a_card_file_gives_its_key_and_name(ada: Party, tmp_path: Path) -> None:

@@ -194,7 +194,8 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
     """The key in a public key file, an identity card, a bundle or a bare envelope.
 
     A bundle or envelope gives its signer's key only if it is intact (signed, unaltered and
-    well-formed); otherwise `UsageError` says why it cannot be trusted.
+    well-formed) and carries no revocation of that key; otherwise `UsageError` says why it
+    cannot be trusted.
     """
     from .verify import verify  # verify reads the contacts: imported here, not at the top
 
@@ -205,7 +206,8 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
         head = fh.read(2)
     if head == b"PK" or source.name.endswith(".intoto.json"):
         result = verify(source, None)
-        if not result.outcome.intact or result.claim is None:
+        if not result.outcome.intact or result.claim is None or result.revoked_by is not None:
+            # a key the bundle itself says was revoked is no key to pin
             raise UsageError(f"This bundle cannot be trusted: {result.message}")
         card = None
         if not result.bare:
