@@ -244,3 +244,22 @@ def test_an_identity_card_file_brings_its_name(qtbot, open_window, home, ada, mo
     answer_dialog(qtbot, confirm)
     qtbot.mouseClick(w.add_button, Qt.LeftButton)
     assert names == ["Ada Lovelace"]
+
+
+def test_open_claims_are_checked_again_when_a_contact_is_removed(
+    qtbot, make_window, sync_runner, home, ada, monkeypatch
+):
+    ada_home, bundle = ada
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(ada_home), "Ada")
+    window = make_window(runner=sync_runner)
+    shown = window.claims.verify_file(bundle)
+    qtbot.addWidget(shown)
+    assert shown.banner.level == "green"
+    contacts_window = window.claims.open_contacts()
+    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.Yes)
+
+    qtbot.mouseClick(contacts_window.remove_button, Qt.LeftButton)
+
+    assert contacts(home) == []
+    assert shown.banner.level == "amber"  # an unknown signer again, no longer "your contact"

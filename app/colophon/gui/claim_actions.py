@@ -138,12 +138,18 @@ class ClaimActions(QObject):
             self.contacts_window = ContactsWindow(
                 self.window.home, self.window.runner, parent=self.window
             )
+            self.contacts_window.contacts_changed.connect(self._on_contacts_changed)
         else:
             self.contacts_window.refresh()
         self.contacts_window.show()
         self.contacts_window.raise_()
         self.contacts_window.activateWindow()
         return self.contacts_window
+
+    def _on_contacts_changed(self) -> None:
+        for window in self.verify_windows:  # "valid, your contact…" may no longer hold
+            if window.folder_task is None:
+                window.verify()
 
     def _on_setup_requested(self) -> None:
         if self.identity_window is not None:
@@ -225,7 +231,7 @@ class ClaimActions(QObject):
         """Close the windows this opened (before the main window's runner stops)."""
         for window in list(self.verify_windows):
             window.close()
-        for dialog in (self.identity_window, self.export_dialog, self.wizard):
+        for dialog in (self.identity_window, self.contacts_window, self.export_dialog, self.wizard):
             if dialog is not None:
                 with contextlib.suppress(RuntimeError):  # already deleted
                     dialog.close()

@@ -4,7 +4,8 @@ A claim signed with a contact's key shows as valid, with the contact's name. The
 the contacts with their fingerprints; "Add from a file…" reads a key from what a creator hands
 over (an identity card, a public key file, or one of their claims, which is verified first, in
 the background), then shows the fingerprint to compare before pinning it, as "Trust this signer"
-does in the verify window. "Remove" asks first. Results appear in a notice under the list.
+does in the verify window. "Remove" asks first. Results appear in a notice under the list; a
+change is also announced (`contacts_changed`), so that claims shown elsewhere are checked again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -110,6 +118,9 @@ class ContactsModel(QAbstractTableModel):
 
 class ContactsWindow(QDialog):
     """Lists, adds and removes the contacts of the Colophon home ``home``."""
+
+    #: a contact was added or removed (claims being shown may now verify otherwise)
+    contacts_changed = Signal()
 
     def __init__(self, home: Path, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +256,7 @@ class ContactsWindow(QDialog):
         )
 
     def _on_added(self, contact: Contact) -> None:
+        self.contacts_changed.emit()
         self.refresh()
         rows = [r for r in range(self.model.rowCount()) if self.model.contact(r).id == contact.id]
         if rows:
@@ -271,5 +283,6 @@ class ContactsWindow(QDialog):
             return
         with Catalog.open(self.home) as catalog:
             remove_contact(catalog, str(contact.id))
+        self.contacts_changed.emit()
         self.refresh()
         self.show_notice(f"Removed {contact.name}.")
