@@ -110,7 +110,13 @@ def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, t
     assert code == exitcodes.OK and "your contact Ada Lovelace" in out
     code, out, _ = run(capsys, "--home", other, "contacts", "list", "--json")
     assert [c["name"] for c in json.loads(out)] == ["Ada Lovelace"]
-    code, out, _ = run(capsys, "--home", other, "contacts", "remove", "Ada Lovelace")
+    code, out, _ = run(capsys, "--home", other, "contacts", "rename", "ada lovelace", "Ada L.")
+    assert code == 0 and out.startswith("Renamed to Ada L. (")
+    code, out, _ = run(capsys, "--home", other, "verify", str(bundle))
+    assert code == exitcodes.OK and "your contact Ada L." in out
+    code, _, err = run(capsys, "--home", other, "contacts", "rename", "Ada L.", " ")
+    assert code == exitcodes.USAGE and "needs a name" in err
+    code, out, _ = run(capsys, "--home", other, "contacts", "remove", "Ada L.")
     assert code == 0
     assert run(capsys, "--home", other, "verify", str(bundle))[0] == exitcodes.UNKNOWN_SIGNER
 

@@ -22,9 +22,11 @@ from colophon.core.contacts import (
     add_contact,
     find_by_keyid,
     list_contacts,
+    namesakes,
     read_contact_source,
     read_key_source,
     remove_contact,
+    rename_contact,
     resolve,
 )
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
@@ -307,6 +309,24 @@ def test_a_name_is_given_to_one_contact_only(vera: Party) -> None:
     with pytest.raises(UsageError, match=r"named 'Sam' already exists.*choose another name"):
         add_contact(vera.catalog, random_key(), " sam ")
     assert list_contacts(vera.catalog) == [first]
+
+
+def test_a_contact_is_renamed_but_not_to_another_contacts_name(vera: Party) -> None:
+    sam, kim = random_key(), random_key()
+    add_contact(vera.catalog, sam, "Sam")
+    add_contact(vera.catalog, kim, "Kim")
+
+    renamed = rename_contact(vera.catalog, "sam", " Samuel Okafor ")
+
+    assert (renamed.name, renamed.key) == ("Samuel Okafor", sam)
+    assert [c.name for c in namesakes(vera.catalog, "SAMUEL  okafor", None)] == ["Samuel Okafor"]
+    assert namesakes(vera.catalog, "Sam", None) == []
+    with pytest.raises(UsageError, match="named 'Kim' already exists"):
+        rename_contact(vera.catalog, "Samuel Okafor", "kim")
+    with pytest.raises(UsageError, match="needs a name"):
+        rename_contact(vera.catalog, "Kim", "  ")
+    assert rename_contact(vera.catalog, "Kim", "KIM").name == "KIM"  # its own name, re-cased
+    assert [c.name for c in list_contacts(vera.catalog)] == ["KIM", "Samuel Okafor"]
 
 
 def test_a_name_shared_by_two_contacts_is_ambiguous(vera: Party) -> None:

@@ -8,7 +8,7 @@ from gui_helpers import answer_dialog, export_from, make_creator, tamper
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from colophon.core import strictjson
 from colophon.core.catalog import Catalog
@@ -263,3 +263,27 @@ def test_open_claims_are_checked_again_when_a_contact_is_removed(
 
     assert contacts(home) == []
     assert shown.banner.level == "amber"  # an unknown signer again, no longer "your contact"
+
+
+def test_renaming_keeps_the_contact_under_the_name_typed(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    ada_home, _bundle = ada
+    bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(ada_home), "Ada")
+        add_contact(catalog, key_of(bo_home), "Bo")
+    w = open_window()
+    answers = iter([("Ada Lovelace", True), ("Bo", True), ("Ignored", False)])
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
+
+    w.table.selectRow(0)
+    qtbot.mouseClick(w.rename_button, Qt.LeftButton)
+    assert [c.name for c in contacts(home)] == ["Ada Lovelace", "Bo"]
+    assert w.notice.text() == "Ada is now kept as Ada Lovelace."
+    assert w.selected().name == "Ada Lovelace"
+
+    qtbot.mouseClick(w.rename_button, Qt.LeftButton)  # to Bo's name: refused, said why
+    assert "already exists" in w.notice.text()
+    qtbot.mouseClick(w.rename_button, Qt.LeftButton)  # cancelled
+    assert [c.name for c in contacts(home)] == ["Ada Lovelace", "Bo"]

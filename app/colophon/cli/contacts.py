@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core.contacts import add_contact, list_contacts, read_contact_source, remove_contact
+from ..core.contacts import (
+    add_contact,
+    list_contacts,
+    read_contact_source,
+    remove_contact,
+    rename_contact,
+)
 from ..core.errors import UsageError
 from . import exitcodes
 from .context import Context
@@ -26,6 +32,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = csub.add_parser("list", help="list your contacts")
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=run_list)
+
+    p = csub.add_parser("rename", help="keep a contact under another name")
+    p.add_argument("ref", metavar="NAME|ID|FINGERPRINT")
+    p.add_argument("new_name", metavar="NEW_NAME")
+    p.set_defaults(run=run_rename)
 
     p = csub.add_parser("remove", help="stop trusting a contact")
     p.add_argument("ref", metavar="NAME|ID|FINGERPRINT")
@@ -55,6 +66,12 @@ def run_list(ctx: Context) -> int:
     else:
         for c in contacts:
             ctx.print(f"{c.id:>4}  {c.name:<30}  {c.key.fingerprint}")
+    return exitcodes.OK
+
+
+def run_rename(ctx: Context) -> int:
+    contact = rename_contact(ctx.catalog(), ctx.args.ref, ctx.args.new_name)
+    ctx.print(f"Renamed to {contact.name} ({contact.key.fingerprint}).")
     return exitcodes.OK
 
 

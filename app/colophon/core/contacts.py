@@ -118,14 +118,7 @@ def add_contact(
     existing = find_by_keyid(catalog, key.keyid)
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
-    same_name = catalog.conn.execute(  # a name picks one contact, in lists and in commands
-        "SELECT name, fingerprint FROM contacts WHERE name_key = ?", (person_key(name),)
-    ).fetchone()
-    if same_name is not None:
-        raise UsageError(
-            f"A contact named {same_name[0]!r} already exists (key {same_name[1]}); "
-            "choose another name."
-        )
+    _check_name_free(catalog, name)
     with catalog.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at, "
@@ -148,6 +141,37 @@ def add_contact(
     found = find_by_keyid(catalog, key.keyid)
     assert found is not None and found.id == cursor.lastrowid
     return found
+
+
+def rename_contact(catalog: Catalog, ref: str, new_name: str) -> Contact:
+    """Keep the contact with this id, name, key id or fingerprint under ``new_name``."""
+    contact = resolve(catalog, ref)
+    name = new_name.strip()
+    if not name:
+        raise UsageError("A contact needs a name.")
+    if name == contact.name:
+        return contact
+    _check_name_free(catalog, name, but=contact.id)
+    with catalog.transaction() as conn:
+        conn.execute(
+            "UPDATE contacts SET name = ?, name_key = ? WHERE id = ?",
+            (name, person_key(name), contact.id),
+        )
+    renamed = find_by_keyid(catalog, contact.key.keyid)
+    assert renamed is not None
+    return renamed
+
+
+def _check_name_free(catalog: Catalog, name: str, *, but: int | None = None) -> None:
+    """Refuse a name another contact has: a name picks one contact, in lists and commands."""
+    taken = catalog.conn.execute(
+        "SELECT name, fingerprint FROM contacts WHERE name_key = ? AND id IS NOT ?",
+        (person_key(name), but),
+    ).fetchone()
+    if taken is not None:
+        raise UsageError(
+            f"A contact named {taken[0]!r} already exists (key {taken[1]}); choose another name."
+        )
 
 
 def remove_contact(catalog: Catalog, ref: str) -> Contact:

@@ -4,8 +4,9 @@ A claim signed with a contact's key shows as valid, with the contact's name. The
 the contacts with their fingerprints; "Add from a file…" reads a key from what a creator hands
 over (an identity card, a public key file, or one of their claims, which is verified first, in
 the background), then shows the fingerprint to compare before pinning it, as "Trust this signer"
-does in the verify window. "Remove" asks first. Results appear in a notice under the list; a
-change is also announced (`contacts_changed`), so that claims shown elsewhere are checked again.
+does in the verify window. "Rename…" keeps a contact under another name; "Remove…" asks first.
+Results appear in a notice under the list; a change is also announced (`contacts_changed`), so
+that claims shown elsewhere are checked again.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -44,7 +46,9 @@ from ..core.contacts import (
     list_contacts,
     read_contact_source,
     remove_contact,
+    rename_contact,
 )
+from ..core.errors import ColophonError
 from . import icons
 from .desktop import copy_text
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
@@ -159,6 +163,8 @@ class ContactsWindow(QDialog):
         self.add_button = QPushButton("&Add from a file…")
         icons.set_icon(self.add_button, "trust")
         self.add_button.clicked.connect(self.add_from_file)
+        self.rename_button = QPushButton("Re&name…")
+        self.rename_button.clicked.connect(self.rename_selected)
         self.remove_button = QPushButton("&Remove…")
         self.remove_button.clicked.connect(self.remove_selected)
         self.copy_button = QPushButton("&Copy fingerprint")
@@ -167,7 +173,7 @@ class ContactsWindow(QDialog):
         close = QPushButton("Close")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.copy_button):
+        for button in (self.add_button, self.rename_button, self.remove_button, self.copy_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -207,8 +213,8 @@ class ContactsWindow(QDialog):
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None
-        self.remove_button.setEnabled(chosen)
-        self.copy_button.setEnabled(chosen)
+        for button in (self.rename_button, self.remove_button, self.copy_button):
+            button.setEnabled(chosen)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         # Contacts are also added from verify windows: show them when the person comes back.
@@ -265,6 +271,26 @@ class ContactsWindow(QDialog):
 
     def _on_failed(self, exc: BaseException) -> None:
         self.show_notice(message_of(exc), error=True)
+
+    def rename_selected(self) -> None:
+        """Ask for another name to keep the selected contact under."""
+        contact = self.selected()
+        if contact is None:
+            return
+        name, ok = QInputDialog.getText(
+            self, "Rename contact", f"Keep {contact.name} as:", text=contact.name
+        )
+        if not ok:
+            return
+        try:
+            with Catalog.open(self.home) as catalog:
+                renamed = rename_contact(catalog, str(contact.id), name)
+        except ColophonError as exc:
+            self.show_notice(exc.message, error=True)
+            return
+        self.contacts_changed.emit()
+        self.refresh()
+        self.show_notice(f"{contact.name} is now kept as {renamed.name}.")
 
     def remove_selected(self) -> None:
         """Ask, then stop trusting the selected contact."""
