@@ -569,6 +569,10 @@ def test_a_zip_the_reader_would_refuse_is_not_written(tmp_path: Path) -> None:
         "unpack to 300 bytes": {n: b"x" * 100 for n in ("a.txt", "b.txt", "c.txt")},
         "would be": {n: bytes(range(80)) for n in ("a.txt", "b.txt", "c.txt")},
     }
+    bombs = safezip.ZipLimits(max_ratio=50, ratio_grace_bytes=100)
+    with pytest.raises(UsageError, match=r"a\.txt would expand more than 50 times"):
+        safezip.write_zip(target, {"a.txt": b"\0" * 100_000}, limits=bombs)
+    assert list(tmp_path.iterdir()) == []
     for expected, members in cases.items():
         with pytest.raises(UsageError, match=expected):
             safezip.write_zip(target, members, limits=limits)

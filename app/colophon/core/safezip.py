@@ -192,8 +192,9 @@ def write_zip(
     The same members always give the same bytes (with the same zlib): names sorted, timestamp
     1980-01-01 00:00, permissions 0644, deflate at level 1, no comment. Names must pass
     `check_member_name` and stay distinct after case folding; otherwise `ValueError`. An archive
-    that `read_members` would refuse under ``limits`` (too many members, too large) is not
-    written: `UsageError` says which limit, and nothing is left at ``path``.
+    that `read_members` would refuse under ``limits`` (too many members, too large, a member
+    expanding like a bomb) is not written: `UsageError` says which limit, and nothing is left at
+    ``path``.
     """
     _check_limits(members, limits)
     seen: dict[str, str] = {}
@@ -215,6 +216,14 @@ def write_zip(
             archive.writestr(
                 info, members[name], compresslevel=1
             )  # fast: bundles are mostly base64
+        for info in archive.infolist():  # a member that squeezes too well looks like a bomb
+            if info.file_size > limits.ratio_grace_bytes and info.file_size > (
+                limits.max_ratio * max(info.compress_size, 1)
+            ):
+                raise UsageError(
+                    f"The file {info.filename} would expand more than {limits.max_ratio} times, "
+                    "which a reader takes for a zip bomb."
+                )
         archive.close()  # writes the table of contents: the size is now known
         if (size := fh.tell()) > limits.max_archive_bytes:
             raise UsageError(
