@@ -271,7 +271,7 @@ def three(vera: Party) -> dict[str, PublicKeyInfo]:
 
 
 def test_remove_by_name_among_several(vera: Party, three: dict[str, PublicKeyInfo]) -> None:
-    removed = remove_contact(vera.catalog, "bob")
+    removed = remove_contact(vera.catalog, " BOB ")
     assert removed.name == "Bob"
     assert [c.name for c in list_contacts(vera.catalog)] == ["Ada", "Carol"]
 
@@ -317,6 +317,7 @@ def test_a_contact_is_renamed_but_not_to_another_contacts_name(vera: Party) -> N
     add_contact(vera.catalog, kim, "Kim")
 
     renamed = rename_contact(vera.catalog, "sam", " Samuel Okafor ")
+    assert resolve(vera.catalog, "samuel   OKAFOR") == renamed  # named as people write names
 
     assert (renamed.name, renamed.key) == ("Samuel Okafor", sam)
     assert [c.name for c in namesakes(vera.catalog, "SAMUEL  okafor", None)] == ["Samuel Okafor"]

@@ -183,17 +183,19 @@ def remove_contact(catalog: Catalog, ref: str) -> Contact:
 
 
 def resolve(catalog: Catalog, ref: str) -> Contact:
+    """The one contact with this id, name (compared as `person_key` does), key id or fingerprint."""
     text = ref.strip()
     try:
         fingerprint: str | None = keys.normalize_fingerprint(text)
     except UsageError:  # not a fingerprint: an id, a name or a key id
         fingerprint = None
+    name = person_key(text)
     contacts = list_contacts(catalog)
     matches = [
         c
         for c in contacts
         if str(c.id) == text
-        or c.name.casefold() == text.casefold()
+        or person_key(c.name) == name
         or c.key.keyid == text.lower()
         or c.key.fingerprint == fingerprint
     ]
