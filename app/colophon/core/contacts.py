@@ -7,7 +7,6 @@ way (in person, by phone, from their website). A contact can be added from what
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import unicodedata
@@ -17,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from . import keys
-from .bundle import read_bundle
 from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
-from .errors import ColophonError, MalformedError, NotFoundError, UsageError
+from .errors import MalformedError, NotFoundError, UsageError
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -235,11 +233,7 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
         if not result.outcome.intact or result.claim is None or result.revoked_by is not None:
             # a key the bundle itself says was revoked is no key to pin
             raise UsageError(f"This bundle cannot be trusted: {result.message}")
-        card = None
-        if not result.bare:
-            with contextlib.suppress(ColophonError):  # intact: a card naming the key, or none
-                found = parse_card(read_bundle(source).identity_card)
-                card = found.envelope if found.key.keyid == result.claim.key.keyid else None
+        card = result.card.envelope if result.card is not None else None
         return ContactSource(result.claim.key, card, result.claim.claimant["displayName"])
     key, card = read_key_source(source)
     name = parse_card(card).profile.display_name if card is not None else None

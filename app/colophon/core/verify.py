@@ -18,7 +18,7 @@ from typing import Any
 
 from . import dsse, strictjson
 from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
-from .card import parse_card
+from .card import IdentityCard, parse_card
 from .catalog import Catalog
 from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
 from .contacts import Contact, contacts_with_keys, email_key, namesakes, person_key
@@ -72,6 +72,8 @@ class VerifyResult:
     bare: bool = False
     part: str | None = None  # where a malformed input broke the rules
     claim: Claim | None = None
+    #: the bundle's identity card, checked, when the claim is intact and the card names its key
+    card: IdentityCard | None = None
     signer: Signer | None = None
     revoked_by: KeyEvent | None = None
     matches: dict[str, list[str]] | None = None  # work digest -> local files
@@ -194,12 +196,14 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
         found.claim = None  # its content cannot be relied on, so it is not shown
         return found
     if not bundle.bare:
-        problem = _check_card(bundle, claim) or _check_members(bundle, claim)  # 7., 8.
+        problem, card = _check_card(bundle, claim)  # 7.
+        problem = problem or _check_members(bundle, claim)  # 8.
         if problem:
             found.outcome, found.message = problem
             if problem[0] is not Outcome.KEY_MISMATCH:
                 found.claim = None
             return found
+        found.card = card
     trust = _Trust.of(catalog, bundle, claim)  # 9.
     found.signer = _signer(claim, trust)
     revoked = covering(claim.key.keyid, claim.issued_at, trust.events)
@@ -233,14 +237,17 @@ def _check_signature_early(bundle: BundleFile) -> tuple[str, Future[bytes]] | No
     return key.hex, dsse.verify_soon(bundle.envelope, key.key, key.keyid)
 
 
-def _check_card(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | None:
+def _check_card(
+    bundle: BundleFile, claim: Claim
+) -> tuple[tuple[Outcome, str] | None, IdentityCard | None]:
+    """The problem with the bundle's identity card, if any, and the card when it has none."""
     try:
         card = parse_card(bundle.members[IDENTITY], part=IDENTITY)
     except SignatureError:
-        return Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."
+        return (Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."), None
     if card.key.keyid != claim.key.keyid:
-        return Outcome.KEY_MISMATCH, "The identity card names another key than the claim."
-    return None
+        return (Outcome.KEY_MISMATCH, "The identity card names another key than the claim."), None
+    return None, card
 
 
 def _check_members(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | None:

@@ -8,7 +8,6 @@ carries, after the person confirmed the fingerprint.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,6 @@ class Checked:
 
     result: VerifyResult
     thumbnails: dict[str, bytes] = field(default_factory=dict)
-    card: dict | None = None  # the signer's identity card, for pinning them
 
 
 def check_claim(
@@ -55,10 +53,6 @@ def check_claim(
         digest = name[len(THUMBNAILS) : -len(".png")]
         if name.startswith(THUMBNAILS) and digest in wanted:
             checked.thumbnails[digest] = data
-    try:
-        checked.card = json.loads(members["identity.json"])
-    except (KeyError, ValueError):
-        checked.card = None
     return checked
 
 
@@ -67,10 +61,6 @@ def trust_signer(home: Path, checked: Checked, name: str) -> Contact:
     claim = checked.result.claim
     if claim is None:
         raise ColophonError("This claim cannot be trusted: it could not be checked.")
+    card = checked.result.card  # checked by the verification; None if it names another key
     with Catalog.open(home) as catalog:
-        try:
-            return add_contact(catalog, claim.key, name, card=checked.card)
-        except ColophonError:
-            if checked.card is None:
-                raise
-            return add_contact(catalog, claim.key, name)  # a card that does not fit: key only
+        return add_contact(catalog, claim.key, name, card.envelope if card else None)
