@@ -16,7 +16,6 @@ import argparse
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import keyring
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for memo
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))  # for bundle_factory
 
 from bundle_factory import make_world
+from timing import best_of
 
 from colophon.core.card import make_card, parse_card
 from colophon.core.claimant import PublicKeyInfo
@@ -33,15 +33,6 @@ from colophon.core.contacts import add_contact
 from colophon.core.profile import Profile
 from colophon.core.verify import verify
 from memory_keyring import MemoryKeyring
-
-
-def best_of(runs: int, func) -> float:  # type: ignore[no-untyped-def]
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:

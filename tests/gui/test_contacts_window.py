@@ -35,6 +35,13 @@ def contacts(home):
         return list_contacts(catalog)
 
 
+def pin(home, **keys_by_name):
+    """Pin each named party's key in ``home``: ``pin(home, Ada=ada_home)``."""
+    with Catalog.open(home) as catalog:
+        for name, party_home in keys_by_name.items():
+            add_contact(catalog, key_of(party_home), name)
+
+
 @pytest.fixture
 def open_window(qtbot, home, sync_runner):
     def make():
@@ -61,9 +68,7 @@ def test_without_contacts_the_window_says_how_to_get_one(open_window):
 
 def test_contacts_are_listed_by_name_with_their_fingerprints(qtbot, open_window, home, ada):
     ada_home, _bundle = ada
-    with Catalog.open(home) as catalog:
-        add_contact(catalog, key_of(ada_home), "Zoe's Ada")
-        add_contact(catalog, key_of(make_creator(ada_home.parent / "bo", "Bo")[0]), "bo")
+    pin(home, **{"Zoe's Ada": ada_home, "bo": make_creator(ada_home.parent / "bo", "Bo")[0]})
     w = open_window()
     QAbstractItemModelTester(w.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     assert w.table.isVisible() and not w.empty.isVisible()
@@ -178,8 +183,7 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
 ):
     ada_home, bundle = ada
     bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
-    with Catalog.open(home) as catalog:
-        add_contact(catalog, key_of(bo_home), "Ada Lovelace")
+    pin(home, **{"Ada Lovelace": bo_home})
     choose_file(monkeypatch, bundle)
     w = open_window()
 
@@ -195,8 +199,7 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
 
 def test_removing_asks_first_and_the_delete_key_does_it(qtbot, open_window, home, ada, monkeypatch):
     ada_home, _bundle = ada
-    with Catalog.open(home) as catalog:
-        add_contact(catalog, key_of(ada_home), "Ada")
+    pin(home, Ada=ada_home)
     w = open_window()
     answers = [QMessageBox.No, QMessageBox.Yes]
     asked = []
@@ -222,8 +225,7 @@ def test_the_identity_menu_opens_the_window_with_contacts_added_since(
     qtbot.keyClick(window, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
     w = window.claims.contacts_window
     assert w is not None and w.isVisible() and w.model.rowCount() == 0
-    with Catalog.open(home) as catalog:  # trusted meanwhile, e.g. from a verify window
-        add_contact(catalog, key_of(ada_home), "Ada")
+    pin(home, Ada=ada_home)  # trusted meanwhile, e.g. from a verify window
     window.claims.contacts_action.trigger()
     assert w.model.rowCount() == 1 and window.claims.contacts_window is w
 
@@ -250,8 +252,7 @@ def test_open_claims_are_checked_again_when_a_contact_is_removed(
     qtbot, make_window, sync_runner, home, ada, monkeypatch
 ):
     ada_home, bundle = ada
-    with Catalog.open(home) as catalog:
-        add_contact(catalog, key_of(ada_home), "Ada")
+    pin(home, Ada=ada_home)
     window = make_window(runner=sync_runner)
     shown = window.claims.verify_file(bundle)
     qtbot.addWidget(shown)
@@ -270,9 +271,7 @@ def test_renaming_keeps_the_contact_under_the_name_typed(
 ):
     ada_home, _bundle = ada
     bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
-    with Catalog.open(home) as catalog:
-        add_contact(catalog, key_of(ada_home), "Ada")
-        add_contact(catalog, key_of(bo_home), "Bo")
+    pin(home, Ada=ada_home, Bo=bo_home)
     w = open_window()
     answers = iter([("Ada Lovelace", True), ("Bo", True), ("Ignored", False)])
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: next(answers))
