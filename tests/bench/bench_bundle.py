@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for memo
 from colophon.core import bundle as bundle_module
 from colophon.core import claim as claim_module
 from colophon.core import dsse, safezip, strictjson
-from colophon.core.bundle import ENVELOPE, IDENTITY, SUMMARY, export_bundle
+from colophon.core.bundle import ENVELOPE, IDENTITY, SUMMARY, export_bundle, stored_members
 from colophon.core.card import parse_card
 from colophon.core.catalog import Catalog
 from colophon.core.claim import MAX_STATEMENT_BYTES, Member, build_statement
@@ -215,12 +215,12 @@ def export_steps(
     steps["self-check (parse)"], _ = best_of(runs, lambda: claim_module.parse_statement(statement))
     steps["canonical JSON"], payload = best_of(runs, lambda: strictjson.dumps(statement))
     with identity.signing() as private:
-        steps["sign"], envelope = best_of(
-            runs, lambda: dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+        steps["sign (envelope JSON)"], envelope_bytes = best_of(
+            runs, lambda: dsse.sign_to_json(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
         )
-    steps["envelope JSON"], envelope_bytes = best_of(runs, lambda: strictjson.dumps(envelope))
     members = {SUMMARY: page, ENVELOPE: envelope_bytes, IDENTITY: b"{}"}
-    steps["zip write (deflate)"], _ = best_of(runs, lambda: safezip.write_zip(out, members))
+    stored = stored_members(members)
+    steps["zip write"], _ = best_of(runs, lambda: safezip.write_zip(out, members, stored=stored))
     digest = hashlib.sha256(payload).hexdigest()
     steps["record export"], _ = best_of(
         runs, lambda: catalog.record_export(out, key.keyid, digest, ids)

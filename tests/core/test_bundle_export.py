@@ -20,6 +20,7 @@ from bundle_factory import (
     png_bytes,
     read_zip,
     statement_of,
+    write_zip,
 )
 from PIL import Image
 
@@ -136,9 +137,35 @@ def test_bundle_is_written_deterministically_as_the_spec_says(ada: Party) -> Non
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
     assert all(i.external_attr >> 16 == 0o100644 for i in infos)
-    assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in infos)
+    # the envelope and the pictures as they are, the rest deflated
+    methods = {i.filename: i.compress_type for i in infos}
+    assert any(name.startswith("thumbnails/") for name in methods)
+    for name, method in methods.items():
+        keep = name == ENVELOPE or name.startswith("thumbnails/")
+        assert method == (zipfile.ZIP_STORED if keep else zipfile.ZIP_DEFLATED), name
     # and it passes the hostile-input reader the verifier uses
     assert set(safezip.read_members(result.path)) == {i.filename for i in infos}
+
+
+def test_the_stored_envelope_is_byte_for_byte_a_bare_envelope_that_verifies(ada: Party) -> None:
+    ada.add_works()
+    result = ada.export(thumbnails=False)
+    data = result.path.read_bytes()
+    envelope = read_zip(result.path)[ENVELOPE]
+    assert data.count(envelope) == 1  # stored: the zip holds the envelope's very bytes
+    bare = result.path.with_suffix(".intoto.json")
+    bare.write_bytes(envelope)
+    assert verify(bare, ada.catalog).outcome is Outcome.VALID
+
+
+def test_a_bundle_with_a_deflated_envelope_still_verifies(ada: Party) -> None:
+    # Earlier Colophon versions deflated every member; readers accept either method (spec 8.2).
+    ada.add_works()
+    result = ada.export(thumbnails=False)
+    rebuilt = write_zip(ada.root / "deflated.colophon", read_zip(result.path))
+    with zipfile.ZipFile(rebuilt) as archive:
+        assert archive.getinfo(ENVELOPE).compress_type == zipfile.ZIP_DEFLATED
+    assert verify(rebuilt, ada.catalog).outcome is Outcome.VALID
 
 
 def test_no_thumbnails_when_asked_for_none(ada: Party) -> None:

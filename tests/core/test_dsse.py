@@ -64,6 +64,23 @@ def test_sign_produces_the_documented_shape() -> None:
     assert len(base64.b64decode(sig["sig"])) == 64
 
 
+@pytest.mark.parametrize(
+    ("payload", "payload_type"),
+    [
+        (PAYLOAD, TYPE),
+        (b"", TYPE),
+        (bytes(range(256)) * 3, TYPE),  # every byte value, and base64 with "+" and "/"
+        (b"x", 'text/plain;note="a\\b"'),  # a type with characters JSON escapes
+    ],
+)
+def test_sign_to_json_gives_the_canonical_form_of_the_signed_envelope(
+    payload: bytes, payload_type: str
+) -> None:
+    made = dsse.sign_to_json(payload, payload_type, PRIVATE)
+    assert made == strictjson.dumps(dsse.sign(payload, payload_type, PRIVATE))
+    assert dsse.verify(dsse.parse(made), PUBLIC) == payload
+
+
 def test_sign_then_verify_returns_the_payload() -> None:
     assert dsse.verify(dsse.parse(signed()), PUBLIC) == PAYLOAD
 

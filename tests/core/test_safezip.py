@@ -530,6 +530,18 @@ def test_write_zip_is_deterministic(tmp_path: Path) -> None:
     assert {i.external_attr >> 16 for i in infos} == {stat.S_IFREG | 0o644}
 
 
+def test_write_zip_stores_the_members_named_and_deflates_the_others(tmp_path: Path) -> None:
+    target = tmp_path / "mixed.colophon"
+    members = {"big.json": b'{"payload":"QUJD"}' * 1000, "page.html": b"<p>hello</p>" * 1000}
+    safezip.write_zip(target, members, stored={"big.json"})
+    infos = {i.filename: i for i in zipfile.ZipFile(target).infolist()}
+    assert infos["big.json"].compress_type == zipfile.ZIP_STORED
+    assert infos["big.json"].compress_size == len(members["big.json"])
+    assert infos["page.html"].compress_type == zipfile.ZIP_DEFLATED
+    assert infos["page.html"].compress_size < len(members["page.html"]) // 10
+    assert safezip.read_members(target) == members
+
+
 def test_write_zip_replaces_the_target_and_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "claim.colophon"
     target.write_bytes(b"old")

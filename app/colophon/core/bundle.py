@@ -131,16 +131,17 @@ def export_bundle(
         )
     progress.check()
     with identity.signing(passphrase) as private:
-        envelope = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+        members[ENVELOPE] = dsse.sign_to_json(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
         card = make_card(private, profile, issued)
-    members[ENVELOPE] = strictjson.dumps(envelope)
     members[IDENTITY] = strictjson.dumps(card)
     events = [e.envelope for e in identity.own_events()]
     if events:
         members[EVENTS] = strictjson.dumps(events)
     progress.advance()
     try:
-        safezip.write_zip(out, members, limits=safezip.BUNDLE_LIMITS)
+        safezip.write_zip(
+            out, members, limits=safezip.BUNDLE_LIMITS, stored=stored_members(members)
+        )
     except UsageError as exc:  # over a limit every verifier enforces: not written at all
         advice = "in several bundles, or without thumbnails" if pictures else "in several bundles"
         raise UsageError(f"This bundle cannot be written. {exc.message} Export {advice}.") from exc
@@ -148,6 +149,17 @@ def export_bundle(
     digest = hashlib.sha256(payload).hexdigest()
     export_id = catalog.record_export(out, key.keyid, digest, [w.id for w in works])
     return ExportResult(out, len(works), len(pictures), digest, export_id)
+
+
+def stored_members(members: dict[str, bytes]) -> set[str]:
+    """The members a bundle keeps uncompressed (spec 8.2): the envelope and the thumbnails.
+
+    The envelope is most of a bundle, and its base64 compresses to about a third: deflating it
+    is most of the time spent writing the zip, and inflating it most of the time spent reading
+    it (for 100,000 works, 0.22 s and 0.08 s). Stored, a bundle of 100,000 works is 51 MB
+    instead of 15. A PNG is compressed already.
+    """
+    return {name for name in members if name == ENVELOPE or name.startswith(THUMBNAILS)}
 
 
 def _check_thumbnails(count: int, size: int) -> None:

@@ -43,6 +43,7 @@ __all__ = [
     "pae",
     "parse",
     "sign",
+    "sign_to_json",
     "verify",
     "verify_soon",
 ]
@@ -117,14 +118,46 @@ def sign(
     ``keyid`` defaults to `keyid_for` the key's public half, which is what independent verifiers
     (securesystemslib) compute for the same key.
     """
-    if keyid is None:
-        keyid = keyid_for(private_key.public_key())
-    signature = private_key.sign(pae(payload_type, payload))
     return {
         "payload": _b64encode(payload),
         "payloadType": payload_type,
-        "signatures": [{"keyid": keyid, "sig": _b64encode(signature)}],
+        "signatures": [_signature(payload, payload_type, private_key, keyid)],
     }
+
+
+def sign_to_json(
+    payload: bytes,
+    payload_type: str,
+    private_key: Ed25519PrivateKey,
+    keyid: str | None = None,
+) -> bytes:
+    """`sign`, returning the envelope as canonical JSON: the bytes ``strictjson.dumps`` gives.
+
+    Made in pieces, because the payload's base64 text is JSON as it is (its 65 characters need
+    no escape): a large claim's text is not copied into a Python string and then scanned again
+    for characters to escape, which would take as long as signing it.
+    """
+    signature = _signature(payload, payload_type, private_key, keyid)
+    # Canonical order: "payload" < "payloadType" < "signatures".
+    return b"".join(
+        (
+            b'{"payload":"',
+            pybase64.b64encode(payload),
+            b'","payloadType":',
+            strictjson.dumps(payload_type),
+            b',"signatures":',
+            strictjson.dumps([signature]),
+            b"}",
+        )
+    )
+
+
+def _signature(
+    payload: bytes, payload_type: str, private_key: Ed25519PrivateKey, keyid: str | None
+) -> dict[str, str]:
+    if keyid is None:
+        keyid = keyid_for(private_key.public_key())
+    return {"keyid": keyid, "sig": _b64encode(private_key.sign(pae(payload_type, payload)))}
 
 
 def parse(

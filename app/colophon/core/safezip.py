@@ -28,7 +28,7 @@ import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from .errors import EnvironmentProblem, MalformedError, NotFoundError, UsageError
@@ -186,11 +186,13 @@ def write_zip(
     members: Mapping[str, bytes],
     *,
     limits: ZipLimits = BUNDLE_LIMITS,
+    stored: Collection[str] = (),
 ) -> None:
     """Write ``members`` as a deterministic zip at ``path``, atomically.
 
     The same members always give the same bytes (with the same zlib): names sorted, timestamp
-    1980-01-01 00:00, permissions 0644, deflate at level 1, no comment. Names must pass
+    1980-01-01 00:00, permissions 0644, no comment; the members named in ``stored`` as they are,
+    the others deflated at level 1. Names must pass
     `check_member_name` and stay distinct after case folding; otherwise `ValueError`. An archive
     that `read_members` would refuse under ``limits`` (too many members, too large, a member
     expanding like a bomb) is not written: `UsageError` says which limit, and nothing is left at
@@ -210,12 +212,10 @@ def write_zip(
     with atomic_writer(path) as fh, zipfile.ZipFile(fh, "w") as archive:
         for name in sorted(members):
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever the host, so the bytes do not vary
             info.external_attr = (stat.S_IFREG | 0o644) << 16
-            archive.writestr(
-                info, members[name], compresslevel=1
-            )  # fast: bundles are mostly base64
+            archive.writestr(info, members[name], compresslevel=1)
         for info in archive.infolist():  # a member that squeezes too well looks like a bomb
             if info.file_size > limits.ratio_grace_bytes and info.file_size > (
                 limits.max_ratio * max(info.compress_size, 1)
