@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QFileDialog
 
+from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
 from colophon.core.contacts import add_contact, find_by_keyid
 from colophon.core.identity import Identity
@@ -177,6 +178,82 @@ def test_checking_a_folder_in_the_background_shows_progress(
     qtbot.waitUntil(lambda: w.folder_task is None, timeout=20_000)
     assert not w.works.progress_bar.isVisible()
     assert w.works.label.text() == "Works (3) — 0 found in the folder"
+    runner.shutdown()
+
+
+def found_column(w):
+    model = w.model
+    return {model.index(r, COL_TITLE).data(): model.index(r, COL_FOUND).data() for r in range(3)}
+
+
+def test_trusting_the_signer_keeps_what_the_folder_check_found(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    _ada_home, bundle = creator
+    folder = tmp_path / "downloaded"
+    folder.mkdir()
+    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    w = open_window(bundle)
+    w.folder_action.trigger()
+    assert found_column(w)["poem"] == "Found: poem.txt"
+
+    def confirm(dialog):
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, confirm)
+    w.trust_action.trigger()
+    assert w.banner.level == "green"  # checked again, with the new contact
+    assert found_column(w)["poem"] == "Found: poem.txt"  # and the folder is not forgotten
+    assert w.works.label.text() == "Works (3) — 1 found in the folder"
+    assert w.checked.result.unmatched == []
+
+
+def test_a_bundle_replaced_on_disk_forgets_the_old_folder_check(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    ada_home, bundle = creator
+    folder = tmp_path / "downloaded"
+    folder.mkdir()
+    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    w = open_window(bundle)
+    w.folder_action.trigger()
+    assert w.checked.result.matches is not None
+    with Catalog.open(ada_home) as catalog:  # the same name, now a bundle of one work
+        export_bundle(catalog, Identity(catalog), [1], bundle, thumbnails=False)
+    w.recheck()
+    assert w.model.rowCount() == 1
+    assert w.checked.result.matches is None
+    assert w.model.index(0, COL_FOUND).data() is None
+
+
+def test_contacts_changed_during_a_folder_check_are_applied_when_it_ends(
+    qtbot, open_window, creator, home, tmp_path, monkeypatch
+):
+    from colophon.gui.tasks import TaskRunner
+
+    ada_home, bundle = creator
+    runner = TaskRunner()
+    folder = tmp_path / "many"
+    folder.mkdir()
+    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
+    for i in range(300):
+        (folder / f"f{i}.txt").write_text(f"file {i}")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    w = open_window(bundle, runner=runner)
+    qtbot.waitUntil(lambda: w.checked is not None)
+    assert w.banner.level == "amber"
+    w.folder_action.trigger()
+    assert w.folder_task is not None
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, ada_key(ada_home), "Ada")
+    w.recheck()  # what the contacts window announces; the folder check goes on
+    assert w.folder_task is not None
+    qtbot.waitUntil(lambda: w.banner.level == "green", timeout=20_000)
+    assert found_column(w)["poem"] == "Found: poem.txt"
+    assert len(w.checked.result.unmatched) == 300
     runner.shutdown()
 
 

@@ -148,8 +148,7 @@ class ClaimActions(QObject):
 
     def _on_contacts_changed(self) -> None:
         for window in self.verify_windows:  # "valid, your contact…" may no longer hold
-            if window.folder_task is None:
-                window.verify()
+            window.recheck()
 
     def _on_setup_requested(self) -> None:
         if self.identity_window is not None:

@@ -10,6 +10,7 @@ green. Reports are saved as JSON or PDF (`verify_report`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -48,6 +49,7 @@ class VerifyWindow(QMainWindow):
         self.runner = runner
         self.checked: Checked | None = None
         self.folder_task: Task | None = None
+        self._recheck_pending = False  # contacts changed while a folder was being checked
         self._closed = False  # results arriving after the window closed are dropped
         self.setWindowTitle(f"{self.path.name} — Verify — Colophon")
         self.setWindowIcon(icons.icon("verify"))
@@ -142,6 +144,7 @@ class VerifyWindow(QMainWindow):
     def _on_checked(self, checked: Checked) -> None:
         if self._closed:
             return
+        _keep_folder_matches(self.checked, checked)
         self.checked = checked
         result = checked.result
         self.banner.show_result(result)
@@ -165,6 +168,16 @@ class VerifyWindow(QMainWindow):
             return
         self._show_progress(None)
         self._update_actions()
+        if self._recheck_pending:
+            self._recheck_pending = False
+            self.verify()
+
+    def recheck(self) -> None:
+        """Check the claim again (the contacts changed): now, or once a folder check ends."""
+        if self.folder_task is None:
+            self.verify()
+        else:
+            self._recheck_pending = True
 
     def _show_progress(self, progress: Progress | None) -> None:
         if not self._closed:
@@ -264,3 +277,24 @@ class VerifyWindow(QMainWindow):
         if self.folder_task is not None:
             self.folder_task.cancel()
             self.works.stopping()
+
+
+def _keep_folder_matches(before: Checked | None, after: Checked) -> None:
+    """Carry the files found in a folder over to a new check of the very same works.
+
+    Checking the claim again (after trusting its signer, or a change of contacts) decides who
+    signed it, not which local files it covers; hashing the folder again could take minutes, and
+    forgetting what it found would be a loss. Only for the same works in the same order: a
+    bundle replaced on disk since starts afresh.
+    """
+    old, new = (before.result if before else None), after.result
+    if old is None or old.matches is None or new.matches is not None:
+        return
+    if old.claim is None or new.claim is None or not new.outcome.intact:
+        return
+    if _digests(old.claim.subjects) == _digests(new.claim.subjects):
+        new.matches, new.unmatched = old.matches, old.unmatched
+
+
+def _digests(subjects: list[dict[str, Any]]) -> list[str]:
+    return [s["digest"]["sha256"] for s in subjects]
