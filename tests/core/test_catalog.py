@@ -157,3 +157,28 @@ def test_record_export_lists_every_work(catalog):
     export_id = catalog.record_export("/tmp/x.colophon", "k" * 64, "a" * 64, [2, 1])
     assert [e["id"] for e in catalog.exports_of(1)] == [export_id]
     assert catalog.exported_work_ids() == {1, 2}
+
+
+def test_work_ids_sorted_by_title_kind_or_date_with_ties_in_the_order_added(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("b.txt", "a.txt", "c.txt", "d.txt"):
+        (src / name).write_text(f"content of {name}")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [src / n for n in ("b.txt", "a.txt", "c.txt", "d.txt")])
+        # ids 1-4: titles b, a, c, d; a title in capitals still sorts with the others
+        cat.update_work(3, title="B", created="2001-01-01")
+        cat.update_work(1, created="2003-03-03")
+        cat.update_work(2, created="2002-02-02")
+        cat.update_work(4, created="2001-01-01")
+        assert cat.work_ids() == [1, 2, 3, 4]
+        assert cat.work_ids(order="added", descending=True) == [4, 3, 2, 1]
+        assert cat.work_ids(order="title") == [2, 1, 3, 4]  # a, b, B (added after b), d
+        assert cat.work_ids(order="title", descending=True) == [4, 3, 1, 2]
+        assert cat.work_ids(order="created") == [3, 4, 2, 1]
+        cat.update_work(1, tags=["pick"])
+        cat.update_work(3, tags=["pick"])
+        assert cat.work_ids(search="pick", order="title", descending=True) == [3, 1]
+        assert cat.work_ids(order="kind") == [1, 2, 3, 4]
+        with pytest.raises(ValueError, match="Cannot sort works by 'size; DROP'"):
+            cat.work_ids(order="size; DROP")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from colophon.core import hashing
 from colophon.core.catalog import Catalog
+from colophon.gui.library_model import COL_KIND, COL_TITLE
 from colophon.gui.library_view import GRID, TABLE
 
 
@@ -145,6 +146,79 @@ def test_view_choice_and_geometry_are_remembered(qtbot, make_window, registered,
     qtbot.keyClick(again.view.grid, Qt.Key_1, Qt.ControlModifier)
     assert again.view.mode == TABLE
     assert Path(os.environ["COLOPHON_HOME"], "gui.ini").is_file()
+
+
+def shown_ids(window):
+    model = window.model
+    return [model.work_id_at(r) for r in range(model.rowCount())]
+
+
+def click_header(qtbot, window, column):
+    header = window.view.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_clicking_a_header_sorts_and_a_third_click_restores_the_order_added(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(3, title="Aardvark")
+    window.model.refresh()
+    window.view.select_work_ids([6])
+    click_header(qtbot, window, COL_TITLE)
+    assert shown_ids(window) == [3, 1, 2, 4, 5, 6]
+    click_header(qtbot, window, COL_TITLE)
+    assert shown_ids(window) == [6, 5, 4, 2, 1, 3]
+    assert window.view.selected_work_ids() == [6]  # the selection follows its work
+    click_header(qtbot, window, COL_TITLE)
+    assert shown_ids(window) == [1, 2, 3, 4, 5, 6]
+    assert window.view.table.horizontalHeader().sortIndicatorSection() == -1
+
+
+def test_the_sort_menu_works_from_the_keyboard_and_the_order_is_remembered(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    sort_menu = next(a.menu() for a in view_menu.actions() if a.text() == "&Sort by")
+    by = {a.text(): a for a in sort_menu.actions()}
+    assert by["Date &added"].isChecked() and not by["&Descending"].isChecked()
+    by["&Kind"].trigger()
+    assert shown_ids(window)[0] == 6  # the image before the texts
+    by["&Descending"].trigger()
+    assert shown_ids(window)[-1] == 6
+    header = window.view.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        COL_KIND,
+        Qt.DescendingOrder,
+    )
+    click_header(qtbot, window, COL_TITLE)  # the menu follows the header
+    assert by["&Title"].isChecked() and not by["&Descending"].isChecked()
+    by["&Descending"].trigger()
+    window.close()
+
+    again = make_window(sync_runner)
+    assert shown_ids(again) == [6, 5, 4, 3, 2, 1]  # sunset, then poem-00004 … poem-00000
+    header = again.view.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        COL_TITLE,
+        Qt.DescendingOrder,
+    )
+
+
+def test_a_column_layout_saved_before_sorting_existed_shows_the_order_added(
+    make_window, registered, sync_runner
+):
+    from PySide6.QtWidgets import QHeaderView
+
+    old = QHeaderView(Qt.Horizontal)  # as saved before: no sort indicator shown
+    old.setModel(make_window(sync_runner).model)
+    window = make_window(sync_runner)
+    window.view.restore_header_state(old.saveState())
+    assert shown_ids(window) == [1, 2, 3, 4, 5, 6]
+    assert window.view.table.horizontalHeader().isSortIndicatorShown()
 
 
 def test_switching_views_keeps_the_selection(qtbot, make_window, registered, sync_runner):

@@ -29,6 +29,13 @@ from .migrations import LATEST, MIGRATIONS
 
 CATALOG_FILE = "catalog.sqlite"
 HOME_ENV = "COLOPHON_HOME"
+#: how works can be sorted: the columns compared, before the order in which they were added
+WORK_ORDERS: dict[str, tuple[str, ...]] = {
+    "added": (),
+    "title": ("title COLLATE NOCASE",),
+    "kind": ("kind",),
+    "created": ("created",),
+}
 WORK_COLUMNS = (
     "id, digest, size, kind, mime, title, description, created, registered_at, terms, fingerprints"
 )
@@ -238,10 +245,26 @@ class Catalog:
         rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
         return self._hydrate(rows.fetchall())
 
-    def work_ids(self, search: str | None = None, kind: str | None = None) -> list[int]:
+    def work_ids(
+        self,
+        search: str | None = None,
+        kind: str | None = None,
+        *,
+        order: str = "added",
+        descending: bool = False,
+    ) -> list[int]:
+        """Ids of the works matching the filter, sorted by one of `WORK_ORDERS`.
+
+        Works that tie (the same title, say) stay in the order they were added, reversed along
+        with the rest when ``descending``.
+        """
+        if order not in WORK_ORDERS:
+            raise ValueError(f"Cannot sort works by {order!r}.")
         where, params = self._filter(search, kind)
+        direction = " DESC" if descending else ""
+        keys = ", ".join(f"{key}{direction}" for key in (*WORK_ORDERS[order], "id"))
         return [
-            r[0] for r in self.conn.execute(f"SELECT id FROM works {where} ORDER BY id", params)
+            r[0] for r in self.conn.execute(f"SELECT id FROM works {where} ORDER BY {keys}", params)
         ]
 
     def _filter(self, search: str | None, kind: str | None) -> tuple[str, list[Any]]:

@@ -34,7 +34,13 @@ log = logging.getLogger(__name__)
 
 COL_PREVIEW, COL_TITLE, COL_KIND, COL_CREATED, COL_STATUS = range(5)
 HEADERS = ("", "Title", "Kind", "Created", "Status")
-HEADER_TIPS = ("Preview", "Title", "Kind of work", "When the work was made", "Status")
+HEADER_TIPS = (
+    "Preview (sorts by when the work was added)",
+    "Title",
+    "Kind of work",
+    "When the work was made",
+    "Status",
+)
 
 # Roles as plain ints: data() runs for every visible cell on every paint, and looking an enum
 # member up through PySide's flat names costs microseconds each time.
@@ -56,29 +62,50 @@ MAX_PAGES = 20  # 2,000 works: many screens of rows, few objects for the collect
 Index = QModelIndex | QPersistentModelIndex
 
 
+#: what a click on each column's header sorts by (the preview column: when works were added)
+SORT_ORDERS = ("added", "title", "kind", "created", "status")
+
+
 def query_ids(
-    catalog: Catalog, search: str, kind: str | None, status: str | None
+    catalog: Catalog,
+    search: str,
+    kind: str | None,
+    status: str | None,
+    exported: set[int],
+    order: str = "added",
+    descending: bool = False,
 ) -> tuple[list[int], dict[int, bool]]:
-    """Ids matching the filter, in order, and presence if the filter needed it (worker side).
+    """Ids matching the filter, sorted, and presence if the filter or order needed it (worker side).
 
     A work shows one status: "file missing" when none of its files is there, else "exported"
-    once it went into a bundle, else "registered"; the status filter matches what is shown.
+    once it went into a bundle (``exported``), else "registered"; the status filter matches what
+    is shown, and sorting by status sorts by what is shown, alphabetically.
     """
-    ids = catalog.work_ids(search or None, kind or None)
-    if not status:
+    by_status = order == "status"
+    ids = catalog.work_ids(
+        search or None,
+        kind or None,
+        order="added" if by_status else order,
+        descending=descending,
+    )
+    if not status and not by_status:
         return ids, {}
     presence = presence_of_catalog(catalog, ids)
-    if status == MISSING:
-        return [i for i in ids if not presence.get(i, False)], presence
-    if status not in (REGISTERED, EXPORTED):
-        return [], presence
-    exported = catalog.exported_work_ids()
-    want = status == EXPORTED
-    return [i for i in ids if presence.get(i, False) and (i in exported) == want], presence
+
+    def shown(work_id: int) -> str:
+        if not presence.get(work_id, False):
+            return MISSING
+        return EXPORTED if work_id in exported else REGISTERED
+
+    if status:
+        ids = [i for i in ids if shown(i) == status]
+    if by_status:  # stable: works with the same status stay in the order they were added
+        ids.sort(key=shown, reverse=descending)
+    return ids, presence
 
 
 class LibraryModel(QAbstractTableModel):
-    """Works in registration order, filtered by search text, kind and status."""
+    """Works filtered by search text, kind and status; in the order they were added, or sorted."""
 
     #: the rows were replaced after a refresh (selection is lost; views restore it)
     loaded = Signal()
@@ -103,6 +130,8 @@ class LibraryModel(QAbstractTableModel):
         self.exported: set[int] = set()  # ids of works that went into a bundle
         self._pages: OrderedDict[int, list[Work | None]] = OrderedDict()
         self.search, self.kind, self.status = "", "", ""
+        self.order, self.descending = "added", False
+        self._rows: dict[int, int] | None = None  # row of each id, once sorted other than by id
         self._generation = 0
         self.loading = True  # until the first `refresh` has read the ids
 
@@ -113,16 +142,29 @@ class LibraryModel(QAbstractTableModel):
             self.search, self.kind, self.status = search, kind, status
             self.refresh()
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (the header was clicked); -1 for the order works were added."""
+        key = SORT_ORDERS[column] if 0 <= column < len(SORT_ORDERS) else "added"
+        descending = order == Qt.SortOrder.DescendingOrder and column >= 0
+        if (key, descending) != (self.order, self.descending):
+            self.order, self.descending = key, descending
+            self.refresh()
+
     def refresh(self) -> None:
         """Read the matching ids again (on a worker); rows are replaced when they arrive."""
         self._generation += 1
         generation = self._generation
         home, search, kind, status = self.home, self.search, self.kind, self.status
+        order, descending = self.order, self.descending
         self.loading = True
 
         def load(_progress: object) -> tuple[list[int], dict[int, bool], set[int]]:
             with Catalog.open(home) as catalog:
-                return (*query_ids(catalog, search, kind, status), catalog.exported_work_ids())
+                exported = catalog.exported_work_ids()
+                ids, presence = query_ids(
+                    catalog, search, kind, status, exported, order, descending
+                )
+                return ids, presence, exported
 
         self._runner.submit(
             load,
@@ -145,6 +187,7 @@ class LibraryModel(QAbstractTableModel):
         ids, presence, self.exported = result
         self.beginResetModel()
         self._ids = ids
+        self._rows = None
         self._pages.clear()
         self.loading = False
         self.endResetModel()
@@ -168,8 +211,12 @@ class LibraryModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, work_id: int) -> int | None:
-        row = bisect.bisect_left(self._ids, work_id)  # ids come sorted from the catalog
-        return row if row < len(self._ids) and self._ids[row] == work_id else None
+        if self.order == "added" and not self.descending:  # rows in id order: no index needed
+            row = bisect.bisect_left(self._ids, work_id)
+            return row if row < len(self._ids) and self._ids[row] == work_id else None
+        if self._rows is None:
+            self._rows = {work_id: row for row, work_id in enumerate(self._ids)}
+        return self._rows.get(work_id)
 
     def work_at(self, row: int) -> Work | None:
         if not 0 <= row < len(self._ids):

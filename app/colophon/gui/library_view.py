@@ -17,11 +17,13 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QListView,
+    QMenu,
     QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -108,6 +110,11 @@ class LibraryView(QStackedWidget):
             (COL_STATUS, 120),
         ):
             header.resizeSection(column, width)
+        # A click on a header sorts (the model asks the catalog), a third click goes back to the
+        # order the works were added in, which is also where a new library starts.
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        table.setSortingEnabled(True)
         return table
 
     @staticmethod
@@ -159,7 +166,62 @@ class LibraryView(QStackedWidget):
         return self.table.horizontalHeader().saveState()
 
     def restore_header_state(self, state: QByteArray) -> None:
-        self.table.horizontalHeader().restoreState(state)
+        """Column widths and the sort order as they were saved."""
+        header = self.table.horizontalHeader()
+        header.restoreState(state)
+        if not header.isSortIndicatorShown():  # saved before the library could be sorted
+            header.setSortIndicatorShown(True)
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.sort_by(header.sortIndicatorSection(), header.sortIndicatorOrder())
+
+    # -- sorting -------------------------------------------------------------------------------
+    def sort_by(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (-1: the order works were added), shown in the header too."""
+        self.table.sortByColumn(column, order)
+
+    def make_sort_menu(self, parent: QWidget) -> QMenu:
+        """View ▸ Sort by: what a click on the table's headers does, from the keyboard too."""
+        menu = QMenu("&Sort by", parent)
+        group = QActionGroup(menu)
+        self._sort_actions: dict[int, QAction] = {}
+        for column, text in (
+            (COL_PREVIEW, "Date &added"),
+            (COL_TITLE, "&Title"),
+            (COL_KIND, "&Kind"),
+            (COL_CREATED, "Date &made"),
+            (COL_STATUS, "&Status"),
+        ):
+            action = menu.addAction(text)
+            action.setCheckable(True)
+            group.addAction(action)
+            action.triggered.connect(
+                lambda _checked=False, c=column: self.sort_by(c, self._order())
+            )
+            self._sort_actions[column] = action
+        menu.addSeparator()
+        self._descending_action = menu.addAction("&Descending")
+        self._descending_action.setCheckable(True)
+        self._descending_action.triggered.connect(
+            lambda _checked=False: self.sort_by(self._sort_column(), self._order())
+        )
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sync_sort_menu)
+        self._sync_sort_menu()
+        return menu
+
+    def _sort_column(self) -> int:
+        return next(c for c, action in self._sort_actions.items() if action.isChecked())
+
+    def _order(self) -> Qt.SortOrder:
+        if self._descending_action.isChecked():
+            return Qt.SortOrder.DescendingOrder
+        return Qt.SortOrder.AscendingOrder
+
+    def _sync_sort_menu(self, *_args: object) -> None:
+        header = self.table.horizontalHeader()
+        column = header.sortIndicatorSection()
+        self._sort_actions.get(column, self._sort_actions[COL_PREVIEW]).setChecked(True)
+        descending = column >= 0 and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        self._descending_action.setChecked(descending)
 
     def _update_page(self) -> None:
         if self.model.rowCount() == 0 and not self.model.loading:

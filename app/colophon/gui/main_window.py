@@ -209,6 +209,8 @@ class MainWindow(QMainWindow):
         menu.addActions([self.find_action, self.save_action])
         menu = self.menuBar().addMenu("&View")
         menu.addActions([self.table_action, self.grid_action])
+        menu.addSeparator()
+        menu.addMenu(self.view.make_sort_menu(menu))
         menu = self.menuBar().addMenu("&Identity")
         menu.addActions([self.claims.identity_action, self.claims.contacts_action])
         menu.addSeparator()
@@ -349,6 +351,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.claims.close_all()
         self.inspector.show_works([])  # saves valid edits still pending
+        self.view.blockSignals(True)  # a selection still on its way finds the catalog closed
         self._save_settings()
         if self._owns_runner:
             self.runner.shutdown()  # cancels an import (keeping what it recorded), waits for saves
