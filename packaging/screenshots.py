@@ -4,9 +4,9 @@
 
 Runs offscreen unless a display is set (``xvfb-run python packaging/screenshots.py`` works too).
 It makes a throw-away Colophon home with a few generated pictures and texts, and saves:
-``empty.png``, ``library.png`` (table, a work selected), ``grid.png``, ``several.png``
-(three works selected), ``import.png`` (an import under way, with its report of skipped
-files) and ``dark.png`` (the library in the dark palette); then the identity and claims:
+``empty.png``, ``library.png`` (table, a work selected), ``sorted.png`` (by title), ``grid.png``,
+``several.png`` (three works selected), ``import.png`` (an import under way, with its report of
+skipped files) and ``dark.png`` (the library in the dark palette); then the identity and claims:
 ``wizard-*.png`` (first-run wizard pages), ``identity-*.png`` (identity window), ``export.png``
 and ``export-done.png``, ``trust.png``, and ``verify-valid.png``, ``verify-unknown.png``,
 ``verify-tampered.png``, and ``contacts.png``. Keys are kept in an in-memory keyring, never the
@@ -31,6 +31,7 @@ from colophon.core.catalog import Catalog, Contributor
 from colophon.core.progress import Progress
 from colophon.core.register import register
 from colophon.gui.app import create_application
+from colophon.gui.library_model import COL_TITLE
 from colophon.gui.main_window import MainWindow
 from colophon.gui.theme import dark_palette
 
@@ -112,6 +113,9 @@ def main(argv: list[str]) -> int:
         settle()
         window.view.select_work_ids([ids["Harbour at dawn"]])
         shoot(window, out, "library.png")
+        window.view.sort_by(COL_TITLE)
+        shoot(window, out, "sorted.png")
+        window.view.sort_by(-1)
 
         window.grid_action.trigger()
         shoot(window, out, "grid.png")

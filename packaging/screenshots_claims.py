@@ -159,7 +159,9 @@ def _verify_shots(window: MainWindow, out: Path, tmp: Path, bundle: Path) -> Non
     trust.close()
     unknown.close()
     with Catalog.open(verifier) as catalog:
-        add_contact(catalog, unknown.checked.result.claim.key, "Mina Okafor", unknown.checked.card)
+        result = unknown.checked.result
+        card = result.card.envelope if result.card else None
+        add_contact(catalog, result.claim.key, "Mina Okafor", card)
     valid = VerifyWindow(bundle, verifier, window.runner)
     valid.show()
     wait_until(lambda: valid.checked is not None)
