@@ -181,6 +181,15 @@ def test_checking_a_folder_in_the_background_shows_progress(
     runner.shutdown()
 
 
+def chosen_folder(tmp_path, monkeypatch):
+    """A folder with a copy of Ada's poem, which "Check against a folder…" is given."""
+    folder = tmp_path / "downloaded"
+    folder.mkdir()
+    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    return folder
+
+
 def found_column(w):
     model = w.model
     return {model.index(r, COL_TITLE).data(): model.index(r, COL_FOUND).data() for r in range(3)}
@@ -190,10 +199,7 @@ def test_trusting_the_signer_keeps_what_the_folder_check_found(
     qtbot, open_window, creator, tmp_path, monkeypatch
 ):
     _ada_home, bundle = creator
-    folder = tmp_path / "downloaded"
-    folder.mkdir()
-    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    chosen_folder(tmp_path, monkeypatch)
     w = open_window(bundle)
     w.folder_action.trigger()
     assert found_column(w)["poem"] == "Found: poem.txt"
@@ -214,10 +220,7 @@ def test_a_bundle_replaced_on_disk_forgets_the_old_folder_check(
     qtbot, open_window, creator, tmp_path, monkeypatch
 ):
     ada_home, bundle = creator
-    folder = tmp_path / "downloaded"
-    folder.mkdir()
-    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    chosen_folder(tmp_path, monkeypatch)
     w = open_window(bundle)
     w.folder_action.trigger()
     assert w.checked.result.matches is not None
@@ -236,12 +239,9 @@ def test_contacts_changed_during_a_folder_check_are_applied_when_it_ends(
 
     ada_home, bundle = creator
     runner = TaskRunner()
-    folder = tmp_path / "many"
-    folder.mkdir()
-    shutil.copy(tmp_path / "ada" / "works" / "poem.txt", folder / "poem.txt")
+    folder = chosen_folder(tmp_path, monkeypatch)
     for i in range(300):
         (folder / f"f{i}.txt").write_text(f"file {i}")
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
     w = open_window(bundle, runner=runner)
     qtbot.waitUntil(lambda: w.checked is not None)
     assert w.banner.level == "amber"
