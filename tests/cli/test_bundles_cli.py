@@ -68,8 +68,15 @@ def test_export_writes_a_bundle_and_reports_it(capsys, creator):
     assert code == 0, err
     report = json.loads(out)
     assert (report["works"], report["thumbnails"]) == (2, 1)
+    assert report["bytes"] == creator["bundle"].stat().st_size
     names = zipfile.ZipFile(creator["bundle"]).namelist()
     assert {"envelope.intoto.json", "identity.json", "summary.html"} <= set(names)
+    code, out, err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),
+        "--force",
+    )  # fmt: skip
+    size = creator["bundle"].stat().st_size
+    assert out == f"Wrote {creator['bundle']} ({size / 1e3:,.0f} kB): 2 works, 1 with a preview.\n"
 
 
 def test_export_refuses_to_overwrite_without_force(capsys, creator):

@@ -107,7 +107,10 @@ def test_exporting_all_with_a_key_file_asks_the_passphrase(
     answer_dialog(qtbot, unlock)
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     assert (tmp_path / "everything.colophon").is_file()
-    assert "Exported 6 works (1 with a preview)" in dialog.result_label.text()
+    size = (tmp_path / "everything.colophon").stat().st_size
+    assert f"Exported 6 works (1 with a preview) to everything.colophon ({size / 1e3:.1f} kB)" in (
+        dialog.result_label.text()
+    )
 
 
 def test_exporting_without_an_identity_offers_to_set_one_up(

@@ -112,11 +112,24 @@ def run_export(ctx: Context) -> int:
                 "thumbnails": result.thumbnails,
                 "statement_sha256": result.statement_sha256,
                 "export_id": result.export_id,
+                "bytes": result.size,
             }
         )
     else:
-        ctx.print(f"Wrote {result.path}: {result.works} works, {result.thumbnails} thumbnails.")
+        noun = "work" if result.works == 1 else "works"
+        pictures = f", {result.thumbnails:,} with a preview" if result.thumbnails else ""
+        ctx.print(
+            f"Wrote {result.path} ({_size_text(result.size)}): {result.works:,} {noun}{pictures}."
+        )
     return exitcodes.OK
+
+
+def _size_text(size: int) -> str:
+    """A file's size as a file manager shows it: "5.4 MB", "812 kB"."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size / 1e3:,.0f} kB" if size >= 1000 else f"{size} bytes"
 
 
 def run_verify(ctx: Context) -> int:

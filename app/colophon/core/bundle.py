@@ -56,6 +56,7 @@ class ExportResult:
     thumbnails: int
     statement_sha256: str
     export_id: int
+    size: int  # of the bundle file, in bytes
 
 
 @strictjson.gc_paused()  # a large claim is millions of small objects, all kept until the end
@@ -148,7 +149,7 @@ def export_bundle(
     progress.advance()
     digest = hashlib.sha256(payload).hexdigest()
     export_id = catalog.record_export(out, key.keyid, digest, [w.id for w in works])
-    return ExportResult(out, len(works), len(pictures), digest, export_id)
+    return ExportResult(out, len(works), len(pictures), digest, export_id, out.stat().st_size)
 
 
 def stored_members(members: dict[str, bytes]) -> set[str]:

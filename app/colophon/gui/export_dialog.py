@@ -11,7 +11,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QLocale, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -280,9 +280,10 @@ class ExportDialog(QDialog):
             self.settings.setValue("paths/last_export", str(result.path.parent))
         pictures = f" ({result.thumbnails:,} with a preview)" if result.thumbnails else ""
         noun = "work" if result.works == 1 else "works"
+        size = QLocale().formattedDataSize(result.size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
         self._show_result(
-            f"Exported {result.works:,} {noun}{pictures} to {result.path.name}. Send this file "
-            "to anyone who should know your terms; they can check it with Colophon.",
+            f"Exported {result.works:,} {noun}{pictures} to {result.path.name} ({size}). "
+            "Send this file to anyone who should know your terms; they can check it with Colophon.",
             result.path,
         )
         self.close_button.setFocus()
