@@ -51,6 +51,29 @@ def test_add_list_show_round_trip(capsys, tmp_path, portfolio):
     assert code == 0 and "Work " in out and f"sha256:{digest}" in out
 
 
+def test_list_sorts_by_title_kind_or_date_and_reverses(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "home")
+    run(capsys, "--home", home, "add", str(portfolio / "story.txt"))
+    run(capsys, "--home", home, "add", str(portfolio / "photos"))
+    run(capsys, "--home", home, "edit", "1", "--created", "2001-01-01")
+    run(capsys, "--home", home, "edit", "2", "--created", "1999-09-09")
+
+    def titles(*options: str) -> list[str]:
+        code, out, err = run(capsys, "--home", home, "list", *options)
+        assert code == exitcodes.OK, err
+        return [line.split()[-1] for line in out.splitlines()]
+
+    assert titles() == ["story", "harbour"]  # the order added
+    assert titles("--sort", "title") == ["harbour", "story"]
+    assert titles("--sort", "title", "--reverse") == ["story", "harbour"]
+    assert titles("--sort", "created") == ["harbour", "story"]
+    assert titles("--sort", "kind", "--reverse") == ["story", "harbour"]  # text, image
+    with pytest.raises(SystemExit) as exc:
+        main(["--home", home, "list", "--sort", "size"])
+    assert exc.value.code == exitcodes.USAGE
+    assert "invalid choice: 'size'" in capsys.readouterr().err
+
+
 def test_add_json_reports_counts_and_no_progress_bar(capsys, tmp_path, portfolio):
     _, out, err = run(capsys, "--home", str(tmp_path / "h"), "add", str(portfolio), "--json")
     report = json.loads(out)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core.catalog import Contributor, Work
+from ..core.catalog import WORK_ORDERS, Contributor, Work
 from ..core.check import check
 from ..core.errors import UsageError
 from ..core.register import register as register_paths
@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--kind", choices=["image", "audio", "video", "text", "code", "document", "other"]
     )
+    p.add_argument(
+        "--sort",
+        choices=list(WORK_ORDERS),
+        default="added",
+        help="order by the date added (the default), title, kind or creation date",
+    )
+    p.add_argument("--reverse", action="store_true", help="in the opposite order")
     p.add_argument("--json", action="store_true", help="print the works as JSON")
     p.set_defaults(run=run_list)
 
@@ -79,7 +86,10 @@ def run_add(ctx: Context) -> int:
 
 
 def run_list(ctx: Context) -> int:
-    works = ctx.catalog().list_works(search=ctx.args.search, kind=ctx.args.kind)
+    a = ctx.args
+    works = ctx.catalog().list_works(
+        search=a.search, kind=a.kind, order=a.sort, descending=a.reverse
+    )
     if ctx.json:
         ctx.print_json([w.to_dict() for w in works])
         return exitcodes.OK

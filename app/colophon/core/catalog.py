@@ -238,10 +238,16 @@ class Catalog:
         kind: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        *,
+        order: str = "added",
+        descending: bool = False,
     ) -> list[Work]:
-        """Works in registration order, optionally filtered by text and kind."""
+        """Works filtered by text and kind, sorted as `work_ids` sorts them."""
         where, params = self._filter(search, kind)
-        sql = f"SELECT {WORK_COLUMNS} FROM works {where} ORDER BY id LIMIT ? OFFSET ?"
+        sql = (
+            f"SELECT {WORK_COLUMNS} FROM works {where} "
+            f"ORDER BY {_order_by(order, descending)} LIMIT ? OFFSET ?"
+        )
         rows = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
         return self._hydrate(rows.fetchall())
 
@@ -258,14 +264,9 @@ class Catalog:
         Works that tie (the same title, say) stay in the order they were added, reversed along
         with the rest when ``descending``.
         """
-        if order not in WORK_ORDERS:
-            raise ValueError(f"Cannot sort works by {order!r}.")
         where, params = self._filter(search, kind)
-        direction = " DESC" if descending else ""
-        keys = ", ".join(f"{key}{direction}" for key in (*WORK_ORDERS[order], "id"))
-        return [
-            r[0] for r in self.conn.execute(f"SELECT id FROM works {where} ORDER BY {keys}", params)
-        ]
+        sql = f"SELECT id FROM works {where} ORDER BY {_order_by(order, descending)}"
+        return [r[0] for r in self.conn.execute(sql, params)]
 
     def _filter(self, search: str | None, kind: str | None) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -485,6 +486,14 @@ def _works_from_rows(rows: Iterable[Any]) -> list[Work]:
             )
         )
     return works
+
+
+def _order_by(order: str, descending: bool) -> str:
+    """The ORDER BY list for one of `WORK_ORDERS`; ties go by the order works were added."""
+    if order not in WORK_ORDERS:
+        raise ValueError(f"Cannot sort works by {order!r}.")
+    direction = " DESC" if descending else ""
+    return ", ".join(f"{key}{direction}" for key in (*WORK_ORDERS[order], "id"))
 
 
 def _among(column: str, ids: list[int]) -> tuple[str, tuple[Any, ...]]:
