@@ -10,6 +10,8 @@ then prints:
 - the time from creating the main window to its first paint, and to the first paint showing rows;
 - the longest stall of the event loop while the table is scrolled end to end, and while the grid
   is shown and scrolled;
+- the time to sort by title and by status (which looks at every file) and the longest stall
+  meanwhile;
 - the longest stall while ``--files`` small files are imported in the background.
 
 A stall is measured with a timer that should fire every 10 ms: the longest gap between two of
@@ -33,6 +35,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from colophon.core.catalog import Catalog, now_utc
 from colophon.core.media import KINDS
 from colophon.gui.app import create_application, settle_after_startup
+from colophon.gui.library_model import COL_STATUS, COL_TITLE
 from colophon.gui.main_window import MainWindow
 
 FIRST_PAINT_TARGET = 1.5
@@ -196,6 +199,18 @@ def main(argv: list[str] | None = None) -> int:
             STALL_TARGET,
         )
         window.table_action.trigger()
+
+        for column, label in ((COL_TITLE, "title"), (COL_STATUS, "status")):
+            window.view.select_work_ids([args.works // 2])
+            probe.start()
+            started = time.perf_counter()
+            window.view.sort_by(column, Qt.DescendingOrder)
+            run_until(lambda: not window.model.loading, timeout=60)
+            run_until(lambda: False, timeout=0.3)
+            report(f"sort by {label}, to the new rows", time.perf_counter() - started, 5.0, "s")
+            report(f"longest stall sorting by {label}", probe.stop(), STALL_TARGET)
+        window.view.sort_by(-1)
+        run_until(lambda: not window.model.loading, timeout=60)
 
         folder = Path(tmp, "files")
         make_files(folder, args.files)

@@ -213,3 +213,18 @@ def test_sorting_by_status_sorts_what_is_shown(qtbot, model, catalog, registered
     model.set_filter(status="registered")  # a filter keeps the order chosen
     ids = [cell(model, r, lm.COL_TITLE, lm.WorkIdRole) for r in range(model.rowCount())]
     assert ids == [6, 5, 2, 1]
+
+
+def test_many_statuses_found_at_once_are_one_change_of_the_column(qtbot, model, monkeypatch):
+    # A status filter or sort looks at every file; 100,000 signals would freeze the window.
+    monkeypatch.setattr(lm, "MANY_CHANGES", 3)
+    changes = []
+    model.dataChanged.connect(lambda top, bottom, roles: changes.append((top, bottom)))
+    model.presence.update({i: i != 2 for i in range(1, 7)})
+    assert [(t.row(), t.column(), b.row(), b.column()) for t, b in changes] == [
+        (0, lm.COL_STATUS, 5, lm.COL_STATUS)
+    ]
+    assert cell(model, 1, lm.COL_STATUS) == "file missing"
+    changes.clear()
+    model.presence.update({1: False, 3: False})  # a few: row by row
+    assert sorted(t.row() for t, _b in changes) == [0, 2]

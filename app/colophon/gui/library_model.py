@@ -58,6 +58,8 @@ ITEM_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 MISSING_COLOR = QColor("#d9480f")  # readable on light and dark backgrounds alike
 PAGE_SIZE = 100
 MAX_PAGES = 20  # 2,000 works: many screens of rows, few objects for the collector
+#: more changed statuses than this are announced as a change of the whole column
+MANY_CHANGES = 500
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -336,6 +338,11 @@ class LibraryModel(QAbstractTableModel):
                     self.dataChanged.emit(index, index, [DECORATION])
 
     def _on_presence_presence_changed(self, work_ids: list[int]) -> None:
+        if len(work_ids) > MANY_CHANGES:  # a scan of every file: one signal, not 100,000
+            if self._ids:
+                top, bottom = self.index(0, COL_STATUS), self.index(len(self._ids) - 1, COL_STATUS)
+                self.dataChanged.emit(top, bottom, [DISPLAY, FOREGROUND])
+            return
         for work_id in work_ids:
             row = self.row_of(work_id)
             if row is not None:
