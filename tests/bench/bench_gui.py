@@ -12,7 +12,9 @@ then prints:
   is shown and scrolled;
 - the time to sort by title and by status (which looks at every file) and the longest stall
   meanwhile;
-- the longest stall while ``--files`` small files are imported in the background.
+- the longest stall while ``--files`` small files are imported in the background;
+- the time the verify window takes to show a claim of ``--claim-works`` works, and its longest
+  stall meanwhile and while scrolling the works.
 
 A stall is measured with a timer that should fire every 10 ms: the longest gap between two of
 its ticks. Targets: first paint under 1.5 s, no stall over 100 ms.
@@ -30,13 +32,17 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 
+from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog, now_utc
 from colophon.core.media import KINDS
 from colophon.gui.app import create_application, settle_after_startup
 from colophon.gui.library_model import COL_STATUS, COL_TITLE
 from colophon.gui.main_window import MainWindow
+from colophon.gui.tasks import TaskRunner
+from colophon.gui.verify_window import VerifyWindow
 
 FIRST_PAINT_TARGET = 1.5
 STALL_TARGET = 0.100
@@ -155,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument(
+        "--claim-works", type=int, default=100_000, help="works in the claim verified (0: none)"
+    )
     args = parser.parse_args(argv)
     create_application()
     with tempfile.TemporaryDirectory(prefix="colophon-bench-") as tmp:
@@ -228,7 +237,41 @@ def main(argv: list[str] | None = None) -> int:
         )
         report("longest stall during the import", stall, STALL_TARGET)
         window.close()
+        if args.claim_works:
+            verify_window_figures(Path(tmp), args.claim_works)
     return 0
+
+
+def verify_window_figures(tmp: Path, works: int) -> None:
+    """Open the verify window on a bundle of ``works`` works: time to the verdict, and stalls."""
+    import bench_bundle  # its catalog of claimable works, and its signer's profile
+
+    from memory_keyring import MemoryKeyring  # tests/, which bench_bundle puts on the path
+
+    keyring.set_keyring(MemoryKeyring())  # the signer's key, never in the real keyring
+    bundle = tmp / "claim.colophon"
+    with Catalog.open(tmp / "signer") as catalog:
+        ids = bench_bundle.fill_catalog(catalog, works)
+        export_bundle(catalog, bench_bundle.make_identity(catalog), ids, bundle, thumbnails=False)
+    runner = TaskRunner()
+    probe = StallProbe()
+    probe.start()
+    started = time.perf_counter()
+    window = VerifyWindow(bundle, tmp / "verifier", runner)
+    window.show()
+    run_until(lambda: window.checked is not None, timeout=120)
+    shown = time.perf_counter() - started
+    run_until(lambda: False, timeout=0.3)
+    print(f"verify window on a claim of {works:,} works")
+    report("  to the verdict and the works", shown, FIRST_PAINT_TARGET, "s")
+    report("  longest stall meanwhile", probe.stop(), STALL_TARGET)
+    report(
+        "  longest stall scrolling the works",
+        scroll_through(window.works.table, probe),
+        STALL_TARGET,
+    )
+    window.close()
+    runner.shutdown()
 
 
 if __name__ == "__main__":

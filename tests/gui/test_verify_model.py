@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QTextDocumentFragment
 from PySide6.QtTest import QAbstractItemModelTester
 
+from colophon.core.catalog import Catalog
 from colophon.gui.signal_colors import ERROR_COLOR, OK_COLOR
 from colophon.gui.verify_tasks import check_claim, is_claim_file
 from colophon.gui.verify_works_model import (
@@ -60,6 +61,21 @@ def test_rows_terms_previews_and_matches(qapp, checked):
     assert model.data(QModelIndex()) is None
     assert model.index(99, 0).data() is None
     assert tester is not None
+
+
+def test_a_work_with_terms_of_its_own_shows_them_and_the_others_the_claims(qapp, tmp_path, home):
+    ada_home, ids = make_creator(tmp_path / "ada")
+    with Catalog.open(ada_home) as catalog:
+        catalog.update_work(ids[1], terms={"cawg.ai_training": {"use": "allowed"}})
+        poem = catalog.get_work(ids[1]).title
+    found = check_claim(home, export_from(ada_home, tmp_path / "ada.colophon"))
+    model = VerifyWorksModel()
+    model.set_result(found.result, found.thumbnails)
+    terms = {model.index(r, COL_TITLE).data(): model.index(r, COL_TERMS).data() for r in range(3)}
+    assert terms[poem].startswith("Train AI: Yes · Generative AI: No")
+    assert [t.startswith("Train AI: No") for title, t in terms.items() if title != poem] == [
+        True
+    ] * 2
 
 
 def test_a_claim_that_cannot_be_relied_on_has_no_rows(qapp, checked):

@@ -16,6 +16,8 @@ from PySide6 import QtGui
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon, QPixmap
 
+from ..core.claim import Claim
+from ..core.terms import effective
 from ..core.verify import VerifyResult
 from . import icons
 from .plain_words import short_terms, terms_lines
@@ -34,11 +36,17 @@ MAX_CACHED_ICONS = 2_000  # pictures kept ready: many screens' worth of rows
 
 
 class VerifyWorksModel(QAbstractTableModel):
-    """One row per claimed work; `set_result` replaces them all."""
+    """One row per claimed work; `set_result` replaces them all.
+
+    Rows are read from the claim when shown: a claim of 100,000 works is not copied into
+    100,000 rows on the way to the screen.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
+        self._claim: Claim | None = None
+        self._works: list[dict[str, Any]] = []
+        self._default_terms: dict[str, Any] = {}
         self._thumbnails: dict[str, bytes] = {}
         self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self.matches: dict[str, list[str]] | None = None
@@ -46,18 +54,9 @@ class VerifyWorksModel(QAbstractTableModel):
     def set_result(self, result: VerifyResult | None, thumbnails: dict[str, bytes]) -> None:
         """Show the works of ``result``'s claim (none when it has no claim to rely on)."""
         self.beginResetModel()
-        claim = result.claim if result is not None else None
-        self._rows = []
-        if claim is not None:
-            for index, work in enumerate(claim.works):
-                self._rows.append(
-                    {
-                        "digest": work["digest"]["sha256"],
-                        "title": work["title"],
-                        "kind": work["kind"],
-                        "terms": claim.effective_terms(index),
-                    }
-                )
+        self._claim = result.claim if result is not None else None
+        self._works = self._claim.works if self._claim is not None else []
+        self._default_terms = effective(self._claim.predicate["terms"], None) if self._claim else {}
         self._thumbnails = dict(thumbnails)
         self._icons = OrderedDict()
         self.matches = result.matches if result is not None else None
@@ -66,15 +65,22 @@ class VerifyWorksModel(QAbstractTableModel):
     def set_matches(self, matches: dict[str, list[str]] | None) -> None:
         """Record which local files hold each work (after checking a folder)."""
         self.matches = matches
-        if self._rows:
-            self.dataChanged.emit(self.index(0, COL_FOUND), self.index(len(self._rows) - 1, 4))
+        if self._works:
+            self.dataChanged.emit(self.index(0, COL_FOUND), self.index(len(self._works) - 1, 4))
 
     def found_count(self) -> int:
-        return sum(1 for row in self._rows if (self.matches or {}).get(row["digest"]))
+        matches = self.matches or {}
+        return sum(1 for work in self._works if matches.get(work["digest"]["sha256"]))
+
+    def _terms(self, row: int) -> dict[str, Any]:
+        """The terms that apply to the work in ``row``: the claim's, or the work's own."""
+        if self._claim is None or "terms" not in self._works[row]:
+            return self._default_terms  # most works: one object for all of them
+        return self._claim.effective_terms(row)
 
     # -- Qt model interface ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._works)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(HEADERS)
@@ -94,50 +100,51 @@ class VerifyWorksModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = 0) -> Any:
         """Never raises: a row that cannot be shown is empty."""
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._works):
             return None
         try:
-            return self._data(self._rows[index.row()], index.column(), role)
+            return self._data(index.row(), index.column(), role)
         except Exception:
             log.exception("Cannot show claimed work %d", index.row())
             return None
 
-    def _data(self, row: dict[str, Any], column: int, role: int) -> Any:
-        found = None if self.matches is None else self.matches.get(row["digest"], [])
+    def _data(self, row: int, column: int, role: int) -> Any:
+        work = self._works[row]
+        digest = work["digest"]["sha256"]
+        found = None if self.matches is None else self.matches.get(digest, [])
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TITLE:
-                return row["title"]
+                return work["title"]
             if column == COL_KIND:
-                return row["kind"].capitalize()
+                return work["kind"].capitalize()
             if column == COL_TERMS:
-                return short_terms(row["terms"])
+                return short_terms(self._terms(row))
             if column == COL_FOUND and found is not None:
                 return f"Found: {os.path.basename(found[0])}" if found else "Not found"
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_PREVIEW:
-            return self._icon(row)
+            return self._icon(digest, work["kind"])
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = None
             if column == COL_TERMS:
-                tip = "\n".join(terms_lines(row["terms"]))
+                tip = "\n".join(terms_lines(self._terms(row)))
             elif column == COL_FOUND and found:
                 tip = "\n".join(found)
             elif column == COL_TITLE:
-                tip = f"{row['title']}\nSHA-256 {row['digest']}"
+                tip = f"{work['title']}\nSHA-256 {digest}"
             # Written by a stranger: shown as text, even where it looks like markup.
             return None if tip is None else QtGui.Qt.convertFromPlainText(tip)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:
             return OK_COLOR if found else ERROR_COLOR
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_PREVIEW:
-            return f"{row['kind']}: {row['title']}"
+            return f"{work['kind']}: {work['title']}"
         if role == DigestRole:
-            return row["digest"]
+            return digest
         if role == FoundRole:
             return found
         return None
 
-    def _icon(self, row: dict[str, Any]) -> QIcon:
-        digest = row["digest"]
+    def _icon(self, digest: str, kind: str) -> QIcon:
         cached = self._icons.get(digest)
         if cached is not None:
             self._icons.move_to_end(digest)
@@ -155,7 +162,7 @@ class VerifyWorksModel(QAbstractTableModel):
                 )
             )
         else:
-            cached = icons.kind_icon(row["kind"])
+            cached = icons.kind_icon(kind)
         self._icons[digest] = cached
         if len(self._icons) > MAX_CACHED_ICONS:
             self._icons.popitem(last=False)  # the one shown longest ago

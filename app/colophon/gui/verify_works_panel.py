@@ -53,6 +53,7 @@ class WorksPanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)  # no per-row sizing
         self.table.verticalHeader().setDefaultSectionSize(56)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
