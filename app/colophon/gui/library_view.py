@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from .library_model import COL_CREATED, COL_KIND, COL_PREVIEW, COL_STATUS, COL_TITLE, LibraryModel
+from .table_header import ignore_selection_in_header
 
 TABLE, GRID = "table", "grid"
 GRID_ICON = QSize(96, 96)
@@ -115,6 +116,7 @@ class LibraryView(QStackedWidget):
         header.setSortIndicatorClearable(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         table.setSortingEnabled(True)
+        ignore_selection_in_header(table)
         return table
 
     @staticmethod
