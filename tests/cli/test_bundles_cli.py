@@ -228,3 +228,18 @@ def test_control_characters_in_what_is_printed_become_visible_escapes(capsys, tm
     assert code == exitcodes.MALFORMED
     assert raw_controls(out) == []
     assert json.loads(out)["file"] == str(tmp_path / name)
+
+
+def test_verify_json_gives_each_work_the_terms_that_apply_to_it(capsys, creator, tmp_path):
+    with Catalog.open(creator["home"]) as cat:
+        poem = next(w for w in cat.list_works() if w.title == "poem")
+        cat.update_work(poem.id, terms={"cawg.ai_inference": {"use": "allowed"}})
+    bundle = export(capsys, creator)
+    code, out, err = run(
+        capsys, "--home", str(tmp_path / "stranger"), "verify", str(bundle), "--json"
+    )
+    assert code == exitcodes.UNKNOWN_SIGNER, err
+    terms = {w["title"]: w["terms"] for w in json.loads(out)["works"]}
+    assert terms["poem"]["cawg.ai_inference"] == {"use": "allowed"}
+    assert terms["harbour"]["cawg.ai_inference"] == {"use": "notAllowed"}
+    assert terms["poem"]["cawg.ai_training"] == terms["harbour"]["cawg.ai_training"]

@@ -337,3 +337,23 @@ def test_objects_frozen_by_the_app_stay_frozen_across_a_pause() -> None:
         assert len(kept) == 1_000
     finally:
         gc.unfreeze()
+
+
+# --- pretty: reports for people and pipelines --------------------------------------------------
+
+
+def test_pretty_writes_what_the_standard_library_writes() -> None:
+    report = {
+        "outcome": "valid",
+        "signer": {"name": 'Zoë Ö\'Brien "Z"', "keys": [], "extra": {}},
+        "works": [{"digest": "ab" * 32, "share": 62.5, "found": None, "ok": True}] * 3,
+        "unmatched_local_files": ["/home/z/é/\u0085 odd\x7f.txt", "tab\there\nline"],
+        "count": 12_345,
+    }
+    assert strictjson.pretty(report) == json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def test_pretty_keeps_a_file_name_that_is_not_valid_text() -> None:
+    # os.fsdecode turns undecodable bytes in a file name into lone surrogates
+    report = {"local_files": ["/data/caf\udce9.jpg"]}
+    assert strictjson.pretty(report) == json.dumps(report, indent=2, ensure_ascii=False)

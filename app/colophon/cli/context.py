@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from ..core import strictjson
 from ..core.catalog import Catalog
 
 
@@ -43,7 +43,7 @@ class Context:
         print(f"colophon: {shown(message)}", file=self.stderr)
 
     def print_json(self, data: Any) -> None:
-        text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+        text = strictjson.pretty(data)
         # JSON already escapes U+0000-U+001F; DEL and the C1 controls it would write raw.
         self.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
 

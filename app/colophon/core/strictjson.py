@@ -68,6 +68,7 @@ _LONE_SURROGATE = re.compile(
 _SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
 _DECODER = msgspec.json.Decoder()
 _ENCODER = msgspec.json.Encoder(order="sorted")  # the one canonical form: see `dumps`
+_IN_ORDER = msgspec.json.Encoder()  # for reports, which keep the order they were built in
 
 
 class _DuplicateKey(Exception):
@@ -208,6 +209,20 @@ def dumps(obj: Any) -> bytes:
     if _has_null_value(data):  # msgspec writes NaN and infinities as null: look closer
         _json_dumps(obj)
     return data
+
+
+def pretty(obj: Any) -> str:
+    """``obj`` as indented JSON for people and pipelines to read: keys in their order, text as is.
+
+    The text of ``json.dumps(obj, indent=2, ensure_ascii=False)``, made in C: a verification
+    report of 100,000 works takes a tenth of a second instead of more than one. A value msgspec
+    cannot write (a lone surrogate in a file name) goes through the standard library instead.
+    Floats in exponent form come out in their shortest spelling (``1e-7``, not ``1e-07``).
+    """
+    try:
+        return msgspec.json.format(_IN_ORDER.encode(obj), indent=2).decode("utf-8")
+    except (TypeError, UnicodeEncodeError, msgspec.EncodeError):
+        return json.dumps(obj, indent=2, ensure_ascii=False)
 
 
 def _has_null_value(data: bytes) -> bool:

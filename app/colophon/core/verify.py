@@ -28,6 +28,7 @@ from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
 from .profile import Profile
 from .progress import Progress
+from .terms import effective
 
 
 class Outcome(enum.StrEnum):
@@ -103,6 +104,7 @@ class VerifyResult:
             }
         if self.claim is not None:
             p = self.claim.predicate
+            shared = effective(p["terms"], None)  # for every work without terms of its own
             out["claim"] = {
                 "issuedAt": p["issuedAt"],
                 "terms": p["terms"],
@@ -117,7 +119,7 @@ class VerifyResult:
                     "digest": w["digest"]["sha256"],
                     "title": w["title"],
                     "kind": w["kind"],
-                    "terms": self.claim.effective_terms(i),
+                    "terms": self.claim.effective_terms(i) if "terms" in w else shared,
                     **(
                         {"local_files": self.matches.get(w["digest"]["sha256"], [])}
                         if self.matches is not None

@@ -8,7 +8,6 @@ matches. Both are written atomically (temporary file, then rename).
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -18,6 +17,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from .. import __version__
+from ..core import strictjson
 from ..core.fsutil import atomic_write
 from ..core.verify import VerifyResult
 from .plain_words import (
@@ -39,7 +39,7 @@ def checked_now() -> str:
 
 def report_json(result: VerifyResult, checked_at: str | None = None) -> bytes:
     data: dict[str, Any] = {"checked_at": checked_at or checked_now(), **result.to_dict()}
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return (strictjson.pretty(data) + "\n").encode("utf-8")
 
 
 def save_json(result: VerifyResult, path: Path) -> None:
