@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import zipfile
+
 import pytest
 from gui_helpers import export_from, make_creator, tamper
 from PySide6.QtCore import QModelIndex, Qt
@@ -9,6 +12,7 @@ from PySide6.QtGui import QColor, QTextDocumentFragment
 from PySide6.QtTest import QAbstractItemModelTester
 
 from colophon.core.catalog import Catalog
+from colophon.gui import verify_tasks
 from colophon.gui.signal_colors import ERROR_COLOR, OK_COLOR
 from colophon.gui.verify_tasks import check_claim, is_claim_file
 from colophon.gui.verify_works_model import (
@@ -88,6 +92,26 @@ def test_a_claim_that_cannot_be_relied_on_has_no_rows(qapp, checked):
     model.set_result(found.result, found.thumbnails)
     model.set_result(broken.result, broken.thumbnails)
     assert model.rowCount() == 0
+
+
+def test_a_picture_replaced_after_the_check_is_not_shown(qapp, checked, monkeypatch):
+    found, tmp_path = checked
+    bundle = found.result.path
+    picture = next(name for name in zipfile.ZipFile(bundle).namelist() if "thumbnails/" in name)
+    swapped = tamper(bundle, picture, tmp_path / "swapped.colophon")
+
+    real_verify = verify_tasks.verify
+
+    def verify_then_swap(*args, **kwargs):  # the file changes between the check and the read
+        result = real_verify(*args, **kwargs)
+        shutil.copy(swapped, bundle)
+        return result
+
+    monkeypatch.setattr(verify_tasks, "verify", verify_then_swap)
+    again = verify_tasks.check_claim(tmp_path / "verifier", bundle)
+    assert again.result.claim is not None  # the check itself saw the signed pictures
+    assert again.thumbnails == {}  # and none of what replaced them is shown
+    assert found.thumbnails  # while an unchanged bundle shows its picture
 
 
 def test_claims_are_told_from_works_by_name():
