@@ -228,3 +228,21 @@ def test_many_statuses_found_at_once_are_one_change_of_the_column(qtbot, model, 
     changes.clear()
     model.presence.update({1: False, 3: False})  # a few: row by row
     assert sorted(t.row() for t, _b in changes) == [0, 2]
+
+
+def test_rows_are_found_in_the_order_shown_until_a_new_order_arrives(qtbot, catalog):
+    from colophon.gui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    model = LibraryModel(catalog, runner)
+    model.refresh()
+    qtbot.waitUntil(lambda: not model.loading)
+    model.sort(lm.COL_TITLE, Qt.DescendingOrder)
+    qtbot.waitUntil(lambda: not model.loading)
+    shown = [model.work_id_at(r) for r in range(model.rowCount())]
+    assert shown == [6, 5, 4, 3, 2, 1]  # sunset, then poem-00004 … poem-00000
+    model.sort(-1)  # asked for, not yet read: the rows are still those above
+    assert [model.row_of(i) for i in shown] == list(range(6))
+    qtbot.waitUntil(lambda: not model.loading)
+    assert [model.row_of(i) for i in (1, 2, 3, 4, 5, 6)] == list(range(6))
+    runner.shutdown()

@@ -133,6 +133,7 @@ class LibraryModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[Work | None]] = OrderedDict()
         self.search, self.kind, self.status = "", "", ""
         self.order, self.descending = "added", False
+        self._in_id_order = True  # the rows shown are in id order (bisect finds a row)
         self._rows: dict[int, int] | None = None  # row of each id, once sorted other than by id
         self._generation = 0
         self.loading = True  # until the first `refresh` has read the ids
@@ -189,6 +190,7 @@ class LibraryModel(QAbstractTableModel):
         ids, presence, self.exported = result
         self.beginResetModel()
         self._ids = ids
+        self._in_id_order = self.order == "added" and not self.descending  # what was asked for
         self._rows = None
         self._pages.clear()
         self.loading = False
@@ -213,7 +215,7 @@ class LibraryModel(QAbstractTableModel):
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, work_id: int) -> int | None:
-        if self.order == "added" and not self.descending:  # rows in id order: no index needed
+        if self._in_id_order:  # no index needed
             row = bisect.bisect_left(self._ids, work_id)
             return row if row < len(self._ids) and self._ids[row] == work_id else None
         if self._rows is None:
