@@ -213,7 +213,7 @@ def test_a_claim_over_the_readers_size_limit_is_not_signed(
     ada.add_works()
     monkeypatch.setattr(bundle, "MAX_STATEMENT_BYTES", 1_000)
     signed = []
-    monkeypatch.setattr(bundle.dsse, "sign", lambda *args: signed.append(args))
+    monkeypatch.setattr(bundle.dsse, "sign_to_json", lambda *args: signed.append(args))
 
     with pytest.raises(UsageError, match="more than the 1,000 bytes a verifier reads"):
         ada.export(thumbnails=False)
