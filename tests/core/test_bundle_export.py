@@ -27,9 +27,10 @@ from PIL import Image
 from colophon.core import bundle, fsutil, safezip
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.catalog import Contributor
-from colophon.core.errors import DiskFullError, NotFoundError, UsageError
+from colophon.core.errors import Cancelled, DiskFullError, NotFoundError, UsageError
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
+from colophon.core.progress import Progress
 from colophon.core.verify import Outcome, verify
 
 PICTURE = png_bytes((1, 2, 3))
@@ -588,3 +589,32 @@ def test_a_large_claim_lists_the_first_works_on_its_page_and_all_in_the_claim(
     assert "… and 3 more works" in page
     checked = verify(result.path, ada.catalog)
     assert checked.outcome is Outcome.VALID and len(checked.claim.works) == 5
+
+
+def test_many_pictures_each_get_their_own_thumbnail(ada: Party) -> None:
+    # Made on several threads: each thumbnail must still show its own work.
+    colors = {f"p{i:02d}.png": (i * 20, 255 - i * 20, (i * 37) % 256) for i in range(12)}
+    ids = ada.add_works({name: png_bytes(color, (300, 200)) for name, color in colors.items()})
+
+    members = read_zip(ada.export(ids).path)
+
+    for work_id, color in zip(ids, colors.values(), strict=True):
+        name = f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"
+        with Image.open(io.BytesIO(members[name])) as picture:
+            assert picture.getpixel((5, 5))[:3] == color
+
+
+def test_cancelling_while_thumbnails_are_made_writes_and_records_nothing(ada: Party) -> None:
+    ids = ada.add_works({f"p{i}.png": png_bytes((i, 2 * i, 3 * i), (300, 200)) for i in range(8)})
+
+    class CancelAfterThree(Progress):
+        def advance(self, items: int = 1, nbytes: int = 0) -> None:
+            super().advance(items, nbytes)
+            if self.done >= 3:
+                self.cancel()
+
+    with pytest.raises(Cancelled):
+        ada.export(ids, progress=CancelAfterThree())
+
+    assert not list((ada.root / "out").iterdir())
+    assert ada.catalog.exported_work_ids() == set()

@@ -11,9 +11,12 @@ import hashlib
 import os
 import stat
 import struct
+from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from . import dsse, safezip, strictjson
@@ -28,6 +31,7 @@ from .claim import (
     parse_statement,
 )
 from .errors import MalformedError, NotFoundError, UsageError
+from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
 from .progress import Progress
@@ -94,18 +98,8 @@ def export_bundle(
 
         codes = fill_fingerprints(catalog, works, progress)
         annotations = {d: subject_annotations(c) for d, c in codes.items() if c}
-    progress.start(total=len(works) + 2, label="Exporting")
-    members: dict[str, bytes] = {}
-    if thumbnails:
-        pictures_size = 0
-        for work in works:
-            progress.check()
-            picture = _thumbnail(catalog, work)
-            if picture is not None:
-                pictures_size += len(picture)
-                _check_thumbnails(len(members) + 1, pictures_size)
-                members[f"thumbnails/{work.digest}.png"] = picture
-            progress.advance()
+    progress.start(total=(len(works) if thumbnails else 0) + 2, label="Exporting")
+    members = _thumbnails(catalog, works, progress) if thumbnails else {}
     issued = datetime.now(UTC).replace(microsecond=0)
     pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
@@ -178,16 +172,51 @@ def _check_thumbnails(count: int, size: int) -> None:
         )
 
 
-def _thumbnail(catalog: Catalog, work: Work) -> bytes | None:
-    """A preview from a file of the work that has not changed since it was registered.
+def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> dict[str, bytes]:
+    """The bundle members previewing the image works, by name, in the order of ``works``.
+
+    Decoding and scaling a picture runs in Pillow's C code, which lets other threads go on, so
+    pictures are made on every core: a photographer's 10,000 photos are a matter of minutes. At
+    most a few are made ahead of the one awaited, so memory stays flat; Cancel stops at the next.
+    """
+    sources = [(work, path) for work in works if (path := _thumbnail_source(catalog, work))]
+    progress.advance(len(works) - len(sources))  # no picture to make
+    from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
+
+    members: dict[str, bytes] = {}
+    size = 0
+    workers = default_workers()
+    pending = iter(sources)
+    with ThreadPoolExecutor(workers, thread_name_prefix="colophon-thumbnail") as pool:
+        ahead = deque(
+            (work, pool.submit(make_thumbnail, path)) for work, path in islice(pending, 2 * workers)
+        )
+        try:
+            while ahead:
+                work, made = ahead.popleft()
+                picture = made.result()
+                progress.check()
+                for work_next, path in islice(pending, 1):
+                    ahead.append((work_next, pool.submit(make_thumbnail, path)))
+                if picture is not None:
+                    size += len(picture)
+                    _check_thumbnails(len(members) + 1, size)
+                    members[f"{THUMBNAILS}{work.digest}.png"] = picture
+                progress.advance()
+        finally:
+            for _work, made in ahead:  # cancelled or refused: do not make the rest
+                made.cancel()
+    return members
+
+
+def _thumbnail_source(catalog: Catalog, work: Work) -> str | None:
+    """The file to preview an image work from: one that has not changed since it was registered.
 
     The claim signs the picture as showing the work, so a file edited since (same path, other
     content) must not lend it one; size and modification time tell without hashing again.
     """
     if work.kind != "image":
         return None
-    from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
-
     for path in work.paths:
         known = catalog.known_path(path)
         try:
@@ -198,7 +227,7 @@ def _thumbnail(catalog: Catalog, work: Work) -> bytes | None:
             continue
         if (known.size, known.mtime_ns) != (info.st_size, info.st_mtime_ns):
             continue
-        return make_thumbnail(path)
+        return path
     return None
 
 
