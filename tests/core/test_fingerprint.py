@@ -115,6 +115,43 @@ def test_a_bordered_image_gets_a_second_untrimmed_code() -> None:
     assert len(image_codes(full_bleed)) == 1
 
 
+@pytest.mark.parametrize("side", ["top", "bottom", "left", "right", "none", "all", "corner"])
+def test_a_border_on_any_one_side_is_trimmed_as_the_reference_trims(side: str) -> None:
+    from PIL import ImageChops
+
+    from colophon.core.fingerprint import _trim_uniform_border
+
+    img = make_image(5, (90, 70))
+    edge = {
+        "top": (0, 0, 89, 9),
+        "bottom": (0, 60, 89, 69),
+        "left": (0, 0, 9, 69),
+        "right": (80, 0, 89, 69),
+        "all": (0, 0, 89, 69),
+    }
+    draw = ImageDraw.Draw(img)
+    if side in edge:
+        draw.rectangle(edge[side], fill=(240, 240, 240))
+        if side == "all":
+            draw.rectangle((20, 20, 60, 50), fill=(10, 20, 30))
+    draw.point((0, 0), fill=(240, 240, 240) if side != "corner" else (1, 2, 3))
+    # the reference: the box around every pixel that differs from the top-left one
+    box = ImageChops.difference(img, Image.new("RGB", img.size, img.getpixel((0, 0)))).getbbox()
+    trimmed = _trim_uniform_border(img)
+    assert trimmed.size == (img.size if box in (None, (0, 0, 90, 70)) else img.crop(box).size)
+    assert trimmed.tobytes() == (img if box in (None, (0, 0, 90, 70)) else img.crop(box)).tobytes()
+    assert (trimmed.size != img.size) == (side in edge)
+
+
+def test_an_upright_exif_orientation_gives_the_same_code(tmp_path: Path) -> None:
+    img = make_image(12, (160, 120))
+    exif = Image.Exif()
+    exif[0x0112] = 1  # "as stored"
+    path = tmp_path / "upright.png"
+    img.save(path, exif=exif)
+    assert image_code(path) == image_code(img)
+
+
 # -- codes --------------------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import iscc_core as ic
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
@@ -338,11 +338,16 @@ def _normalized_pixels(img: Image.Image) -> _Pixels:
     trim, then grayscale, then a 32x32 bicubic resize. Returns the trimmed pixels and, when a
     border was trimmed, the untrimmed ones too.
     """
-    img = ImageOps.exif_transpose(img)
+    if img.getexif().get(_ORIENTATION) in _TURNED:  # otherwise the same pixels, not copied
+        img = ImageOps.exif_transpose(img)
     img = _on_white(img)
     trimmed = _trim_uniform_border(img)
     whole = _gray_32x32(img) if trimmed is not img else None
     return _gray_32x32(trimmed), whole
+
+
+_ORIENTATION = 0x0112  # the EXIF tag
+_TURNED = frozenset(range(2, 9))  # the orientations `ImageOps.exif_transpose` turns or mirrors
 
 
 def _gray_32x32(img: Image.Image) -> list[int]:
@@ -371,11 +376,32 @@ def _on_white(img: Image.Image) -> Image.Image:
 
 def _trim_uniform_border(img: Image.Image) -> Image.Image:
     """Crop away a border of exactly the colour of the top-left pixel, if there is one."""
-    plain = Image.new(img.mode, img.size, img.getpixel((0, 0)))
+    corner = img.getpixel((0, 0))
+    if not _has_plain_edge(img, corner):  # most photographs: nothing to trim, known in a blink
+        return img
+    plain = Image.new(img.mode, img.size, corner)
     box = ImageChops.difference(img, plain).getbbox()
     if box is None or box == (0, 0, *img.size):
         return img
     return img.crop(box)
+
+
+def _has_plain_edge(img: Image.Image, colour: Any) -> bool:
+    """Whether a whole edge (a top or bottom row, a left or right column) is ``colour``.
+
+    If no edge is, every edge holds another colour, so the box around everything that differs
+    from the corner is the whole picture: there is no border to trim, and comparing every pixel
+    (most of the time spent on a photograph) would only confirm it.
+    """
+    width, height = img.size
+    wanted = colour if isinstance(colour, tuple) else (colour,)
+    for box in ((0, 0, width, 1), (0, height - 1, width, height), (0, 0, 1, height),
+                (width - 1, 0, width, height)):  # fmt: skip
+        extrema = img.crop(box).getextrema()
+        bands = extrema if isinstance(extrema[0], tuple) else (extrema,)
+        if all(low == high == value for (low, high), value in zip(bands, wanted, strict=True)):
+            return True
+    return False
 
 
 def _read_text(path: Path, head: bytes) -> str:
