@@ -183,7 +183,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     claim = parse_statement(statement)  # 3.–5.
     found = VerifyResult(source, Outcome.VALID, "", bare=bundle.bare, claim=claim)
     try:  # 6.
-        if head_start is not None and head_start[0] == claim.key.hex:
+        if head_start is not None and head_start[0].key.hex == claim.key.hex:
             head_start[1].result()
         else:
             dsse.verify(envelope, claim.key.key, claim.key.keyid)
@@ -198,7 +198,8 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
         found.claim = None  # its content cannot be relied on, so it is not shown
         return found
     if not bundle.bare:
-        problem, card = _check_card(bundle, claim)  # 7.
+        read = head_start[0] if head_start is not None else None
+        problem, card = _check_card(bundle, claim, read)  # 7.
         problem = problem or _check_members(bundle, claim)  # 8.
         if problem:
             found.outcome, found.message = problem
@@ -221,30 +222,34 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     return found
 
 
-def _check_signature_early(bundle: BundleFile) -> tuple[str, Future[bytes]] | None:
+def _check_signature_early(bundle: BundleFile) -> tuple[IdentityCard, Future[bytes]] | None:
     """Start checking the envelope's signature with the identity card's key, if it has one.
 
-    Returns the key (as hex) and the check's future result. The claim names the key that must
-    have signed it, but reading the claim takes longest of all; the card (small, and usually
-    naming the same key) is read first so the signature is checked meanwhile on another thread.
-    Nothing is decided here: step 6 uses the result only if the claim names that very key, and
-    a card that cannot be read is reported by step 7.
+    Returns the card, read and checked (step 7 uses it too), and the signature check's future
+    result. The claim names the key that must have signed it, but reading the claim takes
+    longest of all; the card (small, and usually naming the same key) is read first so the
+    signature is checked meanwhile on another thread. Nothing is decided here: step 6 uses the
+    result only if the claim names that very key, and a card that cannot be read is reported by
+    step 7.
     """
     if bundle.identity_card is None:
         return None
     try:
-        key = parse_card(bundle.identity_card, part=IDENTITY).key
+        card = parse_card(bundle.identity_card, part=IDENTITY)
     except Exception:  # any fault is step 7's to report, not this head start's
         return None
-    return key.hex, dsse.verify_soon(bundle.envelope, key.key, key.keyid)
+    return card, dsse.verify_soon(bundle.envelope, card.key.key, card.key.keyid)
 
 
 def _check_card(
-    bundle: BundleFile, claim: Claim
+    bundle: BundleFile, claim: Claim, read: IdentityCard | None = None
 ) -> tuple[tuple[Outcome, str] | None, IdentityCard | None]:
-    """The problem with the bundle's identity card, if any, and the card when it has none."""
+    """The problem with the bundle's identity card, if any, and the card when it has none.
+
+    ``read`` is the card as the signature head start already read it from the same bytes.
+    """
     try:
-        card = parse_card(bundle.members[IDENTITY], part=IDENTITY)
+        card = read or parse_card(bundle.members[IDENTITY], part=IDENTITY)
     except SignatureError:
         return (Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."), None
     if card.key.keyid != claim.key.keyid:
