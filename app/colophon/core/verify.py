@@ -28,7 +28,6 @@ from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
 from .profile import Profile
 from .progress import Progress
-from .terms import effective
 
 
 class Outcome(enum.StrEnum):
@@ -104,7 +103,6 @@ class VerifyResult:
             }
         if self.claim is not None:
             p = self.claim.predicate
-            shared = effective(p["terms"], None)  # for every work without terms of its own
             out["claim"] = {
                 "issuedAt": p["issuedAt"],
                 "terms": p["terms"],
@@ -119,7 +117,7 @@ class VerifyResult:
                     "digest": w["digest"]["sha256"],
                     "title": w["title"],
                     "kind": w["kind"],
-                    "terms": self.claim.effective_terms(i) if "terms" in w else shared,
+                    "terms": self.claim.effective_terms(i),
                     **(
                         {"local_files": self.matches.get(w["digest"]["sha256"], [])}
                         if self.matches is not None

@@ -17,7 +17,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon, QPixmap
 
 from ..core.claim import Claim
-from ..core.terms import effective
 from ..core.verify import VerifyResult
 from . import icons
 from .plain_words import short_terms, terms_lines
@@ -46,7 +45,6 @@ class VerifyWorksModel(QAbstractTableModel):
         super().__init__(parent)
         self._claim: Claim | None = None
         self._works: list[dict[str, Any]] = []
-        self._default_terms: dict[str, Any] = {}
         self._thumbnails: dict[str, bytes] = {}
         self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self.matches: dict[str, list[str]] | None = None
@@ -56,7 +54,6 @@ class VerifyWorksModel(QAbstractTableModel):
         self.beginResetModel()
         self._claim = result.claim if result is not None else None
         self._works = self._claim.works if self._claim is not None else []
-        self._default_terms = effective(self._claim.predicate["terms"], None) if self._claim else {}
         self._thumbnails = dict(thumbnails)
         self._icons = OrderedDict()
         self.matches = result.matches if result is not None else None
@@ -73,10 +70,7 @@ class VerifyWorksModel(QAbstractTableModel):
         return sum(1 for work in self._works if matches.get(work["digest"]["sha256"]))
 
     def _terms(self, row: int) -> dict[str, Any]:
-        """The terms that apply to the work in ``row``: the claim's, or the work's own."""
-        if self._claim is None or "terms" not in self._works[row]:
-            return self._default_terms  # most works: one object for all of them
-        return self._claim.effective_terms(row)
+        return self._claim.effective_terms(row) if self._claim is not None else {}
 
     # -- Qt model interface ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
