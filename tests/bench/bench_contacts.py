@@ -13,26 +13,16 @@ card again would add (N times one card's parse and Ed25519 check, measured here)
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
-import keyring
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for memory_keyring
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))  # for bundle_factory
-
-from bundle_factory import make_world
-from timing import best_of
+from timing import best_of, verifying_world
 
 from colophon.core.card import make_card, parse_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import add_contact
 from colophon.core.profile import Profile
 from colophon.core.verify import verify
-from memory_keyring import MemoryKeyring
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,10 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, nargs="+", default=[0, 1_000, 10_000])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    keyring.set_keyring(MemoryKeyring())
-    root = Path(tempfile.mkdtemp(prefix="bench_contacts_"))
-    try:
-        world = make_world(root / "world")
+    with verifying_world("bench_contacts_") as world:
         catalog = world.vera.catalog
         one = make_card(Ed25519PrivateKey.generate(), Profile("One Creator", email="o@example.org"))
         unit = best_of(args.runs * 20, lambda: parse_card(one))
@@ -63,9 +50,6 @@ def main(argv: list[str] | None = None) -> int:
                 f"{count:>9,}  {seconds:>9.4f}  {seconds / alone:>7.2f}x  "
                 f"{seconds + count * unit:>22.3f} s"
             )
-        world.close()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

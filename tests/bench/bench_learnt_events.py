@@ -13,24 +13,14 @@ grow with N: only the events about the signer's key and the pinned keys bear on 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
-import keyring
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for memory_keyring
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))  # for bundle_factory
-
-from bundle_factory import make_world
-from timing import best_of
+from timing import best_of, verifying_world
 
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, parse_event
 from colophon.core.verify import verify
-from memory_keyring import MemoryKeyring
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,10 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, nargs="+", default=[0, 1_000, 10_000])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    keyring.set_keyring(MemoryKeyring())
-    root = Path(tempfile.mkdtemp(prefix="bench_events_"))
-    try:
-        world = make_world(root / "world")
+    with verifying_world("bench_events_") as world:
         one = make_revocation(Ed25519PrivateKey.generate(), "superseded")
         unit = best_of(args.runs * 20, lambda: parse_event(one))
         print(f"reading one event again (parse + Ed25519 check): {unit * 1e6:.0f} µs")
@@ -56,9 +43,6 @@ def main(argv: list[str] | None = None) -> int:
             learnt = count
             seconds = best_of(args.runs, lambda: verify(world.bundle, world.vera.catalog))
             print(f"{count:>14,}  {seconds:>9.4f}  {seconds + count * unit:>22.3f} s")
-        world.close()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 
