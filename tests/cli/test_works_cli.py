@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,24 @@ def test_add_with_a_missing_path_reports_it_and_exits_with_findings(capsys, tmp_
     assert code == exitcodes.FINDINGS
     assert "1 skipped" in out
     assert "nope.png: no such file or folder" in err
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_reason(capsys, tmp_path, portfolio):
+    # The catalog keeps names as text: such a file is passed over, saying why, and the rest of
+    # the folder is registered; the name is shown with its stray byte escaped, in text and JSON.
+    (portfolio / os.fsdecode(b"caf\xe9.txt")).write_text("written on an old camera")
+    home = str(tmp_path / "h")
+    code, out, err = run(capsys, "--home", home, "add", str(portfolio))
+    assert code == exitcodes.FINDINGS
+    assert out.startswith("2 new works, 0 new locations of known works, 0 unchanged, 1 skipped.")
+    assert f"skipped {portfolio}/caf\\xe9.txt: its name is not UTF-8 text; rename" in err
+    (portfolio / "more.txt").write_text("more")
+    code, out, err = run(capsys, "--home", home, "add", str(portfolio), "--json")
+    report = json.loads(out.encode("utf-8"))  # strict UTF-8
+    assert (report["added"], report["unchanged"]) == (1, 2)
+    assert report["skipped"][0]["path"] == f"{portfolio}/caf\\xe9.txt"
+    code, out, err = run(capsys, "--home", home, "add", str(portfolio / "more.txt"))
+    assert out.startswith("0 new works, 0 new locations of known works, 1 unchanged, 0 skipped.")
 
 
 def test_edit_sets_fields_and_rejects_bad_shares(capsys, tmp_path, portfolio):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from colophon.cli import exitcodes
 from colophon.cli.main import main
 from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
+from colophon.core.errors import NotFoundError
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
 from colophon.core.match_index import ClaimIndex
@@ -190,3 +192,89 @@ def test_a_cancelled_scan_stops_and_says_so(setup):
     summary = scan([setup["data"]], claims, found.append, progress=progress, workers=1)
     assert summary.cancelled
     assert summary.files_scanned < 13
+
+
+def test_a_dataset_that_does_not_exist_is_an_error_not_an_empty_dataset(setup, capsys):
+    # A mistyped mount path must not read as a dataset free of claimed works.
+    claims = load_claims([setup["claims"]])
+    missing = setup["tmp"] / "no-such-dataset"
+    with pytest.raises(NotFoundError, match="no-such-dataset"):
+        scan([setup["data"], missing], claims, lambda _m: None)
+    code = main(
+        ["--home", str(setup["tmp"] / "c"), "scan", str(missing), "--claims", str(setup["claims"])]
+    )
+    assert code == exitcodes.NOT_FOUND
+    out, err = capsys.readouterr()
+    assert out == "" and "There is no file or folder" in err
+
+
+def test_a_claim_given_twice_is_used_once_and_each_file_counts_once(setup, capsys):
+    bundle = setup["claims"] / "cleo.colophon"
+    copies = setup["tmp"] / "more-claims"
+    copies.mkdir()
+    (copies / "cleo-copy.colophon").write_bytes(bundle.read_bytes())
+    claims = load_claims([setup["claims"], copies, bundle])
+    assert len(claims.accepted) == 1 and len(claims.works) == 5
+    assert claims.repeated == [(copies / "cleo-copy.colophon", bundle)]
+    found = []
+    summary = scan([setup["data"]], claims, found.append)
+    assert (summary.matched_exact, summary.matched_fingerprint, summary.matches) == (2, 4, 6)
+    assert len({m.path for m in found}) == len(found) == 6
+
+    code = main(
+        [
+            *("--home", str(setup["tmp"] / "c"), "scan", str(setup["data"])),
+            *("--claims", str(bundle), str(copies)),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == exitcodes.OK
+    assert "from 1 bundle: 2 exact copies, 4 near copies." in out
+    assert f"ignored {copies / 'cleo-copy.colophon'}: the same claim as {bundle}" in err
+
+
+def test_a_file_copying_two_claimed_works_counts_once(setup):
+    # The same picture claimed twice (by two bundles) is one file found, and two report rows.
+    data = setup["tmp"] / "one-file"
+    data.mkdir()
+    (data / "copy.txt").write_bytes((setup["tmp"] / "works" / "tale.txt").read_bytes())
+    two = setup["tmp"] / "two-claims"
+    two.mkdir()
+    with Catalog.open(setup["tmp"] / "creator") as cat:
+        identity = Identity(cat)
+        ids = cat.work_ids()
+        [tale] = [w.id for w in cat.works_by_ids(ids) if w.title == "tale"]
+        export_bundle(cat, identity, [tale], two / "b.colophon", thumbnails=False)
+    claims = load_claims([two, setup["claims"] / "cleo.colophon"])
+    found = []
+    summary = scan([data], claims, found.append)
+    bundles = {Path(m.work.bundle).name for m in found}
+    assert len(found) == 2 and bundles == {"b.colophon", "cleo.colophon"}
+    assert (summary.matched_exact, summary.matches) == (1, 2)
+    assert summary.by_claimant == {"Cleo Painter": 1}
+
+
+def test_file_names_that_are_not_utf8_are_reported_with_their_bytes_escaped(setup, capsys):
+    # Crawled datasets hold names in old encodings; a report must still be written, as UTF-8.
+    data = setup["tmp"] / "latin1"
+    data.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (data / name).write_bytes((setup["tmp"] / "works" / "tale.txt").read_bytes())
+    for suffix in (".csv", ".jsonl", ".json"):
+        report = setup["tmp"] / f"report{suffix}"
+        code = main(
+            [
+                *("--home", str(setup["tmp"] / "c"), "scan", str(data)),
+                *("--claims", str(setup["claims"]), "--report", str(report), "--json"),
+            ]
+        )
+        summary = json.loads(capsys.readouterr().out)
+        assert code == exitcodes.OK and summary["matched_exact"] == 1
+        text = report.read_text(encoding="utf-8")  # strict: the report is valid UTF-8
+        if suffix == ".csv":
+            [row] = list(csv.DictReader(text.splitlines()))
+        elif suffix == ".jsonl":
+            row = json.loads(text)
+        else:
+            [row] = json.loads(text)["matches"]
+        assert row["path"] == str(data / "caf\\xe9.txt")

@@ -353,7 +353,12 @@ def test_pretty_writes_what_the_standard_library_writes() -> None:
     assert strictjson.pretty(report) == json.dumps(report, indent=2, ensure_ascii=False)
 
 
-def test_pretty_keeps_a_file_name_that_is_not_valid_text() -> None:
-    # os.fsdecode turns undecodable bytes in a file name into lone surrogates
-    report = {"local_files": ["/data/caf\udce9.jpg"]}
-    assert strictjson.pretty(report) == json.dumps(report, indent=2, ensure_ascii=False)
+def test_pretty_shows_a_file_name_that_is_not_utf8_with_its_byte_escaped() -> None:
+    # os.fsdecode turns undecodable bytes in a file name into lone surrogates, which no UTF-8
+    # output can hold: the report shows the byte instead, and stays valid UTF-8 for jq and co.
+    report = {"local_files": ["/data/caf\udce9.jpg"], "title": "Café"}
+    text = strictjson.pretty(report)
+    assert json.loads(text.encode("utf-8")) == {
+        "local_files": ["/data/caf\\xe9.jpg"],
+        "title": "Café",
+    }

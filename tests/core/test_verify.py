@@ -37,6 +37,7 @@ from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.card import make_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import add_contact
+from colophon.core.errors import NotFoundError
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
 from colophon.core.keys import generate
@@ -598,6 +599,20 @@ def test_a_folder_given_twice_or_nested_is_read_once(world: World) -> None:
     assert result.matches is not None and result.unmatched is not None
     assert sum(len(files) for files in result.matches.values()) == 1
     assert len(result.unmatched) == 1
+
+
+def test_a_folder_that_does_not_exist_is_an_error_not_an_empty_folder(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped mount path must not read as "none of the works is here".
+    from colophon.core import verify as verify_module
+
+    read: list[object] = []
+    monkeypatch.setattr(verify_module, "read_bundle", lambda path: read.append(path))
+    missing = world.out("no-such-folder")
+    with pytest.raises(NotFoundError, match="no-such-folder"):
+        verify_module.verify(world.bundle, world.vera.catalog, against=[missing])
+    assert read == []  # refused before the bundle was read
 
 
 def test_no_matching_for_a_claim_that_is_not_intact(world: World) -> None:

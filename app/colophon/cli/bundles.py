@@ -12,7 +12,7 @@ from ..core.identity import Identity
 from ..core.terms import in_words
 from ..core.verify import Outcome, VerifyResult, verify
 from . import exitcodes
-from .context import Context
+from .context import Context, counted
 from .passphrase import add_passphrase_options, key_passphrase
 from .progressbar import progress_bar
 
@@ -184,4 +184,7 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
                 ctx.print(f"    … {len(r.claim.works) - i - 1} more (use --json for all)")
                 break
         if r.unmatched:
-            ctx.print(f"  {len(r.unmatched)} local files match no work in this claim.")
+            ctx.print(
+                f"  {counted(len(r.unmatched), 'local file')} "
+                f"{'matches' if len(r.unmatched) == 1 else 'match'} no work in this claim."
+            )

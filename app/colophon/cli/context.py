@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from ..core import strictjson
 from ..core.catalog import Catalog
+from ..core.pathtext import readable
 
 
 @dataclass
@@ -48,6 +49,11 @@ class Context:
         self.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``number`` and ``noun`` in agreement: "1 bundle", "3 bundles", "2 exact copies"."""
+    return f"{number:,} {noun if number == 1 else (plural or noun + 's')}"
+
+
 # Characters a terminal takes as commands: an escape sequence in a stranger's name or web
 # address could clear the screen, rewrite what was printed ("INVALID" into "VALID"), or set the
 # window title. Printed as visible escapes instead; line breaks and tabs stay.
@@ -57,5 +63,8 @@ _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
 
 
 def shown(text: str) -> str:
-    """``text`` as it may be printed on a terminal: control characters as visible escapes."""
-    return text.translate(_TEXT_ESCAPES)
+    """``text`` as it may be printed on a terminal: control characters as visible escapes.
+
+    A file name that is not UTF-8 shows its stray bytes as ``\\xNN`` (`pathtext`).
+    """
+    return readable(text).translate(_TEXT_ESCAPES)

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UsageError
 from ..core.fsutil import atomic_writer
+from ..core.pathtext import readable_values
 from . import exitcodes
-from .context import Context
+from .context import Context, counted
 from .progressbar import progress_bar
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def run_scan(ctx: Context) -> int:
         claims = load_claims(a.claims, catalog, progress)
     for rejected in claims.rejected:
         ctx.warn(f"ignored {rejected.path}: {rejected.outcome.value}: {rejected.message}")
+    for path, first in claims.repeated:
+        ctx.warn(f"ignored {path}: the same claim as {first}")
     if not claims.accepted:
         raise UsageError("No usable claims: every bundle given was rejected (see above).")
     if a.export_index:
@@ -100,18 +103,23 @@ def run_scan(ctx: Context) -> int:
             {"file": str(r.path), "outcome": r.outcome.value, "message": r.message}
             for r in claims.rejected
         ],
+        "claims_repeated": [{"file": str(p), "same_as": str(f)} for p, f in claims.repeated],
         **summary.to_dict(),
     }
     if ctx.json:
         ctx.print_json(data)
     else:
         ctx.print(
-            f"Scanned {summary.files_scanned} files against {len(claims.works)} claimed works "
-            f"from {len(claims.accepted)} bundles: {summary.matched_exact} exact copies, "
-            f"{summary.matched_fingerprint} near copies."
+            f"Scanned {counted(summary.files_scanned, 'file')} against "
+            f"{counted(len(claims.works), 'claimed work')} from "
+            f"{counted(len(claims.accepted), 'bundle')}: "
+            f"{counted(summary.matched_exact, 'exact copy', 'exact copies')}, "
+            f"{counted(summary.matched_fingerprint, 'near copy', 'near copies')}."
         )
-        for name, count in summary.by_claimant.most_common():
-            ctx.print(f"  {count:>8}  {name}")
+        if summary.files_skipped:
+            ctx.print(f"{counted(summary.files_skipped, 'file')} skipped: unreadable, or linked.")
+        for name, count in summary.by_claimant.most_common():  # files, not matches
+            ctx.print(f"  {count:>8,}  {name}")
         if report:
             ctx.print(f"Matches written to {report}.")
     if summary.cancelled:
@@ -130,15 +138,20 @@ def _report_writer(path: Path | None) -> Iterator[Callable[[ScanMatch], None]]:
         if path.suffix == ".csv":
             writer = csv.DictWriter(text, fieldnames=CSV_FIELDS)
             writer.writeheader()
-            yield lambda m: writer.writerow(_flat(m.to_dict()))
+            yield lambda m: writer.writerow(_flat(_row(m)))
         elif path.suffix == ".jsonl":
-            yield lambda m: text.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
+            yield lambda m: text.write(json.dumps(_row(m), ensure_ascii=False) + "\n")
         else:
             found: list[dict[str, Any]] = []
-            yield lambda m: found.append(m.to_dict())
+            yield lambda m: found.append(_row(m))
             json.dump({"matches": found}, text, ensure_ascii=False, indent=2)
         text.flush()
         text.detach()
+
+
+def _row(match: ScanMatch) -> dict[str, Any]:
+    """A match as a report row: file names that are not UTF-8 as `pathtext.readable` shows them."""
+    return readable_values(match.to_dict())
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..core.check import check
 from ..core.errors import UsageError
 from ..core.register import register as register_paths
 from . import exitcodes
-from .context import Context
+from .context import Context, counted
 from .progressbar import progress_bar
 
 
@@ -74,8 +74,9 @@ def run_add(ctx: Context) -> int:
         ctx.print_json(report.to_dict())
     else:
         ctx.print(
-            f"{len(report.added)} new works, {report.new_paths} new locations of known works, "
-            f"{report.unchanged} unchanged, {len(report.skipped)} skipped."
+            f"{counted(len(report.added), 'new work')}, "
+            f"{counted(report.new_paths, 'new location')} of known works, "
+            f"{report.unchanged:,} unchanged, {len(report.skipped):,} skipped."
         )
         for s in report.skipped:
             ctx.warn(f"skipped {s.path}: {s.reason}")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from .hashing import hash_files
 from .progress import Progress
-from .walk import Skipped, walk
+from .walk import Skipped, existing, walk
 
 
 def match_folder(
@@ -18,8 +18,10 @@ def match_folder(
     """Hash every file under ``folders``; map each claimed digest to the files that have it.
 
     Returns ``(matches, unmatched)``: every digest of ``digests`` is a key of ``matches`` (with
-    an empty list when no file has it), and ``unmatched`` lists files that match no work.
+    an empty list when no file has it), and ``unmatched`` lists files that match no work. A
+    folder that does not exist is a `NotFoundError`.
     """
+    folders = existing(folders)
     progress = progress or Progress()
     matches: dict[str, list[str]] = {d: [] for d in digests}
     unmatched: list[str] = []

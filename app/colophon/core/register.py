@@ -19,6 +19,7 @@ from datetime import datetime
 from .catalog import Catalog, Work, now_utc
 from .errors import Cancelled, DiskFullError, EnvironmentProblem
 from .hashing import Hashed, hash_files
+from .pathtext import is_utf8
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
 
@@ -27,6 +28,7 @@ from .walk import Candidate, Skipped, walk
 FINGERPRINTED = frozenset({"image"})
 BATCH_FILES = 500
 BATCH_SECONDS = 0.5
+NOT_UTF8 = "its name is not UTF-8 text; rename the file to register it"
 
 
 @dataclass
@@ -65,6 +67,9 @@ def register(
     report = ImportReport()
     todo: list[Candidate] = []
     for candidate in walk(paths, report.skipped.append, exclude=[catalog.path.parent]):
+        if not is_utf8(candidate.path):  # the catalog keeps names as text (see pathtext)
+            report.skipped.append(Skipped(candidate.path, NOT_UTF8))
+            continue
         known = catalog.known_path(candidate.path)
         if known and (known.size, known.mtime_ns) == (candidate.size, candidate.mtime_ns):
             report.unchanged += 1

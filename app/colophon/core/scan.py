@@ -12,6 +12,7 @@ the same index can be exported (`ClaimSet.export`) and applied per file in Spark
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections import Counter
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import strictjson
 from .catalog import Catalog
+from .claim import Claim
 from .errors import Cancelled, MalformedError, NotFoundError
 from .fingerprint import codes_from_annotations
 from .fsutil import atomic_writer
@@ -28,7 +31,7 @@ from .hashing import Hashed, hash_files
 from .match_index import DEFAULT_THRESHOLD, ClaimIndex, match_one
 from .progress import Progress
 from .verify import Outcome, VerifyResult, verify
-from .walk import Skipped, walk
+from .walk import Skipped, existing, walk
 
 USABLE = (Outcome.VALID, Outcome.UNKNOWN_SIGNER)
 BUNDLE_SUFFIXES = (".colophon", ".intoto.json")
@@ -60,6 +63,8 @@ class ClaimSet:
     works: dict[str, ClaimedWork] = field(default_factory=dict)
     accepted: list[VerifyResult] = field(default_factory=list)
     rejected: list[VerifyResult] = field(default_factory=list)
+    #: bundles holding the very claim of an accepted one (a copy), each with that one's path
+    repeated: list[tuple[Path, Path]] = field(default_factory=list)
 
     def export(self, folder: str | os.PathLike[str]) -> None:
         """Write ``index.jsonl`` (key, sha256, fingerprints) and ``works.jsonl`` (key, terms…).
@@ -94,22 +99,36 @@ def load_claims(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
 ) -> ClaimSet:
-    """Verify each bundle and index the works of the usable ones."""
+    """Verify each bundle and index the works of the usable ones.
+
+    A claim given twice (the same bundle copied into two folders, or the same statement in a
+    bundle and as a bare envelope) is indexed once, so each file it covers matches it once.
+    """
     progress = progress or Progress()
     claims = ClaimSet()
-    paths = list(bundle_paths(sources))
+    given: dict[Path, Path] = {}  # a file named twice is read once
+    for path in bundle_paths(sources):
+        given.setdefault(path.resolve(), path)
+    paths = list(given.values())
     progress.start(total=len(paths), label="Verifying claims")
+    seen: dict[str, Path] = {}
     for number, path in enumerate(paths):
         progress.check()
         result = verify(path, catalog)
         if result.outcome not in USABLE or result.claim is None:
             claims.rejected.append(result)
+        elif (first := seen.setdefault(_statement_digest(result.claim), path)) != path:
+            claims.repeated.append((path, first))
         else:
             claims.accepted.append(result)
             _index_claim(claims, number, result)
         progress.advance()
     claims.index.freeze()
     return claims
+
+
+def _statement_digest(claim: Claim) -> str:
+    return hashlib.sha256(strictjson.dumps(claim.statement)).hexdigest()
 
 
 def _index_claim(claims: ClaimSet, number: int, result: VerifyResult) -> None:
@@ -157,11 +176,14 @@ class ScanMatch:
 
 @dataclass
 class ScanSummary:
+    """Counts of files: a file that copies several claimed works counts once in each count."""
+
     files_scanned: int = 0
     files_skipped: int = 0
-    matched_exact: int = 0
-    matched_fingerprint: int = 0
-    by_claimant: Counter[str] = field(default_factory=Counter)
+    matched_exact: int = 0  # files that are exact copies of a claimed work
+    matched_fingerprint: int = 0  # files that are near copies only
+    matches: int = 0  # (file, claimed work) pairs: the rows of a report
+    by_claimant: Counter[str] = field(default_factory=Counter)  # files claimed by each person
     cancelled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,6 +192,7 @@ class ScanSummary:
             "files_skipped": self.files_skipped,
             "matched_exact": self.matched_exact,
             "matched_fingerprint": self.matched_fingerprint,
+            "matches": self.matches,
             "by_claimant": dict(self.by_claimant),
             "cancelled": self.cancelled,
         }
@@ -184,24 +207,36 @@ def scan(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ScanSummary:
-    """Match every file under ``dataset`` against ``claims``; call ``on_match`` for each match."""
+    """Match every file under ``dataset`` against ``claims``; call ``on_match`` for each match.
+
+    A dataset path that does not exist is a `NotFoundError`, before anything is read.
+    """
+    dataset = existing(dataset)
     progress = progress or Progress()
     summary = ScanSummary()
     progress.start(label="Scanning")  # the total is not known: the dataset is never listed
-    files = walk(dataset, lambda _s: None)
+
+    def skipped(_item: Skipped) -> None:  # unreadable, or a link out of the dataset
+        summary.files_skipped += 1
+
+    files = walk(dataset, skipped)
     try:
         for result in hash_files(files, progress, workers, fingerprint=SCAN_FINGERPRINTED):
             if isinstance(result, Skipped):
                 summary.files_skipped += 1
                 continue
             summary.files_scanned += 1
-            for found in _matches(result, claims, threshold):
-                if found.match == "exact":
-                    summary.matched_exact += 1
-                else:
-                    summary.matched_fingerprint += 1
-                summary.by_claimant[found.work.claimant] += 1
-                on_match(found)
+            found = _matches(result, claims, threshold)
+            if not found:
+                continue
+            if any(m.match == "exact" for m in found):
+                summary.matched_exact += 1
+            else:
+                summary.matched_fingerprint += 1
+            summary.by_claimant.update({m.work.claimant for m in found})
+            summary.matches += len(found)
+            for match in found:
+                on_match(match)
     except (Cancelled, KeyboardInterrupt):
         summary.cancelled = True
     return summary

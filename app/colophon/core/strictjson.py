@@ -34,6 +34,7 @@ from typing import Any
 import msgspec
 
 from .errors import MalformedError, UsageError
+from .pathtext import readable_values
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "dumps", "gc_paused", "loads"]
 
@@ -215,14 +216,16 @@ def pretty(obj: Any) -> str:
     """``obj`` as indented JSON for people and pipelines to read: keys in their order, text as is.
 
     The text of ``json.dumps(obj, indent=2, ensure_ascii=False)``, made in C: a verification
-    report of 100,000 works takes a tenth of a second instead of more than one. A value msgspec
-    cannot write (a lone surrogate in a file name) goes through the standard library instead.
+    report of 100,000 works takes a tenth of a second instead of more than one. A file name that
+    is not UTF-8 is written as `pathtext.readable` shows it, so the output is always UTF-8.
     Floats in exponent form come out in their shortest spelling (``1e-7``, not ``1e-07``).
     """
     try:
         return msgspec.json.format(_IN_ORDER.encode(obj), indent=2).decode("utf-8")
-    except (TypeError, UnicodeEncodeError, msgspec.EncodeError):
-        return json.dumps(obj, indent=2, ensure_ascii=False)
+    except UnicodeEncodeError:
+        return pretty(readable_values(obj))
+    except (TypeError, msgspec.EncodeError):
+        return json.dumps(readable_values(obj), indent=2, ensure_ascii=False)
 
 
 def _has_null_value(data: bytes) -> bool:

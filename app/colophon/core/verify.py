@@ -28,6 +28,7 @@ from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
 from .profile import Profile
 from .progress import Progress
+from .walk import existing
 
 
 class Outcome(enum.StrEnum):
@@ -138,7 +139,12 @@ def verify(
     against: Iterable[str | os.PathLike[str]] = (),
     progress: Progress | None = None,
 ) -> VerifyResult:
-    """Verify the bundle or bare envelope at ``path`` with the trust kept in ``catalog``."""
+    """Verify the bundle or bare envelope at ``path`` with the trust kept in ``catalog``.
+
+    ``against``: folders (or files) to look for the claimed works in; one that does not exist is
+    a `NotFoundError`, raised before the bundle is read.
+    """
+    folders = existing(against)
     source = Path(path)
     try:
         result = _verify(source, catalog)
@@ -158,7 +164,6 @@ def verify(
             "Not a valid claim: its structure could not be read.",
             part=type(exc).__name__,
         )
-    folders = list(against)
     if folders and result.claim is not None and result.outcome.intact:
         digests = [s["digest"]["sha256"] for s in result.claim.subjects]
         result.matches, result.unmatched = match_folder(digests, folders, progress)

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import NotFoundError
+
 CLUTTER = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
 
 
@@ -36,6 +38,19 @@ class Skipped:
 
 def is_clutter(name: str) -> bool:
     return name.startswith(".") or name.lower() in CLUTTER
+
+
+def existing(paths: Iterable[str | os.PathLike[str]]) -> list[str | os.PathLike[str]]:
+    """``paths`` as a list, once each is known to exist; `NotFoundError` naming the first that not.
+
+    For checks of what others made (a dataset, a folder to compare a claim with): a mistyped
+    path must not read as an empty folder, where nothing was found because nothing was looked at.
+    """
+    given = list(paths)
+    for path in given:
+        if not os.path.lexists(path):
+            raise NotFoundError(f"There is no file or folder {os.fspath(path)}.")
+    return given
 
 
 def walk(

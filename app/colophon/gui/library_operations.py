@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core.catalog import Catalog
 from ..core.check import CheckReport, check
+from ..core.pathtext import readable
 from ..core.progress import Progress
 from ..core.register import ImportReport, register
 from .progress_panel import ProgressPanel
@@ -154,7 +155,7 @@ class LibraryOperations(QObject):
         if report.skipped:
             self.report_panel.show_report(
                 f"{summary} These files were skipped:",
-                [f"{s.path} — {s.reason}" for s in report.skipped],
+                [f"{readable(s.path)} — {s.reason}" for s in report.skipped],
             )
         self.import_finished.emit(report)
 

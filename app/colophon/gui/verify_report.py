@@ -8,6 +8,7 @@ matches. Both are written atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
@@ -19,6 +20,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocum
 from .. import __version__
 from ..core import strictjson
 from ..core.fsutil import atomic_write
+from ..core.pathtext import readable
 from ..core.verify import VerifyResult
 from .plain_words import (
     compensation_in_words,
@@ -46,7 +48,7 @@ def save_json(result: VerifyResult, path: Path) -> None:
     atomic_write(path, report_json(result), mode=0o644)
 
 
-def _lines(items: list[str]) -> str:
+def _lines(items: Iterable[str]) -> str:
     return "<br>".join(escape(item) for item in items)
 
 
@@ -97,7 +99,7 @@ def report_html(result: VerifyResult, thumbnails: dict[str, bytes], checked_at: 
         )
         if result.matches is not None:
             found = result.matches.get(digest, [])
-            row += f"<td>{_lines(found) if found else 'Not found'}</td>"
+            row += f"<td>{_lines(map(readable, found)) if found else 'Not found'}</td>"
         parts.append(row + "</tr>")
     parts.append("</table>")
     if len(claim.works) > MAX_PDF_WORKS:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon, QPixmap
 
 from ..core.claim import Claim
+from ..core.pathtext import readable
 from ..core.verify import VerifyResult
 from . import icons
 from .plain_words import short_terms, terms_lines
@@ -114,7 +115,7 @@ class VerifyWorksModel(QAbstractTableModel):
             if column == COL_TERMS:
                 return short_terms(self._terms(row))
             if column == COL_FOUND and found is not None:
-                return f"Found: {os.path.basename(found[0])}" if found else "Not found"
+                return f"Found: {readable(os.path.basename(found[0]))}" if found else "Not found"
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_PREVIEW:
             return self._icon(digest, work["kind"])
@@ -123,7 +124,7 @@ class VerifyWorksModel(QAbstractTableModel):
             if column == COL_TERMS:
                 tip = "\n".join(terms_lines(self._terms(row)))
             elif column == COL_FOUND and found:
-                tip = "\n".join(found)
+                tip = "\n".join(map(readable, found))
             elif column == COL_TITLE:
                 tip = f"{work['title']}\nSHA-256 {digest}"
             # Written by a stranger: shown as text, even where it looks like markup.
