@@ -222,6 +222,20 @@ def test_a_claim_over_the_readers_size_limit_is_not_signed(
     assert signed == [] and not list((ada.root / "out").iterdir())
 
 
+def test_a_claim_of_more_values_than_a_reader_builds_is_not_signed(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ada.add_works()
+    monkeypatch.setattr(bundle.strictjson, "DEFAULT_MAX_VALUES", 50)
+    signed = []
+    monkeypatch.setattr(bundle.dsse, "sign_to_json", lambda *args: signed.append(args))
+
+    with pytest.raises(UsageError, match="more than 50 values, more than a verifier reads"):
+        ada.export(thumbnails=False)
+
+    assert signed == [] and not list((ada.root / "out").iterdir())
+
+
 def test_a_bundle_over_the_readers_size_limit_is_not_written(
     ada: Party, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -338,7 +338,18 @@ def test_refuses_a_declared_size_over_the_member_cap() -> None:
 
 def test_refuses_declared_sizes_over_the_total_cap() -> None:
     entries = [Entry(f"m{i}", b"x", size=900_000) for i in range(3)]
-    refused(Archive(entries).build(), "would unpack to more than 2097152 bytes")
+    limits = ZipLimits(max_member_bytes=1 << 20, max_total_bytes=2 << 20, max_ratio=10**6)
+    refused(Archive(entries).build(), "would unpack to more than 2097152 bytes", limits)
+
+
+def test_many_small_members_may_not_make_a_bomb_together() -> None:
+    # Each member is small enough to be spared the ratio test; together they still expand the
+    # archive more than any one member may.
+    entries = [Entry(f"page{i}.html", bytes(60_000)) for i in range(10)]
+    error = refused(Archive(entries).build(), "more than 50 times its size")
+    assert error.part == "zip archive"
+    lying = [Entry(f"page{i}.html", bytes(60_000), size=60_000 if i else 10) for i in range(10)]
+    refused(Archive(lying).build(), "more than 50 times its size")
 
 
 def test_refuses_a_crc_error() -> None:
@@ -410,7 +421,7 @@ def test_members_lying_about_their_sizes_are_stopped_at_the_total_cap() -> None:
     honest = os.urandom(900_000)
     entries = [Entry("m0", honest), Entry("m1", honest), Entry("m2", os.urandom(600_000), size=10)]
     limits = ZipLimits(max_member_bytes=1 << 20, max_total_bytes=2 << 20, max_ratio=1000)
-    error = refused(Archive(entries).build(), "unpacks to more than the limit of 2097152", limits)
+    error = refused(Archive(entries).build(), "unpack to more than 2097152 bytes", limits)
     assert error.part == "zip archive"
 
 

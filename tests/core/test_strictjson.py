@@ -362,3 +362,30 @@ def test_pretty_shows_a_file_name_that_is_not_utf8_with_its_byte_escaped() -> No
         "local_files": ["/data/caf\\xe9.jpg"],
         "title": "Café",
     }
+
+
+# -- how many values ------------------------------------------------------------------------------
+def test_values_are_counted_before_any_is_built() -> None:
+    # 1 + commas + objects + arrays: an empty object or array counts twice.
+    numbers = b"[" + b",".join([b"1"] * 99) + b"]"  # 100 values
+    assert strictjson.loads(numbers, max_values=100) == [1] * 99
+    with pytest.raises(MalformedError, match="more than 99 values"):
+        strictjson.loads(numbers, max_values=99)
+    empties = b"[" + b",".join([b"{}"] * 40) + b"]"  # 41 values, counted as 81
+    assert strictjson.too_many_values(empties, 80) and not strictjson.too_many_values(empties, 81)
+
+
+def test_commas_and_brackets_in_texts_are_not_values() -> None:
+    text = json.dumps({"a": ",,,[[[{{{" * 20, "b": ['x,"y"', "\\", 2]}).encode()  # 6 values
+    assert strictjson.loads(text, max_values=6)["b"][2] == 2
+    with pytest.raises(MalformedError, match="more than 5 values"):
+        strictjson.loads(text, max_values=5)
+
+
+def test_a_text_spanning_the_pieces_counted_at_a_time_is_still_one_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(strictjson, "_MARKS_PIECE", 4)
+    doc = json.dumps(["a,b,c,d,e,f", "g", [1, 2], "h,[i", {"k": "{,}"}]).encode()  # 9 values
+    assert not strictjson.too_many_values(doc, 9)
+    assert strictjson.too_many_values(doc, 8)

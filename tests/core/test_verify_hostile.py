@@ -39,7 +39,7 @@ from bundle_factory import (
     write_zip,
 )
 
-from colophon.core import claim, dsse, strictjson
+from colophon.core import claim, dsse, safezip, strictjson
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.errors import NotFoundError
 from colophon.core.verify import Outcome, VerifyResult, verify
@@ -345,11 +345,18 @@ def test_malformed_when_the_envelope_has_an_unknown_field(world: World) -> None:
     malformed(envelope_edit(world, extra), ENVELOPE, "unknown field")
 
 
-def signed_payload(world: World, payload: bytes) -> Path:
-    """A bundle whose envelope carries ``payload`` exactly, signed by Ada's key."""
+def signed_payload(world: World, payload: bytes, *, stored: bool = False) -> Path:
+    """A bundle whose envelope carries ``payload`` exactly, signed by Ada's key.
+
+    ``stored``: the envelope is kept uncompressed, as Colophon writes it (no ratio to judge).
+    """
     members = read_zip(world.bundle)
     envelope = dsse.sign(payload, dsse.PAYLOAD_TYPE_INTOTO, world.ada.private_key())
     members[ENVELOPE] = strictjson.dumps(envelope)
+    if stored:
+        path = world.out("raw.colophon")
+        safezip.write_zip(path, members, stored={ENVELOPE})
+        return path
     return write_zip(world.out("raw.colophon"), members)
 
 
@@ -384,6 +391,30 @@ def test_malformed_when_the_statement_nests_too_deeply(world: World) -> None:
     deep = "[" * 100 + "]" * 100
     text = statement_text(world).replace('"predicate":{', f'"predicate":{{"x":{deep},', 1)
     malformed(signed_payload(world, text.encode()), "statement", "nested deeper")
+
+
+@pytest.mark.parametrize(
+    "filler", [b"{}", b"[]", b"0", b'"a"'], ids=["objects", "arrays", "n", "t"]
+)
+def test_a_statement_of_millions_of_tiny_values_is_refused_before_they_are_built(
+    world: World, filler: bytes
+) -> None:
+    # A few megabytes of "{},{},..." (zipped, a few kilobytes) would become gigabytes of Python
+    # objects; the values are counted in the bytes first.
+    import tracemalloc
+
+    count = strictjson.DEFAULT_MAX_VALUES // (2 if filler in (b"{}", b"[]") else 1)
+    text = statement_text(world).replace(
+        '"predicate":{', '"predicate":{"x":[' + ",".join([filler.decode()] * count) + "],", 1
+    )
+    bundle = signed_payload(world, text.encode(), stored=True)
+    tracemalloc.start()
+    try:
+        malformed(bundle, "statement", "more than 8,000,000 values")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(text), peak  # the document and its copies, never its values
 
 
 def test_malformed_when_the_statement_is_not_json(world: World) -> None:

@@ -31,6 +31,7 @@ from .claim import (
     parse_statement,
 )
 from .errors import MalformedError, NotFoundError, UsageError
+from .fsutil import read_at_most
 from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
@@ -123,6 +124,11 @@ def export_bundle(
             f"This claim would be {safezip.size_text(len(payload))}, more than the "
             f"{safezip.size_text(MAX_STATEMENT_BYTES)} a verifier reads. Export the works in "
             "several bundles."
+        )
+    if strictjson.too_many_values(payload):  # very many contributors on very many works
+        raise UsageError(
+            f"This claim would hold more than {strictjson.DEFAULT_MAX_VALUES:,} values, more "
+            "than a verifier reads. Export the works in several bundles."
         )
     progress.check()
     with identity.signing(passphrase) as private:
@@ -254,28 +260,30 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     """Read a ``.colophon`` bundle or a bare ``.intoto.json`` envelope; `MalformedError` if neither.
 
     The kind is decided by content, not by name: a zip is a bundle, a JSON object an envelope.
+    The file is read once, so it may be a pipe (``/dev/stdin``).
     """
     source = Path(path)
+    limit = safezip.BUNDLE_LIMITS.max_archive_bytes
     try:
-        with open(source, "rb") as fh:
-            head = fh.read(4)
+        data = read_at_most(source, limit)
     except FileNotFoundError:
         raise NotFoundError(f"There is no file {source}.") from None
     except IsADirectoryError:
         raise UsageError(f"{source} is a folder, not a bundle.") from None
     except OSError as exc:
         raise MalformedError(str(source), f"cannot be read ({exc.strerror}).") from exc
-    if head.startswith(b"PK"):
-        members = safezip.read_members(source)
+    if data is None:
+        raise MalformedError(str(source.name), f"is larger than the limit of {limit} bytes.")
+    if data.startswith(b"PK"):
+        members = safezip.read_members(data)
         for required in (ENVELOPE, IDENTITY, SUMMARY):
             if required not in members:
                 raise MalformedError("bundle", f"has no {required}.")
         _check_member_limits(members)
         envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
         return BundleFile(source, False, envelope, members)
-    if source.stat().st_size > dsse.MAX_ENVELOPE_BYTES:
+    if len(data) > dsse.MAX_ENVELOPE_BYTES:
         raise MalformedError("envelope", "is larger than the limit.")
-    data = source.read_bytes()
     if not data.lstrip()[:1] == b"{":
         raise MalformedError(str(source.name), "is neither a Colophon bundle nor a DSSE envelope.")
     return BundleFile(source, True, dsse.parse(data))

@@ -20,6 +20,7 @@ from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
 from .errors import MalformedError, NotFoundError, UsageError
+from .fsutil import read_at_most
 
 MAX_SOURCE_BYTES = 1024 * 1024
 
@@ -224,6 +225,8 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
     from .verify import verify  # verify reads the contacts: imported here, not at the top
 
     source = Path(path)
+    if source.is_dir():
+        raise UsageError(f"{source} is a folder, not a key, an identity card or a bundle.")
     if not source.is_file():
         raise NotFoundError(f"There is no file {source}.")
     with open(source, "rb") as fh:
@@ -247,13 +250,13 @@ def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[s
     """
     source = Path(path)
     try:
-        if source.stat().st_size > MAX_SOURCE_BYTES:
-            raise MalformedError(source.name, "is too large to be a key or identity card.")
-        data = source.read_bytes()
+        data = read_at_most(source, MAX_SOURCE_BYTES)
     except FileNotFoundError:
         raise NotFoundError(f"There is no file {source}.") from None
     except OSError as exc:
         raise MalformedError(source.name, f"cannot be read ({exc.strerror}).") from exc
+    if data is None:
+        raise MalformedError(source.name, "is too large to be a key or identity card.")
     if data.lstrip().startswith(b"{"):
         card = parse_card(data)
         return card.key, card.envelope

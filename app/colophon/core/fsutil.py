@@ -1,8 +1,11 @@
-"""Writing files so that a crash or a full disk never leaves a half-written one behind.
+"""Writing files so that a crash or a full disk never leaves a half-written one behind, and
+reading a stranger's file without trusting its size.
 
 Every file the app writes (exports, backups, key files, settings) goes through `atomic_write`:
 a temporary file in the same folder, flushed and fsync'ed, then renamed over the target with
 ``os.replace``. A reader sees the old file or the new one, never a mixture.
+
+Files from others are read with `read_at_most`, which stops one byte past a limit.
 """
 
 from __future__ import annotations
@@ -47,6 +50,32 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -
     """Write ``data`` to ``path`` atomically with the given permission bits."""
     with atomic_writer(path, mode) as fh:
         fh.write(data)
+
+
+_PIECE = 1024 * 1024
+
+
+def read_at_most(path: str | os.PathLike[str], limit: int) -> bytes | None:
+    """The content of the file at ``path``, or None if it holds more than ``limit`` bytes.
+
+    Memory is taken for what the file holds, not for the limit, and never more than ``limit`` +
+    1 bytes are read: a pipe (``/dev/stdin``), a device that never ends (``/dev/zero``) or a
+    file that grows while it is read is cut off there. `OSError` is the caller's to translate.
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size  # 0 for pipes and devices
+        if size > limit:
+            return None
+        pieces: list[bytes] = []
+        total = 0
+        want = size + 1 if size else _PIECE  # a regular file comes in one piece
+        while piece := fh.read(min(want, limit + 1 - total)):
+            pieces.append(piece)
+            total += len(piece)
+            if total > limit:
+                return None
+            want = _PIECE
+    return b"".join(pieces)  # one piece is returned as it is, not copied
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 from .errors import EnvironmentProblem, MalformedError, NotFoundError, UsageError
-from .fsutil import atomic_writer
+from .fsutil import atomic_writer, read_at_most
 
 __all__ = [
     "BUNDLE_LIMITS",
@@ -121,6 +121,9 @@ def read_members(
     spans: list[tuple[int, int, str]] = []
     folded: dict[str, str] = {}
     declared_total = 0
+    # The archive as a whole may not expand more than one member may: otherwise many members,
+    # each small enough to be spared the ratio test, would make a bomb together.
+    unpacked_cap = min(limits.max_total_bytes, _ratio_cap(len(data), limits))
     for info in infos:
         name = info.orig_filename
         _check_entry(info, limits)
@@ -134,11 +137,13 @@ def read_members(
                 f"differs from the member {other!r} only by letter case or Unicode form.",
             )
         folded[key] = name
-        declared_total += info.file_size
-        if declared_total > limits.max_total_bytes:
+        if _over_ratio(info.file_size, info.compress_size, limits):
             raise MalformedError(
-                _ARCHIVE, f"would unpack to more than {limits.max_total_bytes} bytes."
+                f"zip member {name!r}", f"expands more than {limits.max_ratio} times (a zip bomb)."
             )
+        declared_total += info.file_size
+        if declared_total > unpacked_cap:
+            raise MalformedError(_ARCHIVE, "would " + _too_much(unpacked_cap, limits))
         spans.append((*_entry_span(data, info, cd_offset), name))
     _check_layout(spans, cd_offset)
     for info in infos:
@@ -147,7 +152,7 @@ def read_members(
     members: dict[str, bytes] = {}
     total = 0
     for info in infos:
-        content = _inflate(data, info, limits, total)
+        content = _inflate(data, info, limits, total, unpacked_cap)
         total += len(content)
         members[info.orig_filename] = content
     return members
@@ -261,28 +266,17 @@ def size_text(size: int) -> str:
 
 def _load(source: str | os.PathLike[str] | bytes, limits: ZipLimits) -> bytes:
     if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
+        data: bytes | None = bytes(source)
     else:
         try:
-            with open(source, "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > limits.max_archive_bytes:
-                    data = b""
-                    too_big = True
-                else:
-                    # Read one byte past the limit in case the file grows while being read.
-                    data = fh.read(limits.max_archive_bytes + 1)
-                    too_big = False
+            data = read_at_most(source, limits.max_archive_bytes)
         except FileNotFoundError as exc:
             raise NotFoundError(f"There is no file at {os.fspath(source)}.") from exc
         except OSError as exc:
             raise EnvironmentProblem(
                 f"Could not read {os.fspath(source)}: {exc.strerror or exc}."
             ) from exc
-        if too_big:
-            raise MalformedError(
-                _ARCHIVE, f"is larger than the limit of {limits.max_archive_bytes} bytes."
-            )
-    if len(data) > limits.max_archive_bytes:
+    if data is None or len(data) > limits.max_archive_bytes:
         raise MalformedError(
             _ARCHIVE, f"is larger than the limit of {limits.max_archive_bytes} bytes."
         )
@@ -407,27 +401,42 @@ def _check_layout(spans: list[tuple[int, int, str]], cd_offset: int) -> None:
         )
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo, limits: ZipLimits, total_before: int) -> bytes:
+def _ratio_cap(archive_bytes: int, limits: ZipLimits) -> int:
+    """The most an archive of ``archive_bytes`` may unpack to, by the ratio limit."""
+    return max(limits.ratio_grace_bytes, limits.max_ratio * archive_bytes)
+
+
+def _over_ratio(unpacked: int, packed: int, limits: ZipLimits) -> bool:
+    """Whether a member expands more than the limit (a small one may: see `ZipLimits`)."""
+    return unpacked > limits.ratio_grace_bytes and unpacked > limits.max_ratio * max(packed, 1)
+
+
+def _too_much(cap: int, limits: ZipLimits) -> str:
+    """Why an archive that unpacks to more than ``cap`` is refused."""
+    if cap < limits.max_total_bytes:
+        return f"unpack to more than {limits.max_ratio} times its size (a zip bomb)."
+    return f"unpack to more than {limits.max_total_bytes} bytes."
+
+
+def _inflate(
+    data: bytes, info: zipfile.ZipInfo, limits: ZipLimits, total_before: int, unpacked_cap: int
+) -> bytes:
     """Decompress one member in chunks, enforcing the caps on what actually comes out."""
     where = f"zip member {info.orig_filename!r}"
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     begin = info.header_offset + _LOCAL_SIZE + name_len + extra_len
     raw = memoryview(data)[begin : begin + info.compress_size]
-    member_cap = min(limits.max_member_bytes, limits.max_total_bytes - total_before)
+    member_cap = min(limits.max_member_bytes, unpacked_cap - total_before)
 
     def account(produced: int) -> None:
         if produced > limits.max_member_bytes:
             raise MalformedError(
                 where, f"unpacks to more than the limit of {limits.max_member_bytes} bytes."
             )
-        if produced > member_cap:
-            raise MalformedError(
-                _ARCHIVE, f"unpacks to more than the limit of {limits.max_total_bytes} bytes."
-            )
-        if produced > limits.ratio_grace_bytes and produced > limits.max_ratio * max(
-            info.compress_size, 1
-        ):
+        if _over_ratio(produced, info.compress_size, limits):
             raise MalformedError(where, f"expands more than {limits.max_ratio} times (a zip bomb).")
+        if produced > member_cap:
+            raise MalformedError(_ARCHIVE, "would " + _too_much(unpacked_cap, limits))
 
     if info.compress_type == zipfile.ZIP_STORED:
         account(len(raw))

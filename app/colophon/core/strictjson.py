@@ -36,18 +36,33 @@ import msgspec
 from .errors import MalformedError, UsageError
 from .pathtext import readable_values
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "dumps", "gc_paused", "loads"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "DEFAULT_MAX_VALUES",
+    "dumps",
+    "gc_paused",
+    "loads",
+    "too_many_values",
+]
 
 #: the largest document `loads` reads unless told otherwise (a 50,000-work claim is ~40 MiB)
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 #: the deepest nesting of arrays and objects `loads` accepts unless told otherwise
 DEFAULT_MAX_DEPTH = 64
+#: the most values (objects, arrays, texts, numbers...) `loads` builds unless told otherwise, as
+#: `_check_values` counts them: a 100,000-work claim has about 1.4 million. Each costs memory (an
+#: empty object is 3 bytes of JSON and about 90 bytes as a Python dict), so a few megabytes of
+#: ``{},{},...`` would otherwise become gigabytes; at this limit a document takes at most a few
+#: hundred megabytes, as the largest claims do.
+DEFAULT_MAX_VALUES = 8_000_000
 
 _BOM = b"\xef\xbb\xbf"
 # Every byte but quotes and brackets, for `bytes.translate` to delete. Quotes, backslashes and
 # brackets are ASCII, and UTF-8 never uses an ASCII byte inside a multi-byte character, so the
 # bytes can be read for structure without decoding them.
 _NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')
+_NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'"[]{},')
 # A text between two quotes, once escaped quotes are blanked; written so the engine never
 # backtracks, and only the last, unpaired quote of a broken document can send it to the end.
 _TEXT = re.compile(rb'"[^"]*"')
@@ -57,6 +72,8 @@ _EMPTY_PAIRS = (b"[]", b"{}", b"[]", b"{}")
 # A parsed value with no more entries than this (in all its objects and arrays) has its depth
 # read from the value rather than from the bytes.
 _FEW_ENTRIES = 256
+# Texts are taken out of a document's marks this many bytes at a time, to count its values.
+_MARKS_PIECE = 1 << 20
 # Above this many backslashes, blank all escapes at once rather than look at each one.
 _FEW_ESCAPES = 64
 # A \u escape that the parser leaves as a lone surrogate: a high one not followed by a low one,
@@ -85,29 +102,37 @@ def loads(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_values: int = DEFAULT_MAX_VALUES,
     part: str = "JSON document",
 ) -> Any:
     """Parse one JSON document strictly; raise `MalformedError` naming ``part`` if it is not.
 
     Refused: more than ``max_bytes`` bytes, a UTF-8 byte order mark, bytes that are not UTF-8,
     duplicate keys in an object, ``NaN``/``Infinity``/``-Infinity`` (and numbers too large to be
-    finite), lone surrogates in any string or key, nesting deeper than ``max_depth``.
+    finite), lone surrogates in any string or key, nesting deeper than ``max_depth``, more than
+    ``max_values`` values (counted in the bytes, before any is built).
     """
     raw = _read(data, max_bytes=max_bytes, part=part)
+    marks = None
+    if len(raw) > max_values:  # each comma or bracket is a byte: a shorter one has fewer
+        marks = _marks(_blank_escapes(raw), _NOT_STRUCTURE)
+        _check_values(marks, max_values=max_values, part=part)
     try:
         with gc_paused():
             value = _DECODER.decode(raw)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
-        _strict_loads(raw, max_depth=max_depth, part=part)  # raises, saying what is wrong
+        _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # raises, saying why
         raise MalformedError(part, f"is not valid JSON ({exc}).") from None
     try:
         canonical = _ENCODER.encode(value) == raw
     except RecursionError:  # deeper than Python recurses: the strict path says why
         canonical = False
     if not canonical:
-        return _strict_loads(raw, max_depth=max_depth, part=part)
+        return _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)
     if not _few_and_shallow(value, max_depth):
-        _check_depth(_blank_escapes(raw), max_depth=max_depth, part=part)
+        if marks is None:
+            marks = _marks(_blank_escapes(raw), _NOT_QUOTE_OR_BRACKET)
+        _check_depth(marks, max_depth=max_depth, part=part)
     return value
 
 
@@ -133,14 +158,16 @@ def _few_and_shallow(value: Any, max_depth: int) -> bool:
     return not level
 
 
-def _strict_loads(raw: bytes, *, max_depth: int, part: str) -> Any:
+def _strict_loads(raw: bytes, *, max_depth: int, part: str, marks: bytes | None = None) -> Any:
     """`loads` for a document that is not in canonical form: slower, with exact diagnoses."""
     try:
         text = raw.decode("utf-8")  # strict: also refuses overlong forms, encoded surrogates
     except UnicodeDecodeError as exc:
         raise MalformedError(part, f"is not valid UTF-8 (bad byte at offset {exc.start}).") from exc
     scan = _blank_escapes(raw)
-    _check_depth(scan, max_depth=max_depth, part=part)
+    if marks is None:
+        marks = _marks(scan, _NOT_QUOTE_OR_BRACKET)
+    _check_depth(marks, max_depth=max_depth, part=part)
     try:
         with gc_paused():
             value = json.loads(
@@ -295,13 +322,67 @@ def _blank_escapes(raw: bytes) -> bytes:
     return raw.replace(b"\\\\", b"__").replace(b'\\"', b"__")
 
 
-def _check_depth(scan: bytes, *, max_depth: int, part: str) -> None:
-    # Keep only quotes and brackets; a text without brackets then shows as two adjacent quotes.
-    # Usually no text holds a bracket and the pairs of quotes simply go; otherwise each text is
-    # dropped with a regular expression (still linear). The deepest running total of what is
-    # left is the nesting depth. Every step runs in C, so even a hostile document of nothing but
-    # brackets is measured long before the parser would recurse into it.
-    marks = scan.translate(None, _NOT_QUOTE_OR_BRACKET)
+def _marks(scan: bytes, others: bytes) -> bytes:
+    """The structure of a document with escapes blanked: its bytes but ``others`` taken out."""
+    return scan.translate(None, others)
+
+
+def too_many_values(raw: bytes, max_values: int | None = None) -> bool:
+    """Whether `loads` would refuse ``raw`` for more than ``max_values`` values (by default,
+    `DEFAULT_MAX_VALUES`)."""
+    if max_values is None:
+        max_values = DEFAULT_MAX_VALUES
+    if len(raw) <= max_values:
+        return False
+    try:
+        _check_values(_marks(_blank_escapes(raw), _NOT_STRUCTURE), max_values=max_values, part="")
+    except MalformedError:
+        return True
+    return False
+
+
+def _check_values(marks: bytes, *, max_values: int, part: str) -> None:
+    """Refuse a document of more than ``max_values`` values, from its quotes, brackets, commas.
+
+    Every value but the outermost is the first in its object or array, or follows a comma, so
+    1 + commas + objects + arrays is at least the number of values (an empty object or array
+    counts twice: the values that cost most memory for their size). Commas and brackets in texts
+    count too at first, which only overestimates; a document over the limit is counted again
+    without its texts.
+    """
+    if _structure_size(marks) <= max_values:
+        return
+    if 1 + sum(_structure_size(piece) - 1 for piece in _outside_texts(marks)) > max_values:
+        raise MalformedError(
+            part, f"holds more than {max_values:,} values (objects, arrays, texts, numbers)."
+        )
+
+
+def _structure_size(marks: bytes) -> int:
+    return 1 + marks.count(b",") + marks.count(b"{") + marks.count(b"[")
+
+
+def _outside_texts(marks: bytes) -> Iterator[bytes]:
+    """``marks`` with its texts taken out, a piece at a time: it may hold millions of texts."""
+    start = 0
+    while start < len(marks):
+        end = min(start + _MARKS_PIECE, len(marks))
+        if marks.count(b'"', start, end) % 2:  # a text runs on: the piece ends after it
+            closing = marks.find(b'"', end)
+            end = len(marks) if closing < 0 else closing + 1
+        yield _TEXT.sub(b"", marks[start:end])
+        start = end
+
+
+def _check_depth(marks: bytes, *, max_depth: int, part: str) -> None:
+    # ``marks`` keeps only quotes and brackets (and perhaps commas, which go first); a text
+    # without brackets then shows as two adjacent quotes. Usually no text holds a bracket and the
+    # pairs of quotes simply go; otherwise each text is dropped with a regular expression (still
+    # linear). The deepest running total of what is left is the nesting depth. Every step runs in
+    # C, so even a hostile document of nothing but brackets is measured long before the parser
+    # would recurse into it.
+    if b"," in marks:
+        marks = marks.translate(None, b",")
     brackets = marks.replace(b'""', b"")
     if b'"' in brackets:
         brackets = _TEXT.sub(b"", marks)
