@@ -197,7 +197,14 @@ def forged_with_escapes(capsys, creator, tmp_path) -> Path:
 
 
 def raw_controls(text: str) -> list[str]:
-    return [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+    return [
+        c
+        for c in text
+        if (ord(c) < 0x20 and c != "\n")
+        or 0x7F <= ord(c) < 0xA0
+        or 0x2028 <= ord(c) <= 0x202E
+        or 0x2066 <= ord(c) <= 0x2069
+    ]
 
 
 def test_a_claim_with_escape_sequences_is_malformed_and_printed_harmlessly(
@@ -218,10 +225,10 @@ def test_a_claim_with_escape_sequences_is_malformed_and_printed_harmlessly(
 def test_control_characters_in_what_is_printed_become_visible_escapes(capsys, tmp_path):
     # A file name may hold anything but "/" and NUL; the message quoting it must not act on the
     # terminal. JSON escapes what it must, and DEL and C1 controls too.
-    name = "claim\x1b[2J\x9b31m\r.colophon"
+    name = "claim\x1b[2J\x9b31m\r\u2028\u202e.colophon"
     code, _out, err = run(capsys, "verify", str(tmp_path / name))
     assert code == exitcodes.NOT_FOUND
-    assert "claim\\x1b[2J\\x9b31m\\x0d.colophon" in err
+    assert "claim\\x1b[2J\\x9b31m\\x0d\\u2028\\u202e.colophon" in err
     assert raw_controls(err) == []
     (tmp_path / name).write_text("not a claim")
     code, out, _err = run(capsys, "verify", "--json", str(tmp_path / name))

@@ -494,8 +494,9 @@ def test_control_characters_in_names_and_titles_are_made_safe(ada: Party) -> Non
     ada.catalog.update_work(
         work_id,
         contributors=[Contributor("Ada\tLovelace", "author", None)],
-        description="First line,\r\nsecond\twith a tab;\x0c an escape:\x1b[2J.",
+        description="First line,\r\nsecond\twith a tab;\x0c an escape:\x1b[2J.\u202e",
     )
+    pasted = Contributor("Charles\u2028Babbage \u202eVALID\u202c", "editor", None)
 
     result = ada.export()
 
@@ -504,7 +505,11 @@ def test_control_characters_in_names_and_titles_are_made_safe(ada: Party) -> Non
     work = statement["predicate"]["works"][0]
     assert work["title"] == "line break"
     assert work["contributors"] == [{"name": "Ada Lovelace", "role": "author"}]
-    assert work["description"] == "First line,\r\nsecond\twith a tab;  an escape: [2J."
+    assert work["description"] == "First line,\r\nsecond\twith a tab;  an escape: [2J. "
+    ada.catalog.update_work(work_id, contributors=[pasted])
+    again = statement_of(read_zip(ada.export(name="again.colophon").path))
+    [contributor] = again["predicate"]["works"][0]["contributors"]
+    assert contributor["name"] == "Charles Babbage  VALID"
     assert verify(result.path, ada.catalog).outcome is Outcome.VALID
 
 

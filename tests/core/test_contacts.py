@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from colophon.core import keys, strictjson
-from colophon.core.bundle import ENVELOPE, EVENTS, SUMMARY, export_bundle
+from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY, export_bundle
 from colophon.core.card import parse_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import (
@@ -191,6 +191,18 @@ def test_a_bare_envelope_gives_its_signers_key_and_name(ada: Party, tmp_path: Pa
         None,
         "Ada Lovelace",
     )
+
+
+def test_a_bundle_whose_card_names_another_key_gives_no_key(
+    ada: Party, vera: Party, tmp_path: Path
+) -> None:
+    bundle = export_all(ada, tmp_path / "ada.colophon")
+    members = read_zip(bundle)
+    members[IDENTITY] = strictjson.dumps(vera.identity.card())
+    swapped = write_zip(tmp_path / "swapped.colophon", members)
+
+    with pytest.raises(UsageError, match="cannot be trusted: The identity card names another key"):
+        read_contact_source(swapped)
 
 
 def test_an_altered_bundle_gives_no_key(ada: Party, tmp_path: Path) -> None:

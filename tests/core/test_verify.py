@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +173,37 @@ def test_key_mismatch_when_the_identity_card_names_another_key(world: World) -> 
     result = check(forged, world.ada.catalog, Outcome.KEY_MISMATCH)
     assert "identity card" in result.message
     other.close()
+
+
+def test_a_card_naming_another_key_does_not_spare_the_members_their_check(world: World) -> None:
+    other = another_ada(world)
+    card = strictjson.dumps(other.identity.card())
+    other.close()
+
+    def swap_and_alter(members: dict[str, bytes]) -> None:
+        members[IDENTITY] = card
+        members[SUMMARY] = members[SUMMARY].replace(b"Works claimed by", b"Works sold by")
+
+    result = check(world.rebuild(members=swap_and_alter), world.ada.catalog, Outcome.TAMPERED)
+    assert result.claim is None
+
+
+def test_malformed_when_the_identity_card_names_another_person_than_the_claim(
+    world: World,
+) -> None:
+    # Ada's own key signs a card for "Grace Hopper": the card would be shown, and pinned, as
+    # somebody the claim is not by.
+    grace = strictjson.dumps(
+        make_card(world.ada.private_key(), Profile("Grace Hopper", email="ada@example.org"))
+    )
+
+    result = check(
+        world.rebuild(members=lambda m: m.update({IDENTITY: grace})),
+        world.ada.catalog,
+        Outcome.MALFORMED,
+    )
+
+    assert result.part == IDENTITY and "another person" in result.message
 
 
 def test_a_different_person_with_another_name_is_no_mismatch(world: World) -> None:
@@ -347,6 +378,70 @@ def test_two_rotations_of_one_key_to_different_keys_carry_no_trust(world: World)
     add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
     decoy = make_rotation(world.ada.private_key(), PublicKeyInfo.of(generate().public_key()))
     check(thief_bundle(world, decoy), world.vera.catalog, Outcome.KEY_MISMATCH)
+
+
+def test_a_rotation_a_key_signs_after_its_own_retirement_carries_no_trust(world: World) -> None:
+    # Ada retired the key and Vera learnt of it; the key leaks later, and the thief rotates it.
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    past = datetime.now(UTC) - timedelta(days=30)
+    retired = make_revocation(world.ada.private_key(), "retired", now=past)
+    record_events(world.vera.catalog, [parse_event(retired)])
+
+    result = check(thief_bundle(world), world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert result.signer is not None and result.signer.trust == "unknown"
+
+
+def test_a_pinned_contact_signing_as_another_pinned_contact_is_a_mismatch(world: World) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace", world.ada.identity.card())
+    mallory = make_party(world.root / "mallory", "Mallory", email="mallory@example.org")
+    add_contact(world.vera.catalog, mallory.identity.require_key().info, "Mallory")
+    mallory.identity.save_profile(Profile("Ada Lovelace", email="ada@example.org"))
+    mallory.add_works({"forgery.txt": b"mine now"})
+    posing = mallory.export().path
+    mallory.close()
+
+    result = check(posing, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert "with the key of your contact Mallory" in result.message
+    assert "not with the key you pinned for Ada Lovelace" in result.message
+
+
+def test_a_contact_signing_under_a_name_of_no_other_contact_is_valid_and_says_so(
+    world: World,
+) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada (studio)")
+    result = check(world.bundle, world.vera.catalog, Outcome.VALID)
+    assert result.message == (
+        "Valid: signed by your contact Ada (studio) (signing as Ada Lovelace) and unaltered."
+    )
+
+
+def test_a_rotation_to_someone_elses_key_does_not_hand_them_the_trust(world: World) -> None:
+    # Mallory's key names Ada's as its successor: Ada never agreed, and her claims must not read
+    # as coming from Vera's contact Mallory.
+    mallory = make_party(world.root / "mallory", "Mallory", email="mallory@example.org")
+    add_contact(
+        world.vera.catalog, mallory.identity.require_key().info, "Mallory", mallory.identity.card()
+    )
+    adoption = make_rotation(mallory.private_key(), ada_key(world))
+    record_events(world.vera.catalog, [parse_event(adoption)])
+    mallory.close()
+
+    result = check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+
+    assert result.signer is not None and result.signer.contact is None
+
+
+@pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u2060"], ids=["shy", "zwsp", "wj"])
+def test_invisible_characters_do_not_make_another_name(world: World, mark: str) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace", world.ada.identity.card())
+    impostor = another_ada(world, f"Ada Love{mark}lace", email="someone@example.org")
+    impostor.add_works({"forgery.txt": b"mine now"})
+    path = impostor.export().path
+    impostor.close()
+
+    check(path, world.vera.catalog, Outcome.KEY_MISMATCH)
 
 
 # -- tampered ------------------------------------------------------------------------------------

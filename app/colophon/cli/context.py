@@ -56,9 +56,19 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 # Characters a terminal takes as commands: an escape sequence in a stranger's name or web
 # address could clear the screen, rewrite what was printed ("INVALID" into "VALID"), or set the
-# window title. Printed as visible escapes instead; line breaks and tabs stay.
-_CONTROLS = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)]
-_TEXT_ESCAPES = {c: f"\\x{c:02x}" for c in _CONTROLS if c not in (0x09, 0x0A)}
+# window title. Likewise line and paragraph separators (a line of its own) and the marks that
+# reorder text (a name shown backwards). Printed as visible escapes instead; line breaks and
+# tabs stay.
+_CONTROLS = [
+    *range(0x00, 0x20),
+    0x7F,
+    *range(0x80, 0xA0),
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+]
+_TEXT_ESCAPES = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS if c not in (0x09, 0x0A)
+}
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
 
 

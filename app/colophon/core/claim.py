@@ -35,10 +35,11 @@ RIGHTS_RESERVATION = (
     "2019/790, except as the terms of this claim allow."
 )
 
-#: control characters, which no one-line text of a claim may hold (the schema's "line")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: the same but tabs and line breaks, which a description may hold
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: what no one-line text of a claim may hold (the schema's "line"): control characters, line
+#: and paragraph separators, and the marks that reorder text (which could show a name backwards)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+#: what a description may not hold: the same but tabs and line breaks
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*")
 _CREATED = re.compile(
     r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"

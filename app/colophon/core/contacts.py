@@ -90,13 +90,25 @@ def namesakes(catalog: Catalog, name: str, email: str | None) -> list[Contact]:
 
 
 def person_key(name: str) -> str:
-    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed, and
+    without invisible formatting characters (a soft hyphen or a zero-width space would otherwise
+    make "Ada Lovelace" another name that looks the same)."""
+    return " ".join(_visible(unicodedata.normalize("NFKC", name)).casefold().split())
 
 
 def email_key(email: str | None) -> str | None:
-    """An email as compared with another: Unicode-normalised, trimmed, case-folded."""
-    return None if email is None else unicodedata.normalize("NFKC", email).strip().casefold()
+    """An email as compared with another: Unicode-normalised, trimmed, case-folded, without
+    invisible formatting characters."""
+    if email is None:
+        return None
+    return _visible(unicodedata.normalize("NFKC", email)).strip().casefold()
+
+
+def _visible(text: str) -> str:
+    """``text`` without its formatting characters (Unicode category Cf), which show nothing."""
+    if text.isprintable():  # in C, and true of almost every name: no Cf character in it
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def add_contact(
@@ -222,7 +234,7 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
     well-formed) and carries no revocation of that key; otherwise `UsageError` says why it
     cannot be trusted.
     """
-    from .verify import verify  # verify reads the contacts: imported here, not at the top
+    from .verify import Outcome, verify  # verify reads the contacts: not imported at the top
 
     source = Path(path)
     if source.is_dir():
@@ -233,7 +245,12 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
         head = fh.read(2)
     if head == b"PK" or source.name.endswith(".intoto.json"):
         result = verify(source, None)
-        if not result.outcome.intact or result.claim is None or result.revoked_by is not None:
+        if (
+            not result.outcome.intact
+            or result.claim is None
+            or result.revoked_by is not None
+            or result.outcome is Outcome.KEY_MISMATCH  # a foreign card, or an impostor's name
+        ):
             # a key the bundle itself says was revoked is no key to pin
             raise UsageError(f"This bundle cannot be trusted: {result.message}")
         card = result.card.envelope if result.card is not None else None

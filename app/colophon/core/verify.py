@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,8 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     if not bundle.bare:
         read = head_start[0] if head_start is not None else None
         problem, card = _check_card(bundle, claim, read)  # 7.
-        problem = problem or _check_members(bundle, claim)  # 8.
+        # 8. Even after a card naming another key: the members could be altered as well.
+        problem = _check_members(bundle, claim) or problem
         if problem:
             found.outcome, found.message = problem
             if problem[0] is not Outcome.KEY_MISMATCH:
@@ -257,6 +259,10 @@ def _check_card(
         return (Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."), None
     if card.key.keyid != claim.key.keyid:
         return (Outcome.KEY_MISMATCH, "The identity card names another key than the claim."), None
+    shown, person = card.claimant, claim.claimant
+    if (shown["displayName"], shown.get("email")) != (person["displayName"], person.get("email")):
+        # the card is shown, and pinned, as the person: it must be the claim's
+        raise MalformedError(IDENTITY, "names another person than the claim (name or email).")
     return None, card
 
 
@@ -337,8 +343,19 @@ def _signer(claim: Claim, trust: _Trust) -> Signer:
     if any(k.keyid == keyid for k in trust.own_keys):
         signer.trust = "you"
         return signer
+    # Along rotations, trust reaches only a key that signs under the name or email the contact
+    # published (when it was pinned from a card or a bundle): a rotation is signed by the old key
+    # alone, so a key could name someone else's as its successor, and that person's claims would
+    # read as its own.
+    name, email = person_key(signer.name), email_key(signer.email)
     contact = next((c for c in trust.pinned if c.key.keyid == keyid), None) or next(
-        (c for c in trust.pinned if reachable(c.key.keyid, keyid, trust.chain)), None
+        (
+            c
+            for c in trust.pinned
+            if reachable(c.key.keyid, keyid, trust.chain)
+            and ((c.display_name is None and c.email is None) or _names(c, name, email))
+        ),
+        None,
     )
     if contact is not None:
         signer.trust, signer.contact = "contact", contact.name
@@ -348,13 +365,16 @@ def _signer(claim: Claim, trust: _Trust) -> Signer:
 def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
     if signer.trust == "you":
         return Outcome.VALID, "Valid: signed by your own key and unaltered."
-    if signer.trust == "contact":
-        return Outcome.VALID, f"Valid: signed by your contact {signer.contact} and unaltered."
     name, email = person_key(signer.name), email_key(signer.email)
-    for contact in trust.namesakes:
+    own = next((c for c in trust.pinned if c.name == signer.contact), None)
+    as_itself = own is not None and _names(own, name, email)
+    # A contact signing under its own name may share it with another (one person, two keys
+    # pinned); under someone else's name, it is treated like any stranger who does.
+    for contact in [] if as_itself else trust.namesakes:
         if not reachable(contact.key.keyid, signer.keyid, trust.chain):
+            by = f" with the key of your contact {signer.contact}," if own is not None else ","
             return Outcome.KEY_MISMATCH, (
-                f"Warning: signed as {signer.name}, but not with the key you pinned for "
+                f"Warning: signed as {signer.name}{by} but not with the key you pinned for "
                 f"{contact.name}. It may be an impostor; check the fingerprint with them."
             )
     profile = trust.own_profile
@@ -362,16 +382,29 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
         name == person_key(profile.display_name)
         or (email is not None and email_key(profile.email) == email)
     )
-    if posing_as_you and not any(
-        reachable(r.keyid, signer.keyid, trust.chain) for r in trust.own_keys
+    if (
+        posing_as_you
+        and not as_itself
+        and not any(reachable(r.keyid, signer.keyid, trust.chain) for r in trust.own_keys)
     ):
         return Outcome.KEY_MISMATCH, (
             f"Warning: signed as {signer.name}, which is your own name or email, but "
             "not with your key. Someone may be posing as you."
         )
+    if own is not None:
+        alias = "" if as_itself else f" (signing as {signer.name})"
+        return Outcome.VALID, f"Valid: signed by your contact {own.name}{alias} and unaltered."
     return Outcome.UNKNOWN_SIGNER, (
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
         f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
+    )
+
+
+def _names(contact: Contact, name: str, email: str | None) -> bool:
+    """Whether a signer's name (``person_key``) or email (``email_key``) is the contact's own."""
+    return name == person_key(contact.name) or (
+        name == person_key(contact.display_name or "")
+        or (email is not None and email == email_key(contact.email))
     )
 
 
@@ -379,16 +412,23 @@ def _chain(events: list[KeyEvent]) -> list[KeyEvent]:
     """The rotations that may carry trust from a pinned key to its successor.
 
     A rotation made by a key that was revoked as compromised proves nothing (whoever stole the
-    key can sign one, back-dated), and neither do two rotations of one key naming different
-    successors: trust then stops at that key, and the new key has to be pinned again.
+    key can sign one, back-dated), nor does one a key made once it was revoked for any other
+    reason (a retired key that leaks later), and neither do two rotations of one key naming
+    different successors: trust then stops at that key, and the new key has to be pinned again.
     """
     compromised = {e.keyid for e in events if e.event == "revocation" and e.reason == "compromised"}
+    revoked: dict[str, datetime] = {}
     named: dict[str, set[str]] = {}
     for e in events:
-        if e.event == "rotation" and e.new_key is not None:
+        if e.event == "revocation":
+            revoked[e.keyid] = min(e.effective, revoked.get(e.keyid, e.effective))
+        elif e.new_key is not None:
             named.setdefault(e.keyid, set()).add(e.new_key.keyid)
     return [
         e
         for e in events
-        if e.event == "rotation" and e.keyid not in compromised and len(named[e.keyid]) == 1
+        if e.event == "rotation"
+        and e.keyid not in compromised
+        and len(named[e.keyid]) == 1
+        and not (e.keyid in revoked and max(e.effective, e.issued_at) >= revoked[e.keyid])
     ]
