@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -250,3 +253,68 @@ def test_verify_json_gives_each_work_the_terms_that_apply_to_it(capsys, creator,
     assert terms["poem"]["cawg.ai_inference"] == {"use": "allowed"}
     assert terms["harbour"]["cawg.ai_inference"] == {"use": "notAllowed"}
     assert terms["poem"]["cawg.ai_training"] == terms["harbour"]["cawg.ai_training"]
+
+
+def test_verify_reads_a_bundle_from_standard_input(capsys, creator, tmp_path):
+    # "-" and pipes (/dev/stdin, <(...)) are read once: nothing is lost to a first look.
+    bundle = export(capsys, creator)
+    home = str(tmp_path / "stranger")
+    for given in ("-", "/dev/stdin"):
+        done = subprocess.run(
+            [sys.executable, "-m", "colophon", "--home", home, "verify", given, "--json"],
+            input=bundle.read_bytes(),
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == exitcodes.UNKNOWN_SIGNER, done.stderr
+        assert json.loads(done.stdout)["outcome"] == "unknown_signer"
+
+
+def test_a_malformed_file_given_to_contacts_add_exits_as_malformed(capsys, tmp_path):
+    (tmp_path / "empty.colophon").write_bytes(b"")
+    (tmp_path / "key.txt").write_text("not a key")
+    for name in ("empty.colophon", "key.txt"):
+        code, _out, err = run(
+            capsys, "--home", str(tmp_path / "h"), "contacts", "add", str(tmp_path / name)
+        )
+        assert code == exitcodes.MALFORMED, err
+        assert err.startswith("colophon: error:")
+    code, _out, err = run(capsys, "--home", str(tmp_path / "h"), "contacts", "add", str(tmp_path))
+    assert code == exitcodes.USAGE and "is a folder" in err
+
+
+def test_a_revocation_file_teaches_the_verifier_and_pins_nothing(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    home = str(tmp_path / "stranger")
+    assert run(capsys, "--home", home, "contacts", "add", str(bundle))[0] == exitcodes.OK
+    revocation = tmp_path / "revoked.json"
+    code, _out, err = run(
+        capsys, "--home", str(creator["home"]), "identity", "revoke", "--reason", "compromised",
+        "--yes", "-o", str(revocation),
+    )  # fmt: skip
+    assert code == exitcodes.OK, err
+
+    code, out, err = run(capsys, "--home", home, "contacts", "add", str(revocation))
+    assert code == exitcodes.OK, err
+    assert "was revoked as compromised on" in out and out.rstrip().endswith("in mind.")
+    code, out, _err = run(capsys, "--home", home, "contacts", "add", str(revocation), "--json")
+    assert json.loads(out)["learnt"] == 0  # already known
+    code, out, _err = run(capsys, "--home", home, "verify", str(bundle))
+    assert code == exitcodes.REVOKED and "withdraws every claim it signed" in out
+    code, out, _err = run(capsys, "--home", home, "contacts", "list", "--json")
+    assert len(json.loads(out)) == 1  # the creator, pinned before; the file pinned nothing
+
+
+def test_the_app_without_a_display_says_so_instead_of_aborting(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "colophon", "--home", str(tmp_path / "h")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == exitcodes.ENVIRONMENT
+    assert done.stderr.startswith("colophon: error: the desktop app needs a display")

@@ -30,7 +30,7 @@ from colophon.core.contacts import (
     resolve,
 )
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
-from colophon.core.keyevents import make_revocation
+from colophon.core.keyevents import make_revocation, read_events_file
 from colophon.core.register import register
 
 
@@ -224,7 +224,7 @@ def test_a_bundle_carrying_the_revocation_of_its_key_gives_no_key(
     members[EVENTS] = strictjson.dumps([revocation])
     revoked = write_zip(tmp_path / "revoked.colophon", members)
 
-    with pytest.raises(UsageError, match=r"cannot be trusted: .*revoked \(compromised\)"):
+    with pytest.raises(UsageError, match=r"cannot be trusted: .*revoked as compromised"):
         read_contact_source(revoked)
 
 
@@ -356,3 +356,27 @@ def test_a_name_shared_by_two_contacts_is_ambiguous(vera: Party) -> None:
         remove_contact(vera.catalog, "SAM")
     assert len(list_contacts(vera.catalog)) == 2
     assert remove_contact(vera.catalog, other.keyid).name == "sam"
+
+
+def test_a_revocation_file_is_read_as_key_events_and_a_card_is_not(
+    ada: Party, tmp_path: Path
+) -> None:
+    revocation = make_revocation(ada.private_key(), "retired")
+    single = tmp_path / "revoked.json"
+    single.write_bytes(strictjson.dumps(revocation))
+    listed = tmp_path / "events.json"
+    listed.write_bytes(strictjson.dumps([revocation]))
+    card = tmp_path / "card.json"
+    card.write_bytes(strictjson.dumps(ada.identity.card()))
+
+    for path in (single, listed):
+        [event] = read_events_file(path) or []
+        assert (event.event, event.reason) == ("revocation", "retired")
+        assert event.keyid == ada.identity.require_key().keyid
+    assert read_events_file(card) is None
+    assert read_events_file(tmp_path / "missing.json") is None
+    forged = json.loads(single.read_bytes())
+    forged["signatures"][0]["sig"] = base64.b64encode(bytes(64)).decode()
+    single.write_bytes(strictjson.dumps(forged))
+    with pytest.raises(SignatureError):
+        read_events_file(single)

@@ -281,6 +281,17 @@ def malformed(path: Path, part: str | None = None, says: str = "") -> VerifyResu
     return result
 
 
+def test_a_file_that_never_ends_is_cut_off_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /dev/zero (or a pipe, or a file still growing) has no size to check beforehand.
+    monkeypatch.setattr(safezip, "BUNDLE_LIMITS", safezip.ZipLimits(max_archive_bytes=1 << 20))
+    endless = tmp_path / "endless.intoto.json"
+    endless.symlink_to("/dev/zero")
+    result = check(endless, None, Outcome.MALFORMED)
+    assert "larger than the limit of 1048576 bytes" in result.message
+
+
 def test_malformed_when_neither_zip_nor_json(tmp_path: Path) -> None:
     path = tmp_path / "notes.colophon"
     path.write_text("Dear diary, today I signed nothing.")

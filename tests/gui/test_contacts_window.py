@@ -14,6 +14,8 @@ from colophon.core import strictjson
 from colophon.core.catalog import Catalog
 from colophon.core.contacts import add_contact, list_contacts
 from colophon.core.identity import Identity
+from colophon.core.keyevents import make_revocation
+from colophon.core.verify import Outcome, verify
 from colophon.gui.contacts_window import ContactsWindow
 from colophon.gui.trust_dialog import TrustDialog
 
@@ -286,3 +288,23 @@ def test_renaming_keeps_the_contact_under_the_name_typed(
     assert "already exists" in w.notice.text()
     qtbot.mouseClick(w.rename_button, Qt.LeftButton)  # cancelled
     assert [c.name for c in contacts(home)] == ["Ada Lovelace", "Bo"]
+
+
+def test_a_revocation_file_is_learnt_without_asking_for_trust(
+    qtbot, open_window, home, ada, tmp_path, monkeypatch
+):
+    ada_home, bundle = ada
+    pin(home, Ada=ada_home)
+    revocation = tmp_path / "revoked.json"
+    with Catalog.open(ada_home) as catalog, Identity(catalog).signing() as private:
+        revocation.write_bytes(strictjson.dumps(make_revocation(private, "compromised")))
+    choose_file(monkeypatch, revocation)
+    w = open_window()
+    seen = answer_dialog(qtbot, lambda dialog: dialog.reject(), timeout_ms=300)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.wait(400)
+    assert not seen  # nothing to trust: no comparison dialog
+    assert "was revoked as compromised on" in w.notice.text()
+    assert [c.name for c in contacts(home)] == ["Ada"]
+    with Catalog.open(home) as catalog:
+        assert verify(bundle, catalog).outcome is Outcome.REVOKED

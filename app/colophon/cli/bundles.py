@@ -38,6 +38,10 @@ HEADLINES = {
 }
 
 
+#: what "-" stands for: the bundle comes down a pipe (read once, under the same limits)
+STDIN = "/dev/stdin"
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("export", help="sign a claim to your works and write it as a bundle")
     p.add_argument("ids", nargs="*", metavar="ID", help="works to include (ids or digests)")
@@ -55,7 +59,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
     p = sub.add_parser("verify", help="check a bundle: who signed it, is it intact, what it says")
     p.add_argument(
-        "file", metavar="FILE", help="a .colophon bundle or a bare .intoto.json envelope"
+        "file",
+        metavar="FILE",
+        help="a .colophon bundle or a bare .intoto.json envelope; - reads it from standard input",
     )
     p.add_argument(
         "--against",
@@ -135,7 +141,8 @@ def _size_text(size: int) -> str:
 def run_verify(ctx: Context) -> int:
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json and bool(ctx.args.against)) as progress:
-        result = verify(ctx.args.file, catalog, against=ctx.args.against, progress=progress)
+        source = STDIN if ctx.args.file == "-" else ctx.args.file
+        result = verify(source, catalog, against=ctx.args.against, progress=progress)
     if ctx.json:
         ctx.print_json(result.to_dict())
     else:

@@ -13,6 +13,8 @@ from ..core.contacts import (
     rename_contact,
 )
 from ..core.errors import UsageError
+from ..core.identity import record_events
+from ..core.keyevents import KeyEvent, read_events_file
 from . import exitcodes
 from .context import Context
 
@@ -22,7 +24,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     csub = contacts.add_subparsers(title="contact commands", metavar="COMMAND", required=True)
 
     p = csub.add_parser(
-        "add", help="pin a signer's key from a public key file, an identity card or a bundle"
+        "add",
+        help="pin a signer's key from a public key file, an identity card or a bundle; "
+        "or learn of a key's revocation or rotation from the file its owner sent",
+        description="Pin a signer's key: FILE is what 'colophon identity export-public' writes, "
+        "an identity card, or a bundle (its signer's key). A revocation or rotation file (what "
+        "'colophon identity revoke' or 'rotate' writes) is learnt instead: claims by that key "
+        "are then judged by it.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--name", help="the contact's name (default: the name in the card or bundle)")
@@ -44,6 +52,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_add(ctx: Context) -> int:
+    events = read_events_file(ctx.args.file)
+    if events is not None:
+        return _learn(ctx, events)
     source = read_contact_source(ctx.args.file)
     name = ctx.args.name or source.name
     if not name:
@@ -54,6 +65,32 @@ def run_add(ctx: Context) -> int:
     else:
         ctx.print(f"Trusted {contact.name}: {contact.key.fingerprint}")
         ctx.print("Make sure this fingerprint matches the one the creator gave you in person.")
+    return exitcodes.OK
+
+
+def _learn(ctx: Context, events: list[KeyEvent]) -> int:
+    new = record_events(ctx.catalog(), events)
+    if ctx.json:
+        ctx.print_json(
+            {
+                "learnt": new,
+                "events": [
+                    {
+                        "event": e.event,
+                        "fingerprint": e.key.fingerprint,
+                        "description": e.describe(),
+                    }
+                    for e in events
+                ],
+            }
+        )
+        return exitcodes.OK
+    for e in events:
+        ctx.print(f"The key {e.key.fingerprint} was {e.describe()}.")
+    if new:
+        ctx.print("Learnt: claims signed by that key are now verified with this in mind.")
+    else:
+        ctx.print("Already known; nothing changed.")
     return exitcodes.OK
 
 

@@ -106,6 +106,13 @@ def _opens_claims(args: list[str]) -> bool:
 
 
 def _start_gui(args: list[str]) -> int:
+    if _no_display():
+        print(
+            "colophon: error: the desktop app needs a display, and none is set (DISPLAY or "
+            "WAYLAND_DISPLAY). Without one, use the commands (see 'colophon --help').",
+            file=sys.stderr,
+        )
+        return exitcodes.ENVIRONMENT
     try:
         from ..gui.app import run_app
     except ImportError as exc:
@@ -117,6 +124,13 @@ def _start_gui(args: list[str]) -> int:
         )
         return exitcodes.ENVIRONMENT
     return run_app(args)
+
+
+def _no_display() -> bool:
+    """On Linux, whether Qt would find no display to open a window on (and abort the process)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _self_test() -> int:

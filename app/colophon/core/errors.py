@@ -66,6 +66,8 @@ class MalformedError(ColophonError):
     ``part`` names where the problem is ("zip member 'summary.html'", "envelope.signatures[0].sig").
     """
 
+    exit_code = 16  # as `verify` reports a malformed bundle (cli.exitcodes.MALFORMED)
+
     def __init__(self, part: str, message: str, *, details: str | None = None) -> None:
         super().__init__(f"{part}: {message}" if part else message, details=details)
         self.part = part
@@ -73,3 +75,5 @@ class MalformedError(ColophonError):
 
 class SignatureError(ColophonError):
     """A signature does not verify with the key it claims."""
+
+    exit_code = 14  # as `verify` reports a bad signature (cli.exitcodes.SIGNATURE_INVALID)

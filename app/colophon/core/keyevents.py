@@ -7,6 +7,7 @@ kept by verifiers; `covering` decides whether an event withdraws a given claim (
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from . import dsse, strictjson
 from .claimant import PublicKeyInfo
 from .errors import MalformedError, SignatureError
+from .fsutil import read_at_most
 
 PAYLOAD_TYPE = "application/vnd.colophon.key-event+json"
 EVENT_TYPE = "https://colophon.example/key-event/v1"
@@ -46,6 +48,8 @@ class KeyEvent:
         if self.event == "rotation":
             assert self.new_key is not None
             return f"replaced by the key {self.new_key.fingerprint} from {when}"
+        if self.reason == "compromised":
+            return f"revoked as compromised on {when}, which withdraws every claim it signed"
         return f"revoked ({self.reason}) from {when}"
 
 
@@ -165,6 +169,28 @@ def parse_events_file(data: bytes) -> list[KeyEvent]:
     if not isinstance(items, list) or len(items) > MAX_EVENTS:
         raise MalformedError("keys/events.json", f"must be a list of at most {MAX_EVENTS} events.")
     return [parse_event(item, f"keys/events.json[{i}]") for i, item in enumerate(items)]
+
+
+def read_events_file(path: str | os.PathLike[str]) -> list[KeyEvent] | None:
+    """The events in a file that ``identity revoke`` or ``identity rotate`` wrote (one event), or
+    in a ``keys/events.json`` (a list of them); None if the file holds no key event at all.
+
+    A file that is a key event but broken or badly signed raises, saying why.
+    """
+    try:
+        data = read_at_most(path, MAX_EVENTS_FILE_BYTES)
+    except OSError:
+        return None  # not for this reader to explain: the caller reads it as something else
+    if data is None or data.lstrip()[:1] not in (b"{", b"["):
+        return None
+    try:
+        value = strictjson.loads(data, max_bytes=MAX_EVENTS_FILE_BYTES, part="key event")
+    except MalformedError:
+        return None
+    first = value[0] if isinstance(value, list) and value else value
+    if not isinstance(first, dict) or first.get("payloadType") != PAYLOAD_TYPE:
+        return None
+    return parse_events_file(data) if isinstance(value, list) else [parse_event(value)]
 
 
 def covering(keyid: str, issued_at: datetime, events: Iterable[KeyEvent]) -> KeyEvent | None:

@@ -49,6 +49,8 @@ from ..core.contacts import (
     rename_contact,
 )
 from ..core.errors import ColophonError
+from ..core.identity import record_events
+from ..core.keyevents import KeyEvent, read_events_file
 from . import icons
 from .desktop import copy_text
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
@@ -238,13 +240,31 @@ class ContactsWindow(QDialog):
             return
         self.add_button.setEnabled(False)
         self.show_notice("Reading the file…")
+        home = self.home
+
+        def read(_progress: object) -> ContactSource | list[KeyEvent]:
+            events = read_events_file(chosen)  # a revocation or rotation its owner sent
+            if events is None:
+                return read_contact_source(chosen)
+            with Catalog.open(home) as catalog:
+                record_events(catalog, events)
+            return events
+
         self.runner.submit(
-            lambda _progress: read_contact_source(chosen),
+            read,
             label="Reading the file",
-            on_success=self._confirm,
+            on_success=self._on_read,
             on_failure=self._on_failed,
             on_finished=lambda: self.add_button.setEnabled(True),
         )
+
+    def _on_read(self, found: ContactSource | list[KeyEvent]) -> None:
+        if isinstance(found, ContactSource):
+            self._confirm(found)
+            return
+        said = " ".join(f"The key {e.key.fingerprint} was {e.describe()}." for e in found)
+        self.show_notice(f"{said} Claims it signed are now verified with this in mind.")
+        self.contacts_changed.emit()
 
     def _confirm(self, source: ContactSource) -> None:
         self.show_notice("")
