@@ -126,9 +126,15 @@ def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, t
     assert code == exitcodes.OK and "your contact Ada L." in out
     code, _, err = run(capsys, "--home", other, "contacts", "rename", "Ada L.", " ")
     assert code == exitcodes.USAGE and "needs a name" in err
-    code, out, _ = run(capsys, "--home", other, "contacts", "remove", "Ada L.")
-    assert code == 0
+    code, out, _ = run(capsys, "--home", other, "contacts", "rename", "Ada L.", "Ada", "--json")
+    assert code == 0 and json.loads(out)["name"] == "Ada"
+    code, out, _ = run(capsys, "--home", other, "contacts", "remove", "Ada", "--json")
+    assert code == 0 and json.loads(out)["fingerprint"] == result["signer"]["fingerprint"]
     assert run(capsys, "--home", other, "verify", str(bundle))[0] == exitcodes.UNKNOWN_SIGNER
+    with pytest.raises(SystemExit) as exc:
+        main(["--home", other, "contacts", "list", "--bogus"])
+    assert exc.value.code == exitcodes.USAGE
+    assert "(see 'colophon contacts list --help')" in capsys.readouterr().err
 
 
 def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):

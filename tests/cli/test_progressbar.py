@@ -45,3 +45,10 @@ def test_render_fits_the_width_and_shows_the_fraction():
     progress = Progress(total=4, done=1, total_bytes=400, done_bytes=100, label="Checking")
     line = render(progress, 60)
     assert len(line) <= 59 and line.startswith("Checking [") and "25%" in line
+
+
+def test_an_unknown_total_shows_counts_without_a_bar_or_a_fraction():
+    # A scan never lists its dataset first: there is nothing to be a fraction of.
+    progress = Progress(done=207, done_bytes=1_500_000, label="Scanning")
+    line = render(progress, 80)
+    assert line == "Scanning … 207 files, 2 MB"

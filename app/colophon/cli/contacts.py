@@ -32,22 +32,34 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "'colophon identity revoke' or 'rotate' writes) is learnt instead: claims by that key "
         "are then judged by it.",
     )
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="a public key file, identity card or bundle")
     p.add_argument("--name", help="the contact's name (default: the name in the card or bundle)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_add)
 
-    p = csub.add_parser("list", help="list your contacts")
-    p.add_argument("--json", action="store_true")
+    p = csub.add_parser(
+        "list", help="list your contacts", description="List the signers you trust, by name."
+    )
+    p.add_argument("--json", action="store_true", help="print the contacts as JSON")
     p.set_defaults(run=run_list)
 
-    p = csub.add_parser("rename", help="keep a contact under another name")
-    p.add_argument("ref", metavar="NAME|ID|FINGERPRINT")
-    p.add_argument("new_name", metavar="NEW_NAME")
+    p = csub.add_parser(
+        "rename",
+        help="keep a contact under another name",
+        description="Keep a contact under another name; the key stays pinned.",
+    )
+    p.add_argument("ref", metavar="NAME|ID|FINGERPRINT", help="the contact, as 'list' shows it")
+    p.add_argument("new_name", metavar="NEW_NAME", help="the name to keep it under")
+    p.add_argument("--json", action="store_true", help="print the contact as JSON")
     p.set_defaults(run=run_rename)
 
-    p = csub.add_parser("remove", help="stop trusting a contact")
-    p.add_argument("ref", metavar="NAME|ID|FINGERPRINT")
+    p = csub.add_parser(
+        "remove",
+        help="stop trusting a contact",
+        description="Stop trusting a contact: its claims are then from an unknown signer.",
+    )
+    p.add_argument("ref", metavar="NAME|ID|FINGERPRINT", help="the contact, as 'list' shows it")
+    p.add_argument("--json", action="store_true", help="print the removed contact as JSON")
     p.set_defaults(run=run_remove)
 
 
@@ -108,11 +120,17 @@ def run_list(ctx: Context) -> int:
 
 def run_rename(ctx: Context) -> int:
     contact = rename_contact(ctx.catalog(), ctx.args.ref, ctx.args.new_name)
+    if ctx.json:
+        ctx.print_json(contact.to_dict())
+        return exitcodes.OK
     ctx.print(f"Renamed to {contact.name} ({contact.key.fingerprint}).")
     return exitcodes.OK
 
 
 def run_remove(ctx: Context) -> int:
     contact = remove_contact(ctx.catalog(), ctx.args.ref)
+    if ctx.json:
+        ctx.print_json(contact.to_dict())
+        return exitcodes.OK
     ctx.print(f"Removed {contact.name} ({contact.key.fingerprint}).")
     return exitcodes.OK

@@ -58,7 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     for module in COMMAND_MODULES:
         module.register(sub)
+    _name_commands(parser)
     return parser
+
+
+def _name_commands(parser: argparse.ArgumentParser) -> None:
+    """Let every command know its own name, for errors found after parsing (`main`)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                command.set_defaults(command_prog=command.prog)
+                _name_commands(command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,7 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     if not args_list or _only_gui_options(args_list) or _opens_claims(args_list):
         return _start_gui(args_list)
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    if extra:  # said by the command's own help, not the top-level one
+        command = _Parser(prog=getattr(args, "command_prog", parser.prog))
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.self_test:
         return _self_test()
     if not hasattr(args, "run"):

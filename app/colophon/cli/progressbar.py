@@ -47,13 +47,16 @@ def progress_bar(stream: TextIO, enabled: bool = True) -> Iterator[Progress]:
 
 
 def render(p: Progress, width: int) -> str:
-    """The bar as text: label, bar, counts, megabytes."""
+    """The bar as text: label, bar, counts, megabytes; only the counts while the total is unknown
+    (a dataset is never listed beforehand)."""
+    label = f"{p.label or 'Working'} "
+    if not p.total and not p.total_bytes:
+        return f"{label}… {p.done:,} files, {p.done_bytes / 1e6:,.0f} MB"[: width - 1]
     fraction = (
         p.done_bytes / p.total_bytes if p.total_bytes else (p.done / p.total if p.total else 0)
     )
     fraction = min(max(fraction, 0.0), 1.0)
     counts = f" {p.done}/{p.total} files, {p.done_bytes / 1e6:,.0f}/{p.total_bytes / 1e6:,.0f} MB"
-    label = f"{p.label or 'Working'} "
     room = max(10, width - len(label) - len(counts) - 8)
     filled = int(room * fraction)
     return f"{label}[{'#' * filled}{'.' * (room - filled)}] {fraction:4.0%}{counts}"[: width - 1]

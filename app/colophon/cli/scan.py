@@ -51,13 +51,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         nargs="+",
         required=True,
         metavar="BUNDLE_OR_DIR",
-        help="bundles, or folders holding .colophon / .intoto.json files",
+        help="bundles, or folders holding .colophon / .intoto.json files (give the dataset "
+        "first: colophon scan DATASET --claims CLAIMS...)",
     )
     p.add_argument(
         "--report",
         metavar="FILE",
-        help="write every match to FILE (.json, .jsonl, .csv; in a CSV file a text that a "
-        "spreadsheet would take for a formula starts with ')",
+        help="write every match to FILE (.json, .jsonl or .csv; in a CSV file, a text that a "
+        "spreadsheet would take for a formula gets a leading apostrophe)",
     )
     p.add_argument(
         "--threshold",

@@ -41,9 +41,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(run=run_show)
 
     p = sub.add_parser("edit", help="change a work's title, description, date, tags, contributors")
-    p.add_argument("ref", metavar="ID|DIGEST")
-    p.add_argument("--title")
-    p.add_argument("--description")
+    p.add_argument("ref", metavar="ID|DIGEST", help="the work: its id, or its digest's start")
+    p.add_argument("--title", help="the new title")
+    p.add_argument("--description", help="the new description ('' removes it)")
     p.add_argument("--created", metavar="DATE", help="YYYY-MM-DD or an ISO 8601 date-time")
     p.add_argument(
         "--tag", action="append", metavar="TAG", help="set the tags (repeat for several)"
