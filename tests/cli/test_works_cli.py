@@ -107,6 +107,23 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_a_reason(capsys, tmp_path,
     assert out.startswith("0 new works, 0 new locations of known works, 1 unchanged, 0 skipped.")
 
 
+def test_remove_forgets_works_but_not_their_files_nor_their_exports(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    run(capsys, "--home", home, "add", str(portfolio))
+    before = {p: p.read_bytes() for p in portfolio.rglob("*") if p.is_file()}
+    code, out, err = run(capsys, "--home", home, "remove", "1", "99")
+    assert code == exitcodes.NOT_FOUND and "No work 99" in err  # nothing removed on a typo
+    assert len(json.loads(run(capsys, "--home", home, "list", "--json")[1])) == 2
+    code, out, err = run(capsys, "--home", home, "remove", "1", "--json")
+    assert code == exitcodes.OK, err
+    [removed] = json.loads(out)["removed"]
+    code, out, _ = run(capsys, "--home", home, "list", "--json")
+    assert [w["id"] for w in json.loads(out)] == [2] and removed["id"] == 1
+    assert {p: p.read_bytes() for p in portfolio.rglob("*") if p.is_file()} == before
+    code, out, _ = run(capsys, "--home", home, "add", str(portfolio))
+    assert out.startswith("1 new work, 0 new locations of known works, 1 unchanged")
+
+
 def test_edit_sets_fields_and_rejects_bad_shares(capsys, tmp_path, portfolio):
     home = str(tmp_path / "h")
     run(capsys, "--home", home, "add", str(portfolio))

@@ -50,6 +50,20 @@ def test_lookup_by_id_digest_and_prefix(catalog):
         catalog.get_work("hello")
 
 
+def test_removing_a_work_forgets_its_paths_tags_contributors_and_export_entries(catalog):
+    catalog.update_work(1, tags=["sea"], contributors=[Contributor("Ann", "author", None)])
+    export_id = catalog.record_export("/tmp/x.colophon", "k" * 64, "d" * 64, [1, 2])
+
+    assert catalog.remove_works([1, 1, 77]) == 1  # each id once; an unknown one is no work
+
+    assert catalog.work_ids() == [2]
+    count = catalog.conn.execute
+    for table in ("paths", "tags", "contributors", "export_works"):
+        assert count(f"SELECT COUNT(*) FROM {table} WHERE work_id = 1").fetchone() == (0,)
+    assert [e["id"] for e in catalog.exports_of(2)] == [export_id]  # the export stays recorded
+    assert catalog.known_path(str(catalog.get_work(2).paths[0])) is not None
+
+
 def test_search_matches_title_tags_and_paths(catalog):
     catalog.update_work(2, tags=["landscape", "2024"])
     assert [w.id for w in catalog.list_works(search="one")] == [1]

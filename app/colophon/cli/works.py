@@ -40,6 +40,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--json", action="store_true", help="print the work as JSON")
     p.set_defaults(run=run_show)
 
+    p = sub.add_parser(
+        "remove",
+        help="forget works: the catalog no longer lists them (the files are not touched)",
+        description="Forget works: the catalog no longer lists them. The files on disk are not "
+        "touched, and bundles already exported still claim the works; adding the files again "
+        "registers them anew.",
+    )
+    p.add_argument("refs", nargs="+", metavar="ID|DIGEST", help="the works: ids or digests")
+    p.add_argument("--json", action="store_true", help="print what was removed as JSON")
+    p.set_defaults(run=run_remove)
+
     p = sub.add_parser("edit", help="change a work's title, description, date, tags, contributors")
     p.add_argument("ref", metavar="ID|DIGEST", help="the work: its id, or its digest's start")
     p.add_argument("--title", help="the new title")
@@ -108,6 +119,17 @@ def run_show(ctx: Context) -> int:
         ctx.print_json(work.to_dict())
     else:
         _print_work(ctx, work)
+    return exitcodes.OK
+
+
+def run_remove(ctx: Context) -> int:
+    catalog = ctx.catalog()
+    works = [catalog.get_work(ref) for ref in ctx.args.refs]  # all known before any is removed
+    removed = catalog.remove_works(w.id for w in works)
+    if ctx.json:
+        ctx.print_json({"removed": [{"id": w.id, "title": w.title} for w in works]})
+    else:
+        ctx.print(f"Removed {counted(removed, 'work')} from the catalog; the files are untouched.")
     return exitcodes.OK
 
 

@@ -403,6 +403,18 @@ class Catalog:
                 )
         return self.get_work(work.id)
 
+    def remove_works(self, ids: Iterable[int]) -> int:
+        """Forget these works (with their paths, tags, contributors and places in past exports);
+        returns how many were removed. The files are not touched, and bundles already exported
+        still claim the works: only the catalog forgets them.
+        """
+        wanted = _json_ids(dict.fromkeys(map(int, ids)))
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM works WHERE id IN (SELECT value FROM json_each(?))", (wanted,)
+            )
+        return cursor.rowcount
+
     def works_by_ids(self, ids: Iterable[int]) -> list[Work]:
         """The works with these ids, in the order given; `NotFoundError` names a missing one."""
         wanted = list(dict.fromkeys(map(int, ids)))
