@@ -23,6 +23,7 @@ from colophon.core.match_index import ClaimIndex
 from colophon.core.profile import Profile, Terms
 from colophon.core.register import register
 from colophon.core.scan import load_claims, scan
+from colophon.core.verify import verify
 
 
 def picture(path: Path, seed: int) -> Image.Image:
@@ -278,3 +279,27 @@ def test_file_names_that_are_not_utf8_are_reported_with_their_bytes_escaped(setu
         else:
             [row] = json.loads(text)["matches"]
         assert row["path"] == str(data / "caf\\xe9.txt")
+
+
+def test_verify_against_a_folder_reports_near_copies_apart_from_exact_ones(setup, capsys):
+    # The same fingerprints as a scan: resized copies are near copies, never "found".
+    bundle = setup["claims"] / "cleo.colophon"
+    result = verify(bundle, None, against=[setup["data"]])
+    assert result.matches is not None and result.near is not None
+    by_title = {w["title"]: w for w in result.to_dict()["works"]}
+    assert [Path(p).name for p in by_title["art0"]["local_files"]] == ["exact.png"]
+    for i in range(4):
+        [near] = by_title[f"art{i}"]["local_near_copies"]
+        assert Path(near["path"]).name == f"art{i}-half.jpg" and 0 <= near["distance"] <= 6
+    assert by_title["tale"]["local_near_copies"] == []
+    unmatched = {Path(p).name for p in result.unmatched or []}
+    assert "art1-half.jpg" not in unmatched and "stranger0.png" in unmatched
+
+    code = main(
+        ["--home", str(setup["tmp"] / "c"), "verify", str(bundle), "--against"]
+        + [str(setup["data"])]
+    )
+    out = capsys.readouterr().out
+    assert code == exitcodes.UNKNOWN_SIGNER
+    assert "2 of 5 works found (and 3 as near copies only)" in out
+    assert "[near copy] art1: " in out and "art1-half.jpg (" in out

@@ -145,3 +145,30 @@ def test_previews_are_kept_at_the_size_shown_and_only_so_many(qapp, checked, mon
     assert len(model._icons) == 1  # the others were let go, and are made again when shown
     row = next(r for r in range(model.rowCount()) if model.index(r, 0).data(DigestRole) in pictures)
     assert model.index(row, 0).data(Qt.DecorationRole).availableSizes()[0].width() == 96
+
+
+def test_a_resized_copy_shows_as_a_near_copy_not_as_found(qapp, tmp_path, home):
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (360, 240), (240, 230, 200))
+    draw = ImageDraw.Draw(picture)
+    for i in range(8):
+        draw.ellipse((20 + 40 * i, 30 + 20 * (i % 3), 90 + 40 * i, 140), fill=(30 * i, 90, 160))
+    picture.save(tmp_path / "sea.png")
+    ada_home, _ids = make_creator(
+        tmp_path / "ada", files={"sea.png": (tmp_path / "sea.png").read_bytes()}
+    )
+    bundle = export_from(ada_home, tmp_path / "ada.colophon")
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    picture.resize((180, 120)).save(folder / "sea-small.jpg", quality=70)
+
+    found = check_claim(home, bundle, [folder])
+    model = VerifyWorksModel()
+    model.set_result(found.result, found.thumbnails)
+
+    assert model.index(0, COL_FOUND).data() == "Near copy: sea-small.jpg"
+    assert QColor(model.index(0, COL_FOUND).data(Qt.ForegroundRole)) == OK_COLOR
+    tip = QTextDocumentFragment.fromHtml(model.index(0, COL_FOUND).data(Qt.ToolTipRole))
+    assert "sea-small.jpg (" in tip.toPlainText() and "bits off" in tip.toPlainText()
+    assert model.found_count() == 0  # a near copy is not the work itself

@@ -179,13 +179,19 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
     if "license" in p:
         ctx.print(f"  license:      {p['license']}")
     if r.matches is not None:
+        near = r.near or {}
         covered = sum(1 for files in r.matches.values() if files)
-        ctx.print(f"  local files:  {covered} of {len(r.matches)} works found")
+        nearly = sum(1 for d, files in r.matches.items() if not files and d in near)
+        also = f" (and {nearly} as near copies only)" if nearly else ""
+        ctx.print(f"  local files:  {covered} of {len(r.matches)} works found{also}")
         for i, work in enumerate(r.claim.works):
-            files = r.matches.get(work["digest"]["sha256"], [])
-            mark = "found" if files else "not found"
+            digest = work["digest"]["sha256"]
+            files = r.matches.get(digest, [])
+            copies = [f"{path} ({distance} bits off)" for path, distance in near.get(digest, [])]
+            mark = "found" if files else "near copy" if copies else "not found"
+            shown = files or copies
             ctx.print(
-                f"    [{mark:>9}] {work['title']}" + (f": {', '.join(files)}" if files else "")
+                f"    [{mark:>9}] {work['title']}" + (f": {', '.join(shown)}" if shown else "")
             )
             if i >= 200 and len(r.claim.works) > 210:
                 ctx.print(f"    … {len(r.claim.works) - i - 1} more (use --json for all)")

@@ -79,6 +79,8 @@ class VerifyResult:
     signer: Signer | None = None
     revoked_by: KeyEvent | None = None
     matches: dict[str, list[str]] | None = None  # work digest -> local files
+    #: work digest -> local files that are near copies (resized, re-encoded), with the distance
+    near: dict[str, list[tuple[str, int]]] | None = None
     unmatched: list[str] | None = None
 
     @property
@@ -121,7 +123,15 @@ class VerifyResult:
                     "kind": w["kind"],
                     "terms": self.claim.effective_terms(i),
                     **(
-                        {"local_files": self.matches.get(w["digest"]["sha256"], [])}
+                        {
+                            "local_files": self.matches.get(w["digest"]["sha256"], []),
+                            "local_near_copies": [
+                                {"path": path, "distance": distance}
+                                for path, distance in (self.near or {}).get(
+                                    w["digest"]["sha256"], []
+                                )
+                            ],
+                        }
                         if self.matches is not None
                         else {}
                     ),
@@ -166,9 +176,26 @@ def verify(
             part=type(exc).__name__,
         )
     if folders and result.claim is not None and result.outcome.intact:
-        digests = [s["digest"]["sha256"] for s in result.claim.subjects]
-        result.matches, result.unmatched = match_folder(digests, folders, progress)
+        subjects = result.claim.subjects
+        found = match_folder(
+            [s["digest"]["sha256"] for s in subjects], folders, progress, _fingerprints(subjects)
+        )
+        result.matches, result.near, result.unmatched = found.exact, found.near, found.unmatched
     return result
+
+
+def _fingerprints(subjects: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+    """The content fingerprints the claim gives its works, by digest (a bad one is left out)."""
+    from .fingerprint import codes_from_annotations  # iscc-core: only when a folder is checked
+
+    codes = {}
+    for subject in subjects:
+        if "annotations" in subject:
+            try:
+                codes[subject["digest"]["sha256"]] = codes_from_annotations(subject["annotations"])
+            except MalformedError:
+                continue  # a bad fingerprint only loses near matching for this work
+    return codes
 
 
 # Not while matching a folder, which may take minutes: only while reading the claim.

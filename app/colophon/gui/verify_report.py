@@ -99,7 +99,9 @@ def report_html(result: VerifyResult, thumbnails: dict[str, bytes], checked_at: 
         )
         if result.matches is not None:
             found = result.matches.get(digest, [])
-            row += f"<td>{_lines(map(readable, found)) if found else 'Not found'}</td>"
+            near = [f"{readable(p)} (near copy)" for p, _d in (result.near or {}).get(digest, [])]
+            shown = _lines(map(readable, found)) if found else _lines(near) if near else "Not found"
+            row += f"<td>{shown}</td>"
         parts.append(row + "</tr>")
     parts.append("</table>")
     if len(claim.works) > MAX_PDF_WORKS:

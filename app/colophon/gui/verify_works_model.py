@@ -49,6 +49,7 @@ class VerifyWorksModel(QAbstractTableModel):
         self._thumbnails: dict[str, bytes] = {}
         self._icons: OrderedDict[str, QIcon] = OrderedDict()
         self.matches: dict[str, list[str]] | None = None
+        self.near: dict[str, list[tuple[str, int]]] = {}
 
     def set_result(self, result: VerifyResult | None, thumbnails: dict[str, bytes]) -> None:
         """Show the works of ``result``'s claim (none when it has no claim to rely on)."""
@@ -58,6 +59,7 @@ class VerifyWorksModel(QAbstractTableModel):
         self._thumbnails = dict(thumbnails)
         self._icons = OrderedDict()
         self.matches = result.matches if result is not None else None
+        self.near = (result.near or {}) if result is not None else {}
         self.endResetModel()
 
     def set_matches(self, matches: dict[str, list[str]] | None) -> None:
@@ -107,6 +109,7 @@ class VerifyWorksModel(QAbstractTableModel):
         work = self._works[row]
         digest = work["digest"]["sha256"]
         found = None if self.matches is None else self.matches.get(digest, [])
+        near = [] if found else self.near.get(digest, [])
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TITLE:
                 return work["title"]
@@ -115,7 +118,11 @@ class VerifyWorksModel(QAbstractTableModel):
             if column == COL_TERMS:
                 return short_terms(self._terms(row))
             if column == COL_FOUND and found is not None:
-                return f"Found: {readable(os.path.basename(found[0]))}" if found else "Not found"
+                if found:
+                    return f"Found: {readable(os.path.basename(found[0]))}"
+                return (
+                    f"Near copy: {readable(os.path.basename(near[0][0]))}" if near else "Not found"
+                )
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_PREVIEW:
             return self._icon(digest, work["kind"])
@@ -125,12 +132,16 @@ class VerifyWorksModel(QAbstractTableModel):
                 tip = "\n".join(terms_lines(self._terms(row)))
             elif column == COL_FOUND and found:
                 tip = "\n".join(map(readable, found))
+            elif column == COL_FOUND and near:
+                tip = "Resized, re-encoded or converted copies of this work:\n" + "\n".join(
+                    f"{readable(path)} ({distance} bits off)" for path, distance in near
+                )
             elif column == COL_TITLE:
                 tip = f"{work['title']}\nSHA-256 {digest}"
             # Written by a stranger: shown as text, even where it looks like markup.
             return None if tip is None else QtGui.Qt.convertFromPlainText(tip)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:
-            return OK_COLOR if found else ERROR_COLOR
+            return OK_COLOR if found or near else ERROR_COLOR
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_PREVIEW:
             return f"{work['kind']}: {work['title']}"
         if role == DigestRole:
