@@ -53,6 +53,9 @@ class Entry:
     local_method: int | None = None
     offset: int | None = None  # points the directory entry elsewhere; writes no local header
     after: bytes = b""  # bytes written after this entry's data
+    local_crc: int | None = None  # the local header's CRC, when it differs from the directory's
+    local_extra: bytes = b""
+    central_extra: bytes = b""
 
     def stored_bytes(self) -> bytes:
         if self.raw is not None:
@@ -82,19 +85,21 @@ class Archive:
                 offset = len(out)
                 local = e.local_name if e.local_name is not None else name
                 method = e.method if e.local_method is None else e.local_method
+                local_crc = crc if e.local_crc is None else e.local_crc
                 out += struct.pack(
                     "<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21,
-                    crc, len(body), size, len(local), 0,
+                    local_crc, len(body), size, len(local), len(e.local_extra),
                 )  # fmt: skip
-                out += local + body + e.after
+                out += local + e.local_extra + body + e.after
             else:
                 offset = e.offset
             self.offsets[e.name] = offset
             central += struct.pack(
                 "<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, e.method, 0, 0x21,
-                crc, len(body), size, len(name), 0, 0, 0, 0, e.external_attr, offset,
+                crc, len(body), size, len(name), len(e.central_extra), 0, 0, 0,
+                e.external_attr, offset,
             )  # fmt: skip
-            central += name
+            central += name + e.central_extra
         count = len(self.entries) if self.eocd_count is None else self.eocd_count
         eocd = struct.pack(
             "<4s4H2LH", b"PK\x05\x06", self.eocd_disk, 0, count, count,
@@ -615,3 +620,36 @@ def test_the_most_members_a_bundle_holds_are_written_and_read_back(tmp_path: Pat
     with pytest.raises(UsageError, match="65,535 files, more than the 65,534"):
         safezip.write_zip(tmp_path / "more.zip", members)
     assert not (tmp_path / "more.zip").exists()
+
+
+# --- what the local header and extra fields say -------------------------------------------------
+def extra_field(header: int, body: bytes) -> bytes:
+    return struct.pack("<HH", header, len(body)) + body
+
+
+def test_refuses_a_local_header_whose_crc_disagrees() -> None:
+    refused(one(Entry("a.txt", b"alpha", local_crc=1234)), "CRC or size in its local header")
+
+
+def test_refuses_extra_fields_that_rename_or_resize_an_entry() -> None:
+    # unzip lists an entry under its Info-ZIP Unicode path field, not the directory's name
+    renamed = extra_field(0x7075, b"\x01" + struct.pack("<L", 0) + b"other.html")
+    refused(one(Entry("page.html", b"<p>", central_extra=renamed)), "another name or size")
+    zip64 = extra_field(0x0001, struct.pack("<QQ", 3, 3))
+    refused(one(Entry("page.html", b"<p>", local_extra=zip64)), "another name or size")
+
+
+def test_accepts_harmless_extra_fields_such_as_info_zip_timestamps() -> None:
+    stamp = extra_field(0x5455, b"\x01" + struct.pack("<L", 0))
+    entry = Entry("page.html", b"<p>", local_extra=stamp, central_extra=stamp)
+    assert safezip.read_members(one(entry), limits=SMALL) == {"page.html": b"<p>"}
+
+
+def test_a_data_descriptor_must_repeat_the_directory() -> None:
+    content = b"streamed member"
+    body = deflate(content)
+    good = struct.pack("<4s3L", b"PK\x07\x08", zlib.crc32(content), len(body), len(content))
+    entry = Entry("s.txt", content, flags=0x08, after=good)
+    assert safezip.read_members(one(entry), limits=SMALL) == {"s.txt": content}
+    junk = struct.pack("<4s3L", b"PK\x07\x08", 7, 8, 9)
+    refused(one(Entry("s.txt", content, flags=0x08, after=junk)), "local header that disagrees")

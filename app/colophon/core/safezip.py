@@ -368,17 +368,45 @@ def _entry_span(data: bytes, info: zipfile.ZipInfo, cd_offset: int) -> tuple[int
 
 
 def _check_local_header(data: bytes, info: zipfile.ZipInfo) -> None:
-    """The local header must repeat the name, method and encryption flag of the directory."""
+    """The local header must repeat what the directory says of the entry: name, method,
+    encryption flag, CRC and sizes (or a data descriptor after the data must); and neither may
+    carry an extra field that gives the entry another name or other sizes."""
     where = f"zip member {info.orig_filename!r}"
     start = info.header_offset
     flags, method = struct.unpack_from("<HH", data, start + 6)
-    name_len = struct.unpack_from("<H", data, start + 26)[0]
+    crc, packed, unpacked, name_len, extra_len = struct.unpack_from("<IIIHH", data, start + 14)
+    extra_start = start + _LOCAL_SIZE + name_len
+    for extra in (info.extra, data[extra_start : extra_start + extra_len]):
+        if _RENAMING_EXTRAS & set(_extra_ids(extra)):
+            raise MalformedError(where, "has an extra field that gives it another name or size.")
+    if flags & _FLAG_DESCRIPTOR:
+        end = extra_start + extra_len + info.compress_size
+        if data[end : end + 4] == _DESCRIPTOR:
+            end += 4
+        crc, packed, unpacked = struct.unpack_from("<III", data, end)
+    if (crc, packed, unpacked) != (info.CRC, info.compress_size, info.file_size):
+        raise MalformedError(where, "has a CRC or size in its local header that disagrees.")
     encoding = "utf-8" if info.flag_bits & _FLAG_UTF8 else "cp437"
     local_name = data[start + _LOCAL_SIZE : start + _LOCAL_SIZE + name_len]
     if local_name != info.orig_filename.encode(encoding):
         raise MalformedError(where, "has a different name in its local header.")
     if method != info.compress_type or (flags ^ info.flag_bits) & _FLAG_ENCRYPTED:
         raise MalformedError(where, "has a local header that disagrees with the table of contents.")
+
+
+#: extra fields that change what an entry is for some readers: ZIP64 sizes, and the Info-ZIP
+#: Unicode path (under which `unzip` lists another name than the directory's)
+_RENAMING_EXTRAS = frozenset({0x0001, 0x7075})
+
+
+def _extra_ids(extra: bytes) -> list[int]:
+    """The header ids of the fields in an extra block (a damaged block gives what it has)."""
+    ids, position = [], 0
+    while position + 4 <= len(extra):
+        header, size = struct.unpack_from("<HH", extra, position)
+        ids.append(header)
+        position += 4 + size
+    return ids
 
 
 def _check_layout(spans: list[tuple[int, int, str]], cd_offset: int) -> None:
