@@ -296,8 +296,10 @@ def test_verify_against_a_folder_reports_near_copies_apart_from_exact_ones(setup
     assert "art1-half.jpg" not in unmatched and "stranger0.png" in unmatched
 
     code = main(
-        ["--home", str(setup["tmp"] / "c"), "verify", str(bundle), "--against"]
-        + [str(setup["data"])]
+        [
+            *("--home", str(setup["tmp"] / "c"), "verify", str(bundle)),
+            *("--against", str(setup["data"])),
+        ]
     )
     out = capsys.readouterr().out
     assert code == exitcodes.UNKNOWN_SIGNER
