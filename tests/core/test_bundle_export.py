@@ -270,7 +270,30 @@ def test_thumbnails_are_small_pictures_of_the_work(ada: Party) -> None:
     with Image.open(io.BytesIO(read_zip(result.path)[name])) as picture:
         assert picture.format == "PNG"
         assert max(picture.size) == 256
-        assert picture.getpixel((10, 10))[:3] == (9, 99, 199)
+        assert picture.convert("RGB").getpixel((10, 10)) == (9, 99, 199)
+
+
+def test_a_photograph_gets_a_light_thumbnail_close_to_it(ada: Party, tmp_path: Path) -> None:
+    # 256 colours of its own: a third of a full-colour PNG, and still the same picture.
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    x, y = np.meshgrid(np.linspace(0, 1, 900), np.linspace(0, 1, 600))
+    pixels = np.stack([200 * x + 30 * y, 180 * y + 20 * x, 255 * x * y], axis=2)
+    pixels += rng.normal(0, 12, pixels.shape)
+    photo = Image.fromarray(np.clip(pixels, 0, 255).astype("uint8"))
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=92)
+    [work_id] = ada.add_works({"photo.jpg": buffer.getvalue()})
+
+    result = ada.export([work_id])
+
+    data = read_zip(result.path)[f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"]
+    assert len(data) < 60_000
+    with Image.open(io.BytesIO(data)) as picture:
+        preview = np.asarray(picture.convert("RGB"), dtype=float)
+    expected = np.asarray(photo.resize((256, 171)).convert("RGB"), dtype=float)
+    assert np.abs(preview - expected).mean() < 12  # within a few levels, on average
 
 
 def test_a_picture_that_cannot_be_decoded_has_no_thumbnail(ada: Party) -> None:
@@ -620,7 +643,7 @@ def test_many_pictures_each_get_their_own_thumbnail(ada: Party) -> None:
     for work_id, color in zip(ids, colors.values(), strict=True):
         name = f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"
         with Image.open(io.BytesIO(members[name])) as picture:
-            assert picture.getpixel((5, 5))[:3] == color
+            assert picture.convert("RGB").getpixel((5, 5)) == color
 
 
 def test_cancelling_while_thumbnails_are_made_writes_and_records_nothing(ada: Party) -> None:
