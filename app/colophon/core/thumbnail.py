@@ -2,7 +2,8 @@
 
 A preview is at most 256 pixels on its longer side and at most 1 MiB, as the bundle format
 requires, in 256 colours chosen for the picture: a preview, light enough that a portfolio of
-thousands of pictures stays a bundle one can send. A file Pillow cannot read, or one too large to decode safely, simply has no preview.
+thousands of pictures stays a bundle one can send. A file Pillow cannot read, or one too
+large to decode safely, simply has no preview.
 """
 
 from __future__ import annotations
