@@ -324,3 +324,22 @@ def test_the_app_without_a_display_says_so_instead_of_aborting(tmp_path):
     )
     assert done.returncode == exitcodes.ENVIRONMENT
     assert done.stderr.startswith("colophon: error: the desktop app needs a display")
+
+
+def test_export_warns_when_chosen_works_changed_on_disk_since_registered(capsys, creator):
+    export(capsys, creator)
+    assert "changed on disk" not in capsys.readouterr().err
+    (creator["works"] / "poem.txt").write_text("The sea, the sea, the sea.")  # edited since
+    code, _out, err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),
+        "--force",
+    )  # fmt: skip
+    assert code == exitcodes.OK
+    assert "1 chosen work changed on disk since it was registered: the claim covers" in err
+    code, out, err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),
+        "--force", "--json",
+    )  # fmt: skip
+    with Catalog.open(creator["home"]) as cat:
+        poem = next(w for w in cat.list_works() if w.title == "poem")
+    assert json.loads(out)["changed_since_registered"] == [poem.id] and err == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from colophon.core.catalog import Catalog
-from colophon.core.check import check
+from colophon.core.check import changed_on_disk, check
 from colophon.core.register import register
 
 
@@ -46,3 +46,20 @@ def test_check_never_modifies_files(tmp_path: Path):
         register(cat, [f])
         check(cat, [tmp_path])
     assert (f.read_bytes(), f.stat().st_mtime_ns) == before
+
+
+def test_works_edited_since_registered_are_found_by_size_and_time_alone(tmp_path: Path):
+    folder = tmp_path / "w"
+    folder.mkdir()
+    for name in ("same.txt", "edited.txt", "gone.txt", "copy-a.txt"):
+        (folder / name).write_text(f"content of {name}")
+    (folder / "copy-b.txt").write_text("content of copy-a.txt")  # a second path of one work
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [folder])
+        ids = {Path(p).name: w.id for w in cat.list_works() for p in w.paths}
+        (folder / "edited.txt").write_text("edited afterwards, longer")
+        (folder / "gone.txt").unlink()
+        (folder / "copy-a.txt").write_text("edited, but copy-b is still as registered")
+
+        assert changed_on_disk(cat, ids.values()) == [ids["edited.txt"]]
+        assert changed_on_disk(cat, [ids["same.txt"]]) == []

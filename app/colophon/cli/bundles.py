@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.bundle import SUFFIX, export_bundle
+from ..core.check import changed_on_disk
 from ..core.errors import UsageError
 from ..core.identity import Identity
 from ..core.terms import in_words
@@ -99,6 +100,14 @@ def run_export(ctx: Context) -> int:
     if out.exists() and not a.force:
         raise UsageError(f"{out} already exists; use --force to replace it.")
     identity = Identity(catalog)
+    changed = changed_on_disk(catalog, ids)
+    if changed and not ctx.json:
+        ctx.warn(
+            f"{counted(len(changed), 'chosen work')} changed on disk since "
+            f"{'it was' if len(changed) == 1 else 'they were'} registered: the claim covers the "
+            "registered versions. To claim the new ones, add the files again first "
+            "('colophon check' lists them)."
+        )
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         result = export_bundle(
             catalog,
@@ -119,6 +128,7 @@ def run_export(ctx: Context) -> int:
                 "statement_sha256": result.statement_sha256,
                 "export_id": result.export_id,
                 "bytes": result.size,
+                "changed_since_registered": changed,
             }
         )
     else:

@@ -127,3 +127,23 @@ def _find_moved(
         if isinstance(result, Hashed) and result.digest in wanted:
             found.setdefault(result.digest, result.path)
     return found
+
+
+def changed_on_disk(catalog: Catalog, work_ids: Iterable[int]) -> list[int]:
+    """The works among ``work_ids`` whose files were all edited since they were registered.
+
+    A work counts when one of its files is still there but none has the size and modification
+    time recorded: signing it claims the registered version, not the one on disk. Nothing is
+    read but each file's ``stat`` (missing files are `check`'s to report).
+    """
+    wanted = set(work_ids)
+    seen: dict[int, bool] = {}  # work id -> a file as registered was found
+    for known in catalog.iter_known_paths():
+        if known.work_id not in wanted or seen.get(known.work_id):
+            continue
+        try:
+            info = os.stat(known.path)
+        except OSError:
+            continue
+        seen[known.work_id] = (info.st_size, info.st_mtime_ns) == (known.size, known.mtime_ns)
+    return sorted(work_id for work_id, as_registered in seen.items() if not as_registered)
