@@ -90,6 +90,7 @@ def test_creating_an_identity_in_the_keyring(qtbot, wizard, home, memory_keyring
     assert ("colophon", key.keyid) in memory_keyring.secrets
     shown = w.backup_page.fingerprint.text().split()
     assert shown == key.fingerprint.split()
+    assert not w.button(QWizard.BackButton).isVisible()  # the identity exists: no going back
     press(qtbot, w, QWizard.FinishButton)
     assert w.result() == QWizard.Accepted
 
@@ -200,6 +201,10 @@ def test_restoring_from_a_backup(qtbot, wizard, home, tmp_path):
         write_backup(private, tmp_path / "backup.key", PASSPHRASE)
     w = wizard()
     w.intro_page.restore_radio.click()
+    press(qtbot, w, QWizard.NextButton)
+    assert w.currentId() == RESTORE
+    press(qtbot, w, QWizard.BackButton)  # chosen by mistake: the way back is open
+    assert w.currentId() == w.startId()
     press(qtbot, w, QWizard.NextButton)
     assert w.currentId() == RESTORE
     w.restore_page.file.edit.setText(str(tmp_path / "backup.key"))

@@ -77,7 +77,6 @@ class IdentityWizard(QWizard):
         self.setWindowIcon(icons.icon("identity"))
         self.setWizardStyle(QWizard.ModernStyle)
         self.setPixmap(QWizard.LogoPixmap, icons.app_icon().pixmap(48, 48))
-        self.setOption(QWizard.NoBackButtonOnLastPage, True)
         self.setButtonText(QWizard.CancelButton, "Set up &later")
         self.setButtonText(QWizard.CommitButton, "&Create my identity")
         self.setMinimumSize(660, 600)
@@ -98,6 +97,11 @@ class IdentityWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(INTRO)
         self.finished.connect(self._forget_secrets)
+        # No Back once the identity exists (the backup page); the restore page keeps it, for a
+        # restore chosen by mistake.
+        self.currentIdChanged.connect(
+            lambda page_id: self.setOption(QWizard.NoBackButtonOnLastPage, page_id == BACKUP)
+        )
 
     # -- steps that run in the background --------------------------------------------------------
     def busy_label(self, page: QWizardPage) -> QWidget:

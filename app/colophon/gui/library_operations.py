@@ -25,7 +25,7 @@ from .tasks import Task, TaskRunner
 
 CHECK_WORDS = {
     "missing": "Missing",
-    "modified": "Changed since it was registered",
+    "modified": "Changed since it was registered (add it again to claim the new version)",
     "moved": "Moved",
     "unreadable": "Cannot be read",
 }
@@ -35,7 +35,8 @@ def import_summary(report: ImportReport) -> str:
     """One sentence on what an import did."""
     parts = [f"Added {len(report.added):,} work{'s' if len(report.added) != 1 else ''}"]
     if report.new_paths:
-        parts.append(f"{report.new_paths:,} new location(s) of known works")
+        places = "location" if report.new_paths == 1 else "locations"
+        parts.append(f"{report.new_paths:,} new {places} of known works")
     if report.unchanged:
         parts.append(f"{report.unchanged:,} already registered")
     if report.skipped:
@@ -165,7 +166,8 @@ class LibraryOperations(QObject):
         if report.cancelled:
             title = f"Check cancelled; {ok:,} files were fine so far."
         elif problems:
-            title = f"{ok:,} files are fine; {len(problems):,} need attention:"
+            needs = "needs" if len(problems) == 1 else "need"
+            title = f"{ok:,} files are fine; {len(problems):,} {needs} attention."
         else:
             title = f"All {ok:,} files are where they were and unchanged."
         self.message_posted.emit(title)
