@@ -289,3 +289,12 @@ def test_url_schemes_must_be_written_in_lower_case(field: str) -> None:
         )
     with pytest.raises(ProfileError, match="must start with https://"):
         profile.validate()
+
+
+def test_an_amount_without_a_currency_asks_for_the_currency_and_vice_versa():
+    with pytest.raises(ProfileError, match="give the currency of the amount") as exc:
+        Compensation("perUse", "0.05", None).validate()
+    assert exc.value.field.endswith("currency")
+    with pytest.raises(ProfileError, match="give the amount, or no currency") as exc:
+        Compensation("flatFee", None, "EUR").validate()
+    assert exc.value.field.endswith("amount")

@@ -200,8 +200,11 @@ class Compensation:
             if self.amount is not None and float(self.amount) > 100:
                 raise ProfileError(f"{where}.amount", "a revenue share is at most 100 percent.")
         elif (self.amount is None) != (self.currency is None):
-            missing = "currency" if self.currency is None else "amount"
-            raise ProfileError(f"{where}.{missing}", "amount and currency go together.")
+            if self.currency is None:
+                raise ProfileError(
+                    f"{where}.currency", "give the currency of the amount (such as EUR or USD)."
+                )
+            raise ProfileError(f"{where}.amount", "give the amount, or no currency.")
         if self.contact is not None:
             _check_text(self.contact, f"{where}.contact", 500, required=True)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -98,9 +98,10 @@ class ProfileForm(QObject):
         for value, label in COMPENSATION_CHOICES:
             self.model_combo.addItem(label, value)
         self.amount_edit = _edit("Amount", "e.g. 0.05")
-        self.currency_edit = _edit("Currency", "EUR")
+        self.currency_edit = _edit("Currency", "e.g. EUR")
         self.currency_edit.setMaxLength(3)
-        self.currency_edit.setMaximumWidth(70)
+        self.currency_edit.setMaximumWidth(90)
+        self.currency_edit.setToolTip("The currency of the amount: three letters, such as EUR")
         self.amount_row = QWidget()
         row = QHBoxLayout(self.amount_row)
         row.setContentsMargins(0, 0, 0, 0)
@@ -146,6 +147,10 @@ class ProfileForm(QObject):
 
     def _on_model_changed(self) -> None:
         model = self.model_combo.currentData()
+        if model in WITH_AMOUNT and model != "revenueShare" and not self.currency_edit.text():
+            # the currency of this computer's region, as a starting point (empty if none)
+            iso = QLocale.system().currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode)
+            self.currency_edit.setText(iso if len(iso) == 3 and iso.isalpha() else "")
         self._payment_form.setRowVisible(self.amount_row, model in WITH_AMOUNT)
         self.currency_edit.setVisible(model != "revenueShare")
         self.amount_edit.setPlaceholderText("e.g. 10 (percent)" if model == "revenueShare" else "")
