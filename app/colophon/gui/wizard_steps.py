@@ -157,6 +157,10 @@ class BackupPage(QWizardPage):
         path = self.file.path()
         if problem is None and path is not None and path.exists():
             problem = f"{path} already exists; choose another name."
+        if problem and problem == self.passphrase.hint.text():  # said next to the fields already
+            show_error(self.error, None)
+            self.passphrase.first.setFocus()
+            return
         if problem:
             show_error(self.error, problem)
             return
