@@ -402,7 +402,8 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
             by = f" with the key of your contact {signer.contact}," if own is not None else ","
             return Outcome.KEY_MISMATCH, (
                 f"Warning: signed as {signer.name}{by} but not with the key you pinned for "
-                f"{contact.name}. It may be an impostor; check the fingerprint with them."
+                f"{contact.name}. It may be an impostor; check the fingerprint with them (if "
+                "they made a new key, trust it anew once it matches)."
             )
     profile = trust.own_profile
     posing_as_you = profile is not None and (
