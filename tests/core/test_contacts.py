@@ -20,9 +20,11 @@ from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import (
     MAX_SOURCE_BYTES,
     add_contact,
+    email_key,
     find_by_keyid,
     list_contacts,
     namesakes,
+    person_key,
     read_contact_source,
     read_key_source,
     remove_contact,
@@ -380,3 +382,11 @@ def test_a_revocation_file_is_read_as_key_events_and_a_card_is_not(
     single.write_bytes(strictjson.dumps(forged))
     with pytest.raises(SignatureError):
         read_events_file(single)
+
+
+def test_names_with_look_alike_letters_compare_as_the_names_they_imitate() -> None:
+    assert person_key("Аda Lovelace") == person_key("Ada Lovelace")  # Cyrillic А
+    assert person_key("ΑDΑ LΟVΕLΑCΕ") == person_key("ada lovelace")  # Greek capitals
+    assert person_key("Ada Love\u00adlace") == person_key("Ada Lovelace")  # a soft hyphen
+    assert email_key("аda@example.org") == email_key("ada@example.org")
+    assert person_key("Grace Hopper") != person_key("Ada Lovelace")

@@ -116,3 +116,22 @@ def test_rotations_kept_before_can_be_followed_back_from_the_new_key(tmp_path):
             PublicKeyInfo.of(old.public_key()).keyid
         }
         assert identity.keys_rotated_to({PublicKeyInfo.of(old.public_key()).keyid}) == set()
+
+
+def test_contacts_kept_before_are_found_by_names_spelt_with_look_alike_letters(tmp_path):
+    # Schema 6 compares names with look-alike Cyrillic and Greek letters read as Latin; keys
+    # stored by schema 5 (here: a contact under a Cyrillic name) are computed again.
+    build(tmp_path / CATALOG_FILE, 5)
+    key = PublicKeyInfo.of(Ed25519PrivateKey.generate().public_key())
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    conn.execute(
+        "INSERT INTO contacts (name, key_id, public_key, fingerprint, added_at, name_key) "
+        "VALUES ('Сергей', ?, ?, ?, '2025-01-01T00:00:00Z', 'сергей')",
+        (key.keyid, key.hex, key.fingerprint),
+    )
+    conn.commit()
+    conn.close()
+
+    with Catalog.open(tmp_path) as cat:
+        assert [c.name for c in namesakes(cat, "Сергей", None)] == ["Сергей"]
+        assert [c.name for c in namesakes(cat, "Cepгей", None)] == ["Сергей"]  # Latin C, e, p

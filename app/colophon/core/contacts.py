@@ -90,18 +90,50 @@ def namesakes(catalog: Catalog, name: str, email: str | None) -> list[Contact]:
 
 
 def person_key(name: str) -> str:
-    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed, and
-    without invisible formatting characters (a soft hyphen or a zero-width space would otherwise
-    make "Ada Lovelace" another name that looks the same)."""
-    return " ".join(_visible(unicodedata.normalize("NFKC", name)).casefold().split())
+    """A name as compared with another: Unicode-normalised, case-folded, spaces collapsed,
+    without invisible formatting characters, and with Cyrillic and Greek letters that look like
+    Latin ones read as those (a soft hyphen, or a Cyrillic "а", would otherwise make "Ada
+    Lovelace" another name that looks the same). Stored keys follow it (migration 6)."""
+    text = _visible(unicodedata.normalize("NFKC", name)).casefold()
+    return " ".join(text.translate(_LOOK_ALIKES).split())
 
 
 def email_key(email: str | None) -> str | None:
     """An email as compared with another: Unicode-normalised, trimmed, case-folded, without
-    invisible formatting characters."""
+    invisible formatting characters, look-alike letters read as Latin."""
     if email is None:
         return None
-    return _visible(unicodedata.normalize("NFKC", email)).strip().casefold()
+    return _visible(unicodedata.normalize("NFKC", email)).strip().casefold().translate(_LOOK_ALIKES)
+
+
+# Cyrillic and Greek letters that, in lower case or as the capital they fold from, show as a
+# Latin letter in common fonts (after Unicode's confusables list, for the letters names use).
+_LOOK_ALIKES = str.maketrans(
+    {
+        **dict.fromkeys("аα", "a"),
+        **dict.fromkeys("вβ", "b"),
+        "с": "c",
+        "ԁ": "d",
+        **dict.fromkeys("еεё", "e"),
+        "һ": "h",
+        "η": "h",  # the capital eta, Η
+        **dict.fromkeys("іιї", "i"),
+        "ј": "j",
+        **dict.fromkeys("кκ", "k"),
+        **dict.fromkeys("мμ", "m"),  # the capitals М, Μ
+        "н": "h",  # the capital Н
+        "ν": "n",  # the capital Ν
+        **dict.fromkeys("оο", "o"),
+        **dict.fromkeys("рρ", "p"),
+        "ԛ": "q",
+        "ѕ": "s",
+        **dict.fromkeys("тτ", "t"),
+        **dict.fromkeys("уυ", "y"),
+        "ԝ": "w",
+        **dict.fromkeys("хχ", "x"),
+        "ζ": "z",  # the capital Ζ
+    }
+)
 
 
 def _visible(text: str) -> str:

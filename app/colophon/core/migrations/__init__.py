@@ -30,6 +30,7 @@ from . import (  # noqa: E402 - they use run_script
     v0003_bundles,
     v0004_fingerprints,
     v0005_trust_lookups,
+    v0006_look_alike_names,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -40,6 +41,7 @@ MIGRATIONS: list[Migration] = [
     v0003_bundles.upgrade,
     v0004_fingerprints.upgrade,
     v0005_trust_lookups.upgrade,
+    v0006_look_alike_names.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
