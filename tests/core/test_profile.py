@@ -298,3 +298,10 @@ def test_an_amount_without_a_currency_asks_for_the_currency_and_vice_versa():
     with pytest.raises(ProfileError, match="give the amount, or no currency") as exc:
         Compensation("flatFee", None, "EUR").validate()
     assert exc.value.field.endswith("amount")
+
+
+@pytest.mark.parametrize("mark", ["\u2028", "\u202e", "\u2067"], ids=["separator", "rlo", "rli"])
+def test_a_name_with_a_line_separator_or_a_direction_mark_is_refused(mark: str):
+    with pytest.raises(ProfileError, match="text-direction marks") as exc:
+        Profile(f"Ada{mark}Lovelace").validate()
+    assert exc.value.field == "displayName"

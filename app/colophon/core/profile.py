@@ -71,7 +71,9 @@ PAYTO_TARGET_TYPES = frozenset(
 )
 _PAYTO_GENERIC_OPTIONS = {"amount", "receiver-name", "sender-name", "message", "instruction"}
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: what no text of a profile may hold (the claim schema's "line"): control characters, line and
+#: paragraph separators, and the marks that reorder text (a name shown backwards)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 _EMAIL = re.compile(r"[^@\s]{1,64}@([^@\s.]+\.)+[^@\s.]{2,}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _AMOUNT = re.compile(r"(0|[1-9][0-9]{0,14})(\.[0-9]{1,8})?")
@@ -348,7 +350,9 @@ def _check_text(value: Any, where: str, limit: int, *, required: bool = False) -
     if len(value) > limit:
         raise ProfileError(where, f"is longer than {limit} characters.")
     if _CONTROL.search(value):
-        raise ProfileError(where, "contains control characters such as line breaks.")
+        raise ProfileError(
+            where, "contains control characters such as line breaks or text-direction marks."
+        )
 
 
 def _is_email(text: str) -> bool:
