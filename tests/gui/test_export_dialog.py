@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui_helpers import PASSPHRASE, answer_dialog
+from gui_helpers import PASSPHRASE, answer_dialog, make_creator
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
@@ -123,3 +123,17 @@ def test_exporting_without_an_identity_offers_to_set_one_up(
     wizard = window.claims.wizard
     assert wizard is not None and wizard.isVisible()
     wizard.reject()
+
+
+def test_the_summary_says_which_works_were_edited_on_disk_since_registered(tmp_path):
+    from colophon.gui.export_summary import summarize, summary_html
+
+    ada_home, _ids = make_creator(tmp_path / "ada")
+    assert summarize(ada_home, None).changed == []
+    (tmp_path / "ada" / "works" / "poem.txt").write_text("A poem, rewritten and longer.\n")
+
+    summary = summarize(ada_home, None)
+
+    assert summary.changed == ["poem"]
+    html = summary_html(summary)
+    assert "One work was edited on disk since you registered it" in html and "“poem”" in html

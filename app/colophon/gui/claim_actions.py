@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ..core.identity import Identity
 from . import icons
@@ -50,6 +50,7 @@ class ClaimActions(QObject):
         self.export_action = self._action(
             "&Export claim…", "export", "Ctrl+E", self.export, "Sign and save a claim to works"
         )
+        self.shortcut_guard = ShortcutsBeforeText(window, [self.export_action])
         self.verify_action = self._action(
             "&Verify a claim…",
             "verify",
@@ -151,14 +152,19 @@ class ClaimActions(QObject):
             window.recheck()
 
     def _on_setup_requested(self) -> None:
-        if self.identity_window is not None:
-            self.identity_window.close()
+        if self.identity_window is not None and not self.identity_window.close():
+            return  # the person kept the window for its unsaved profile edits
         self.open_wizard()
 
     def _on_identity_changed(self) -> None:
         if self.identity_window is not None and self.identity_window.isVisible():
-            self.identity_window.refresh()
+            self.identity_window.refresh(keep_edits=True)
         self.identity_changed.emit()
+
+    def confirm_close(self) -> bool:
+        """Ask about unsaved edits in the windows opened here; False: the person stays."""
+        window = self.identity_window
+        return window is None or not window.isVisible() or window.confirm_close()
 
     # -- export ------------------------------------------------------------------------------------
     def export(self) -> ExportDialog | None:
@@ -207,6 +213,7 @@ class ClaimActions(QObject):
     def verify_file(self, path: Path) -> VerifyWindow:
         """Open a window verifying the claim at ``path``."""
         window = VerifyWindow(Path(path), self.window.home, self.window.runner)
+        window.open_requested.connect(self.verify_file)  # "Open another claim…"
         self.verify_windows.append(window)
         window.destroyed.connect(lambda *_a, w=window: self._forget(w))
         window.show()
@@ -234,3 +241,40 @@ class ClaimActions(QObject):
             if dialog is not None:
                 with contextlib.suppress(RuntimeError):  # already deleted
                     dialog.close()
+
+
+class ShortcutsBeforeText(QObject):
+    """Lets some of ``window``'s shortcuts win over the text field that has the focus.
+
+    With the key bindings of Linux desktops a text field claims Ctrl+E ("end of line", as in
+    Emacs) before any shortcut sees it, so Export did nothing while the search field had the
+    focus. The filter sits on the focused widget of ``window`` only, and declines that claim
+    for the keys of ``actions`` while they are enabled; every other key edits as before, and
+    End still goes to the end of the line.
+    """
+
+    def __init__(self, window: QWidget, actions: list[QAction]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.actions = actions
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._on_focus_changed)
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old: QWidget | None, now: QWidget | None) -> None:
+        if old is not None:
+            old.removeEventFilter(self)
+        if now is not None and now.window() is self.window:
+            now.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.ShortcutOverride and self._is_shortcut(event):
+            event.ignore()  # not the field's key: the shortcut goes ahead
+            return True
+        return False
+
+    def _is_shortcut(self, event: QEvent) -> bool:
+        assert isinstance(event, QKeyEvent)
+        pressed = QKeySequence(event.keyCombination())
+        return any(action.isEnabled() and pressed in action.shortcuts() for action in self.actions)

@@ -153,8 +153,9 @@ class ExportDialog(QDialog):
         self._show_result("", None)
 
     def _default_path(self) -> Path:
-        folder = Path(str(self.settings.value("paths/last_export", ""))) if self.settings else None
-        return default_bundle_path(self.home, folder)
+        """The last folder exported to (when there is one) with a name for this export."""
+        last = str(self.settings.value("paths/last_export", "") or "") if self.settings else ""
+        return default_bundle_path(self.home, Path(last) if last else None)
 
     # -- the summary ---------------------------------------------------------------------------
     def chosen_ids(self) -> list[int] | None:

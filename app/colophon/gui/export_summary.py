@@ -14,8 +14,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import platformdirs
+
 from ..core.bundle import SUFFIX
 from ..core.catalog import Catalog
+from ..core.check import changed_on_disk
 from ..core.identity import Identity
 from ..core.profile import Profile
 from ..core.terms import effective
@@ -36,6 +39,8 @@ class Summary:
     pictures: int
     own_terms: int
     examples: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: titles of the works edited on disk since they were registered (`check.changed_on_disk`)
+    changed: list[str] = field(default_factory=list)
 
 
 def summarize(home: Path, work_ids: list[int] | None) -> Summary:
@@ -45,6 +50,7 @@ def summarize(home: Path, work_ids: list[int] | None) -> Summary:
         profile = identity.require_profile()
         key = identity.require_key()
         works = catalog.works_by_ids(catalog.work_ids() if work_ids is None else work_ids)
+        changed = set(changed_on_disk(catalog, [w.id for w in works]))
     defaults = profile.terms.to_dict()
     own = [w for w in works if w.terms]
     return Summary(
@@ -56,13 +62,24 @@ def summarize(home: Path, work_ids: list[int] | None) -> Summary:
         pictures=sum(1 for w in works if w.kind == "image"),
         own_terms=len(own),
         examples=[(w.title, effective(defaults, w.terms)) for w in own[:MAX_EXAMPLES]],
+        changed=[w.title for w in works if w.id in changed],
     )
 
 
+def default_folder() -> Path:
+    """Where a first export goes: the user's Documents folder if there is one, else home."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_absolute() and documents.is_dir() else Path.home()
+
+
 def default_bundle_path(home: Path, folder: Path | None) -> Path:
-    """Where a new bundle is offered to go: ``<folder or home>/<Name>-<date>.colophon``."""
-    if folder is None or not folder.is_dir():
-        folder = Path.home()
+    """Where a new bundle is offered to go: ``<folder>/<Name>-<date>.colophon``, always a full path.
+
+    ``folder`` (the last one exported to) is used while it is a full path to an existing folder;
+    otherwise `default_folder`.
+    """
+    if folder is None or not folder.is_absolute() or not folder.is_dir():
+        folder = default_folder()
     with Catalog.open(home) as catalog:
         profile = Identity(catalog).profile()
     name = slug(profile.display_name) if profile else "colophon"
@@ -105,4 +122,15 @@ def summary_html(summary: Summary) -> str:
         "<p>The claim also reserves your rights over text and data mining under Article 4(3) "
         "of the EU Directive 2019/790, except as these terms allow.</p>"
     )
+    if summary.changed:
+        count = len(summary.changed)
+        which = "One work was" if count == 1 else f"{count:,} works were"
+        shown = [f"“{title}”" for title in summary.changed[:MAX_EXAMPLES]]
+        if count > MAX_EXAMPLES:
+            shown.append(f"… and {count - MAX_EXAMPLES:,} more")
+        parts.append(
+            f"<p><b>{which} edited on disk since you registered {'it' if count == 1 else 'them'}"
+            "</b>: the claim covers the registered versions. To claim the new ones, add the "
+            "files again first (<b>Check files</b> lists them).</p>" + _list(shown)
+        )
     return "".join(parts)

@@ -193,6 +193,10 @@ class FileField(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.browse)
+        # The field stands for its line edit: a label's mnemonic (its buddy is this container)
+        # and Tab land there. A label only moves the focus to a buddy that accepts it.
+        self.setFocusPolicy(self.edit.focusPolicy())
+        self.setFocusProxy(self.edit)
 
     def path(self) -> Path | None:
         text = self.edit.text().strip()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QMetaMethod, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -35,9 +35,20 @@ from .verify_works_panel import WorksPanel
 
 CLAIM_FILTER = "Colophon claims (*.colophon *.intoto.json);;All files (*)"
 
+#: windows opened by "Open another claim…" that no one else keeps (until they close)
+_KEPT: list[VerifyWindow] = []
+
 
 class VerifyWindow(QMainWindow):
-    """Verifies the claim at ``path`` with the contacts of the Colophon home ``home``."""
+    """Verifies the claim at ``path`` with the contacts of the Colophon home ``home``.
+
+    "Open another claim…" asks for a new window through `open_requested`, so whoever keeps the
+    verify windows (the main window) keeps that one too; if no one listens, the new window is
+    kept here until it closes. Without a reference Python would delete it at once.
+    """
+
+    #: the person chose another claim to verify (in a window of its own)
+    open_requested = Signal(Path)
 
     def __init__(
         self, path: Path, home: Path, runner: TaskRunner, parent: QWidget | None = None
@@ -194,11 +205,19 @@ class VerifyWindow(QMainWindow):
 
     # -- actions -------------------------------------------------------------------------------
     def open_other(self) -> None:
+        """Ask for another claim and verify it in a new window, which stays open."""
         chosen, _filter = QFileDialog.getOpenFileName(
             self, "Verify a claim", str(self.path.parent), CLAIM_FILTER
         )
-        if chosen:
-            VerifyWindow(Path(chosen), self.home, self.runner, self.parentWidget()).show()
+        if not chosen:
+            return
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.open_requested)):
+            self.open_requested.emit(Path(chosen))
+            return
+        other = VerifyWindow(Path(chosen), self.home, self.runner)
+        _KEPT.append(other)
+        other.destroyed.connect(lambda *_a, w=other: _KEPT.remove(w) if w in _KEPT else None)
+        other.show()
 
     def check_folder(self) -> None:
         """Hash every file in a chosen folder and mark which claimed works are there."""
@@ -293,7 +312,7 @@ def _keep_folder_matches(before: Checked | None, after: Checked) -> None:
     if old.claim is None or new.claim is None or not new.outcome.intact:
         return
     if _digests(old.claim.subjects) == _digests(new.claim.subjects):
-        new.matches, new.unmatched = old.matches, old.unmatched
+        new.matches, new.near, new.unmatched = old.matches, old.near, old.unmatched
 
 
 def _digests(subjects: list[dict[str, Any]]) -> list[str]:
