@@ -72,10 +72,12 @@ def test_conditions_are_required_for_only_with_conditions(qtbot, window):
     row = inspector.terms_section.editor.row(AI_TRAINING)
     choose(qtbot, row.combo, CONSTRAINED)
     assert row.condition.isVisible()
-    assert "Conditions for “May be used to train AI”" in inspector.error_label.text()
+    problem = inspector.problem_labels["terms"]  # shown under the terms
+    assert "Conditions for “May be used to train AI”" in problem.text()
+    assert problem.isVisible()
     assert not inspector.save_button.isEnabled()
     qtbot.keyClicks(row.condition, "Credit me and ask first")
-    assert inspector.error_label.isHidden()
+    assert problem.isHidden()
     qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
     assert terms_of(window, 2) == {
         AI_TRAINING: {"use": CONSTRAINED, "constraint_info": "Credit me and ask first"}

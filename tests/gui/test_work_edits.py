@@ -8,6 +8,8 @@ from colophon.core.catalog import Contributor, Work
 from colophon.core.errors import UsageError
 from colophon.gui.work_edits import (
     build_changes,
+    check_edits,
+    common_tags,
     parse_contributors,
     parse_tags,
     shared_values,
@@ -80,3 +82,21 @@ def test_contributor_rows_parse_shares_and_skip_blank_rows():
     assert total_share(rows) == 100
     assert total_share([("Ada", "", "")]) is None
     assert total_share([("Ada", "", "abc")]) is None
+
+
+def test_each_field_is_checked_on_its_own_so_valid_ones_can_still_be_saved():
+    changes, problems = check_edits(
+        {"title": " Evening ", "contributors": [("Ada", "", "70"), ("Bo", "", "50")]}
+    )
+    assert changes == {"title": "Evening"}
+    assert list(problems) == ["contributors"]
+    assert "they add up to 120 %" in problems["contributors"]
+
+
+def test_tags_for_several_works_are_an_addition_and_blank_adds_nothing():
+    assert build_changes({"add_tags": "portfolio, , portfolio"}) == {"add_tags": ["portfolio"]}
+    assert build_changes({"add_tags": " , "}) == {}
+    a = make_work(1, tags=["dawn", "poetry"])
+    b = make_work(2, tags=["poetry", "sea"])
+    assert common_tags([a, b]) == ["poetry"]
+    assert common_tags([]) == []

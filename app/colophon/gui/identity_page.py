@@ -5,6 +5,10 @@ problem named under the form, the cursor put in the field). "Key" shows the fing
 groups with a Copy button, where the key is kept, the history of earlier keys, and the actions
 of `IdentityActions`. Results appear in a notice at the bottom, with "Show in folder" when a file
 was written, instead of one popup per message.
+
+Profile edits are never dropped silently: closing the window (its Close button, Escape, the
+title bar) while the form differs from the saved profile asks Save / Discard / Cancel, and the
+key actions re-read the identity without touching the form being edited.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -38,6 +43,7 @@ from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
 from .plain_words import profile_problem
 from .profile_form import ProfileForm
 from .tasks import TaskRunner
+from .unsaved_changes import ask_to_save
 
 
 class IdentityWindow(QDialog):
@@ -66,6 +72,7 @@ class IdentityWindow(QDialog):
         self.form = ProfileForm(self)
         self._notice_path: Path | None = None
         self._saving = False
+        self._dirty = False
         self._build()
         self.actions.done.connect(self._on_actions_done)
         self.actions.failed.connect(lambda text: self.show_notice(text, error=True))
@@ -100,12 +107,12 @@ class IdentityWindow(QDialog):
         self.show_folder_button = QPushButton("Show in &folder")
         icons.set_icon(self.show_folder_button, "folder")
         self.show_folder_button.clicked.connect(self._on_show_folder_clicked)
-        close = QPushButton("Close")
-        close.clicked.connect(self.accept)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.notice, 1)
         bottom.addWidget(self.show_folder_button)
-        bottom.addWidget(close)
+        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.tabs, 1)
@@ -129,7 +136,7 @@ class IdentityWindow(QDialog):
         self.profile_error.setAccessibleName("Problem")
         self.profile_error.setStyleSheet(ERROR_STYLE)
         self.revert_button = QPushButton("&Revert")
-        self.revert_button.clicked.connect(self.refresh)
+        self.revert_button.clicked.connect(lambda: self.refresh())
         self.save_button = QPushButton("&Save profile")
         icons.set_icon(self.save_button, "save")
         self.save_button.setDefault(True)
@@ -146,16 +153,24 @@ class IdentityWindow(QDialog):
         return tab
 
     # -- showing -------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Read the identity again and show it (unsaved profile edits are dropped)."""
+    def refresh(self, keep_edits: bool = False) -> None:
+        """Read the identity again and show it.
+
+        Unsaved profile edits are dropped (Revert), unless ``keep_edits``: then a form being
+        edited is left as typed and only the keys and the saved profile are read again.
+        """
         with Catalog.open(self.home) as catalog:
             identity = Identity(catalog, self.store)
             profile, keys = identity.profile(), identity.keys()
+        self.key_tab.show_keys(keys, has_profile=profile is not None)
+        if keep_edits and self._dirty and self.profile is not None and profile is not None:
+            self.profile = profile
+            self._set_dirty(self.has_unsaved_changes())
+            return
         self.profile = profile
         self.form.set_profile(profile)
         name = profile.display_name if profile else ""
         self.heading.setText(name or "No identity yet")
-        self.key_tab.show_keys(keys, has_profile=profile is not None)
         self.profile_error.clear()
         self._set_dirty(False)
 
@@ -166,20 +181,68 @@ class IdentityWindow(QDialog):
         self.show_folder_button.setVisible(path is not None)
 
     def _set_dirty(self, dirty: bool) -> None:
+        self._dirty = dirty
         self.save_button.setEnabled(dirty and not self._saving and self.profile is not None)
         self.revert_button.setEnabled(dirty)
 
+    def has_unsaved_changes(self) -> bool:
+        """Whether the form was edited and now differs from the saved profile.
+
+        A form that cannot be read as a profile (a problem in it) differs, since what is saved
+        is always valid; edits typed back to the saved values do not count.
+        """
+        if not self._dirty or self.profile is None:
+            return False
+        try:
+            return self.form.profile() != self.profile
+        except ProfileError:
+            return True
+
+    # -- closing ---------------------------------------------------------------------------------
+    def confirm_close(self) -> bool:
+        """Ask Save / Discard / Cancel when the profile has unsaved changes; True: may close.
+
+        Save saves in the background and closes; when the form has a problem it is named
+        under the form, the cursor put in the field, and the window stays open.
+        """
+        if not self.has_unsaved_changes():
+            return True
+        self.tabs.setCurrentIndex(0)  # the profile, so the question makes sense
+        answer = ask_to_save(
+            self,
+            "Save the changes to your profile?",
+            "Your profile has changes that are not saved. If you close without saving, "
+            "they are lost.",
+        )
+        if answer == QMessageBox.Save:
+            if self._saving:
+                self.show_notice("Your profile is being saved; close again in a moment.")
+                return False
+            return self.save_profile()
+        if answer == QMessageBox.Discard:
+            self.refresh()
+            return True
+        return False
+
+    def done(self, result: int) -> None:
+        """Close, unless unsaved profile edits are to be kept (Close, Escape, title bar)."""
+        if self.confirm_close():
+            super().done(result)
+
     # -- saving the profile ----------------------------------------------------------------------
-    def save_profile(self) -> None:
-        """Check the form and save it (in the background); problems are shown, nothing saved."""
+    def save_profile(self) -> bool:
+        """Check the form and save it (in the background); problems are shown, nothing saved.
+
+        False when nothing was saved: a problem in the form, a save under way, or no identity.
+        """
         if self._saving or self.profile is None:
-            return
+            return False
         try:
             profile = self.form.profile()
         except ProfileError as exc:
             self.profile_error.setText(profile_problem(exc))
             self.form.focus_field(exc.field)
-            return
+            return False
         self.profile_error.clear()
         self._saving = True
         self._set_dirty(False)
@@ -196,19 +259,22 @@ class IdentityWindow(QDialog):
             on_success=self._on_profile_saved,
             on_failure=self._on_profile_save_failed,
         )
+        return not self._dirty  # with a synchronous runner the outcome is known already
 
     def _on_profile_saved(self, profile: Profile) -> None:
         self._saving = False
         self.profile = profile
         self.heading.setText(profile.display_name)
         self.show_notice("Your profile is saved. Claims you export from now on carry it.")
-        self._set_dirty(False)
+        self._set_dirty(self.has_unsaved_changes())  # edits typed while it was saving
         self.identity_changed.emit()
 
     def _on_profile_save_failed(self, exc: BaseException) -> None:
         self._saving = False
         self.profile_error.setText(getattr(exc, "message", None) or f"Not saved: {exc}")
         self._set_dirty(True)
+        if not self.isVisible():  # closed meanwhile: the edits are not saved, so show them
+            self.show()
 
     # -- reactions -------------------------------------------------------------------------------
     def _on_form_edited(self) -> None:
@@ -228,6 +294,6 @@ class IdentityWindow(QDialog):
 
     def _on_actions_changed(self) -> None:
         notice = (self.notice.text(), self._notice_path)
-        self.refresh()
+        self.refresh(keep_edits=True)
         self.show_notice(*notice)
         self.identity_changed.emit()

@@ -233,6 +233,7 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self._apply_filter)
         self.model.loaded.connect(self._update_count)
         self.view.selection_changed.connect(self.inspector.show_works)
+        self.inspector.leave_refused.connect(self.view.select_work_ids)  # "Fix": back to it
         self.view.mode_changed.connect(self._on_view_mode_changed)
         self.inspector.saved.connect(self.model.reload_works)
         self.inspector.message_posted.connect(self._show_message)
@@ -347,6 +348,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self._closed:
             super().closeEvent(event)
+            return
+        if not (self.inspector.confirm_leave() and self.claims.confirm_close()):
+            event.ignore()  # the person stays, to fix or save edits
             return
         self._closed = True
         self.claims.close_all()

@@ -4,6 +4,10 @@ Several works can be edited at once: a field shows a value only when every selec
 the same one, and only the fields a person actually changed are written, to every selected
 work. Values are checked with the core's own rules (`normalise_date`, `check_shares`) before
 anything is saved, so the inspector can show the problem inline and save nothing invalid.
+
+Tags are the exception to "the same value for all": with several works selected, the tags typed
+are *added* to each work's own (``add_tags``), because their sets differ and replacing them
+would silently wipe what each work had.
 """
 
 from __future__ import annotations
@@ -18,6 +22,16 @@ from ..core.errors import UsageError
 from ..core.progress import Progress
 
 FIELDS = ("title", "description", "created", "tags", "contributors")
+#: how each field is named to a person (in questions about edits that cannot be saved)
+FIELD_NAMES = {
+    "title": "title",
+    "description": "description",
+    "created": "creation date",
+    "tags": "tags",
+    "add_tags": "tags",
+    "contributors": "contributors",
+    "terms": "terms for AI",
+}
 ContributorRow = tuple[str, str, str]  # name, role, share as typed
 
 
@@ -45,6 +59,16 @@ def shared_values(works: Sequence[Work]) -> Shared:
         tags=common([sorted(w.tags) for w in works]),
         contributors=common([w.contributors for w in works]),
     )
+
+
+def common_tags(works: Sequence[Work]) -> list[str]:
+    """The tags every one of ``works`` has, sorted (none for an empty selection)."""
+    if not works:
+        return []
+    common = set(works[0].tags)
+    for work in works[1:]:
+        common &= set(work.tags)
+    return sorted(common)
 
 
 def format_tags(tags: Sequence[str]) -> str:
@@ -90,8 +114,9 @@ def build_changes(values: dict[str, Any]) -> dict[str, Any]:
     """Check edited values and turn them into keyword arguments of `Catalog.update_work`.
 
     ``values`` holds only the fields a person edited: ``title``/``description``/``created``/
-    ``tags`` as typed text, ``contributors`` as rows of text. Raises `UsageError` with a
-    sentence fit to show next to the form.
+    ``tags``/``add_tags`` as typed text, ``contributors`` as rows of text, ``terms`` as the
+    overrides to store (passed on as they are). Raises `UsageError` with a sentence fit to show
+    next to the form.
     """
     changes: dict[str, Any] = {}
     if "title" in values:
@@ -108,9 +133,29 @@ def build_changes(values: dict[str, Any]) -> dict[str, Any]:
         changes["created"] = normalise_date(text)
     if "tags" in values:
         changes["tags"] = parse_tags(values["tags"])
+    if "add_tags" in values and parse_tags(values["add_tags"]):
+        changes["add_tags"] = parse_tags(values["add_tags"])
     if "contributors" in values:
         changes["contributors"] = parse_contributors(values["contributors"])
+    if "terms" in values:  # None: follow the profile again
+        changes["terms"] = values["terms"]
     return changes
+
+
+def check_edits(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Split edited ``values`` into the changes that can be saved and the problem of each other.
+
+    Each field is checked on its own, so that one bad field neither hides another's problem
+    nor holds back the fields that are fine (the person may choose to save those alone).
+    """
+    changes: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for field, value in values.items():
+        try:
+            changes.update(build_changes({field: value}))
+        except UsageError as exc:
+            problems[field] = exc.message
+    return changes, problems
 
 
 def total_share(rows: Sequence[ContributorRow]) -> float | None:
@@ -133,12 +178,17 @@ def apply_changes(
 
     Each work is saved in its own transaction, so a failure part-way leaves every work either
     fully changed or untouched. A save is never cancelled: it is short, and quitting waits for it.
+    ``add_tags`` are added to each work's own tags, read here, just before its update.
     """
     progress.start(total=len(work_ids), label="Saving")
+    added = changes.get("add_tags") or []
+    fields = {name: value for name, value in changes.items() if name != "add_tags"}
     saved = []
     with Catalog.open(home) as catalog:
         for work_id in work_ids:
-            catalog.update_work(work_id, **changes)
+            if added:
+                fields["tags"] = [*catalog.get_work(work_id).tags, *added]
+            catalog.update_work(work_id, **fields)
             saved.append(work_id)
             progress.advance()
     return saved

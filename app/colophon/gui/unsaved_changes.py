@@ -1,0 +1,84 @@
+"""The questions asked before typed edits could be lost, so that none is ever dropped silently.
+
+Two situations, one rule: whoever leaves a form that holds unsaved edits decides their fate.
+
+* The inspector, when the works shown change or the window closes, saves valid edits by itself.
+  Edits it cannot save (a date that is not one, shares that do not add up) are put to the
+  person: *Fix* (stay, the default and Escape), *Save the other changes* (when some edited
+  fields are valid) or *Discard changes*.
+* A form saved by a button (the profile in "Your identity") asks on closing: Save, Discard or
+  Cancel, as desktop apps do for documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+class Answer(Enum):
+    """What to do with edits that cannot all be saved."""
+
+    FIX = "fix"
+    SAVE_OTHERS = "save others"
+    DISCARD = "discard"
+
+
+def _join(words: Sequence[str]) -> str:
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def ask_about_invalid_edits(
+    parent: QWidget, subject: str, problems: Sequence[str], savable: Sequence[str]
+) -> Answer:
+    """Ask what to do with edits to ``subject`` that have ``problems``.
+
+    ``savable`` names the edited fields that are valid (e.g. "title"); when there are some, the
+    person may save those alone. Titles and problems are shown as plain text, never markup.
+    """
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Warning)
+    box.setWindowTitle("Changes not saved yet")
+    box.setTextFormat(Qt.PlainText)
+    box.setText(f"Your changes to {subject} cannot be saved as they are.")
+    info = "\n".join(problems)
+    if savable:
+        info += (
+            f"\n\n“Save the other changes” saves the {_join(savable)} and leaves the rest "
+            "as it was."
+        )
+    box.setInformativeText(info)
+    fix = box.addButton("Fix", QMessageBox.RejectRole)
+    fix.setToolTip("Go back to the form and correct it")
+    others = box.addButton("Save the other changes", QMessageBox.AcceptRole) if savable else None
+    box.addButton("Discard changes", QMessageBox.DestructiveRole)
+    box.setDefaultButton(fix)
+    box.setEscapeButton(fix)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is fix or clicked is None:
+        return Answer.FIX
+    return Answer.SAVE_OTHERS if clicked is others else Answer.DISCARD
+
+
+def ask_to_save(parent: QWidget, question: str, detail: str) -> QMessageBox.StandardButton:
+    """Ask ``question`` with Save (the default), Discard and Cancel (also Escape)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Question)
+    box.setWindowTitle("Unsaved changes")
+    box.setTextFormat(Qt.PlainText)
+    box.setText(question)
+    box.setInformativeText(detail)
+    box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+    box.setDefaultButton(QMessageBox.Save)
+    box.setEscapeButton(QMessageBox.Cancel)
+    answer = QMessageBox.StandardButton(box.exec())
+    box.deleteLater()
+    return answer

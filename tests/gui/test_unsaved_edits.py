@@ -1,0 +1,196 @@
+"""No typed edit is lost without the person choosing so: leaving a work or closing the window
+with edits that cannot be saved asks first, and tags typed for several works are added to theirs.
+"""
+
+from __future__ import annotations
+
+import pytest
+from gui_helpers import answer_dialog
+from PySide6.QtCore import SIGNAL, Qt
+
+from colophon.core.catalog import Catalog, Contributor
+from colophon.gui.library_model import COL_TITLE
+
+
+@pytest.fixture
+def window(make_window, registered, sync_runner):
+    w = make_window(sync_runner)
+    # The main window hands a refused selection change back to the library view; the
+    # connection is made here as well when the window does not make it itself.
+    if not w.inspector.receivers(SIGNAL("leave_refused(QVariantList)")):
+        w.inspector.leave_refused.connect(w.view.select_work_ids)
+    return w
+
+
+def click_row(qtbot, window, row, modifier=Qt.NoModifier):
+    table = window.view.table
+    rect = table.visualRect(window.model.index(row, COL_TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
+
+
+def select_rows(qtbot, window, rows):
+    click_row(qtbot, window, rows[0])
+    for row in rows[1:]:
+        click_row(qtbot, window, row, Qt.ControlModifier)
+    ids = [window.model.work_id_at(r) for r in sorted(rows)]
+    qtbot.waitUntil(lambda: window.inspector.work_ids == ids)
+
+
+def retype(qtbot, edit, text):
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def add_contributors(qtbot, inspector, *rows):
+    for name, share in rows:
+        qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
+        qtbot.keyClicks(inspector.contributors.rows[-1].name, name)
+        qtbot.keyClicks(inspector.contributors.rows[-1].share, share)
+
+
+def press(qtbot, button_text):
+    """Answer the next question by clicking its button ``button_text``; records what it said."""
+    said: list[str] = []
+
+    def answer(box):
+        said.append(f"{box.text()}\n{box.informativeText()}")
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
+        qtbot.mouseClick(button, Qt.LeftButton)
+
+    answer_dialog(qtbot, answer)
+    return said
+
+
+def work(window, work_id):
+    with Catalog.open(window.home) as catalog:
+        return catalog.get_work(work_id)
+
+
+def test_leaving_a_work_whose_shares_do_not_add_up_asks_and_fix_keeps_it(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
+    said = press(qtbot, "Fix")
+    click_row(qtbot, window, 1)
+    qtbot.waitUntil(lambda: bool(said))
+    assert "“poem-00000”" in said[0]
+    assert "they add up to 120 %" in said[0]
+
+    # still on the first work, with both contributors as typed, and the selection back on it
+    assert inspector.work_ids == [1]
+    assert [row.values() for row in inspector.contributors.rows] == [
+        ("Ada", "", "70"),
+        ("Grace", "", "50"),
+    ]
+    qtbot.waitUntil(lambda: window.view.selected_work_ids() == [1])
+    qtbot.wait(20)
+    assert inspector.work_ids == [1] and inspector.dirty
+    problem = inspector.problem_labels["contributors"]
+    assert problem.isVisible() and "120" in problem.text()
+    assert inspector.problem_labels["title"].isHidden()
+
+    retype(qtbot, inspector.contributors.rows[1].share, "30")
+    assert problem.isHidden()
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    assert work(window, 1).contributors == [
+        Contributor("Ada", "", 70.0),
+        Contributor("Grace", "", 30.0),
+    ]
+
+
+def test_discarding_invalid_edits_moves_on_and_saves_nothing(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    before = work(window, 1)
+    add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
+    said = press(qtbot, "Discard changes")
+    click_row(qtbot, window, 1)
+    qtbot.waitUntil(lambda: inspector.work_ids == [2])
+    assert said
+    assert inspector.contributors.rows == []
+    assert not inspector.dirty
+    assert work(window, 1) == before
+
+
+def test_the_valid_edits_can_be_saved_without_the_invalid_ones(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [2])
+    retype(qtbot, inspector.title_edit, "Evening")
+    add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
+    said = press(qtbot, "Save the other changes")
+    click_row(qtbot, window, 0)
+    qtbot.waitUntil(lambda: inspector.work_ids == [1])
+    assert "title" in said[0]
+    assert work(window, 3).title == "Evening"
+    assert work(window, 3).contributors == []
+
+
+def test_quitting_with_an_invalid_share_asks_before_the_valid_title_is_lost(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [2])
+    retype(qtbot, inspector.title_edit, "Evening")
+    add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
+
+    said = press(qtbot, "Fix")
+    window.quit_action.trigger()  # File ▸ Quit (Ctrl+Q where the desktop defines it)
+    assert said and window.isVisible()  # "Fix" keeps the window open
+    assert inspector.dirty and inspector.title_edit.text() == "Evening"
+    assert len(inspector.contributors.rows) == 2
+
+    said = press(qtbot, "Save the other changes")
+    window.quit_action.trigger()  # File ▸ Quit (Ctrl+Q where the desktop defines it)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert said
+    assert work(window, 3).title == "Evening"
+    assert work(window, 3).contributors == []
+
+
+def test_confirm_leave_saves_valid_edits_without_asking(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [1])
+    retype(qtbot, inspector.title_edit, "Kept")
+    assert inspector.confirm_leave() is True
+    assert work(window, 2).title == "Kept"
+    assert not inspector.dirty
+    assert inspector.confirm_leave() is True  # nothing left to ask about
+
+
+def test_tags_typed_for_several_works_are_added_to_their_own(qtbot, window):
+    inspector = window.inspector
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(1, tags=["poetry"])
+        catalog.update_work(2, tags=["dawn", "poetry"])
+    window.model.reload_works([1, 2])
+    select_rows(qtbot, window, [0, 1, 3])
+    assert inspector.tags_edit.text() == ""
+    assert "add tags to all selected" in inspector.tags_edit.placeholderText()
+    qtbot.keyClicks(inspector.tags_edit, "portfolio")
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    assert work(window, 1).tags == ["poetry", "portfolio"]
+    assert work(window, 2).tags == ["dawn", "poetry", "portfolio"]
+    assert work(window, 4).tags == ["portfolio"]
+    assert work(window, 3).tags == []  # not selected
+
+
+def test_tags_all_selected_works_share_are_kept_when_adding(qtbot, window):
+    inspector = window.inspector
+    with Catalog.open(window.home) as catalog:
+        for work_id in (1, 2, 3):
+            catalog.update_work(work_id, tags=["poetry", "dawn"])
+    window.model.reload_works([1, 2, 3])
+    select_rows(qtbot, window, [0, 1, 2])
+    assert inspector.tags_edit.text() == ""  # adding, not replacing
+    assert "dawn, poetry" in inspector.tags_note.text()
+    qtbot.keyClicks(inspector.tags_edit, "series, dawn")
+    qtbot.keyClick(inspector.tags_edit, Qt.Key_S, Qt.ControlModifier)
+    for work_id in (1, 2, 3):
+        assert work(window, work_id).tags == ["dawn", "poetry", "series"]
+
+    select_rows(qtbot, window, [0])  # one work: its tags are shown and typed over, as before
+    assert inspector.tags_edit.text() == "dawn, poetry, series"
+    assert inspector.tags_note.isHidden()
+    retype(qtbot, inspector.tags_edit, "solo")
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    assert work(window, 1).tags == ["solo"]
