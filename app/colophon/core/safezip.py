@@ -57,6 +57,9 @@ class ZipLimits:
     max_total_bytes: int = 1024 * _MiB
     #: the most a member may expand (decompressed bytes per compressed byte)
     max_ratio: int = 200
+    #: the most the whole archive may expand (a bundle Colophon writes: about 1.2 times; one
+    #: deflated throughout: about 4): what a reader holds is bounded by its file's size
+    max_archive_ratio: int = 20
     #: members that decompress to no more than this are not judged by their ratio (a page of
     #: repeated text legitimately compresses well; a bomb has to be large to matter)
     ratio_grace_bytes: int = 1 * _MiB
@@ -431,7 +434,7 @@ def _check_layout(spans: list[tuple[int, int, str]], cd_offset: int) -> None:
 
 def _ratio_cap(archive_bytes: int, limits: ZipLimits) -> int:
     """The most an archive of ``archive_bytes`` may unpack to, by the ratio limit."""
-    return max(limits.ratio_grace_bytes, limits.max_ratio * archive_bytes)
+    return max(limits.ratio_grace_bytes, limits.max_archive_ratio * archive_bytes)
 
 
 def _over_ratio(unpacked: int, packed: int, limits: ZipLimits) -> bool:
@@ -442,7 +445,7 @@ def _over_ratio(unpacked: int, packed: int, limits: ZipLimits) -> bool:
 def _too_much(cap: int, limits: ZipLimits) -> str:
     """Why an archive that unpacks to more than ``cap`` is refused."""
     if cap < limits.max_total_bytes:
-        return f"unpack to more than {limits.max_ratio} times its size (a zip bomb)."
+        return f"unpack to more than {limits.max_archive_ratio} times its size (a zip bomb)."
     return f"unpack to more than {limits.max_total_bytes} bytes."
 
 
