@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from gui_helpers import answer_dialog
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from colophon.core.catalog import Catalog, Contributor
-from colophon.gui.library_model import COL_TITLE
+from colophon.gui.library_model import COL_CREATED, COL_TITLE
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_a_bad_date_is_shown_inline_and_not_saved(qtbot, window):
     assert not inspector.save_button.isEnabled()
     qtbot.mouseClick(inspector.revert_button, Qt.LeftButton)
     assert problem.isHidden()
-    assert inspector.created_edit.text() == before.created
+    assert inspector.created_edit.text() == before.created[:16].replace("T", " ")
     assert work(window, 2) == before
 
 
@@ -199,3 +200,87 @@ def test_a_title_that_looks_like_markup_is_shown_as_text(qtbot, window):
     labels = [inspector.heading, inspector.paths_label, inspector.error_label]
     for label in labels + list(inspector.problem_labels.values()):
         assert label.textFormat() == Qt.PlainText
+
+
+def search(qtbot, window, text):
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, text)
+    qtbot.waitUntil(lambda: window.model.search == text and not window.model.loading)
+
+
+def test_the_inspector_follows_a_search_that_hides_the_selected_work(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    search(qtbot, window, "nothing is called this")
+    assert window.view.empty_label.text() == "No works match."
+    qtbot.waitUntil(lambda: inspector.work_ids == [])
+    assert inspector.heading.text() == "Select a work to see and edit its details."
+    assert inspector.form_box.isHidden() and not inspector.save_button.isVisible()
+
+
+def test_the_inspector_empties_when_a_search_hides_only_the_selected_works(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [5])  # the picture; the search keeps the poems
+    search(qtbot, window, "poem")
+    assert window.model.rowCount() == 5
+    qtbot.waitUntil(lambda: inspector.work_ids == [])
+    assert inspector.form_box.isHidden()
+
+
+def test_created_is_shown_as_in_the_table_and_kept_exact(qtbot, window):
+    inspector = window.inspector
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(1, created="2026-11-22T06:52:57+00:00")
+    window.model.reload_works([1])
+    select_rows(qtbot, window, [0])
+    assert inspector.created_edit.text() == "2026-11-22 06:52"
+    assert window.model.index(0, COL_CREATED).data() == "2026-11-22 06:52"
+
+    retype(qtbot, inspector.title_edit, "Dawn")  # another field saved: the date is untouched
+    qtbot.keyClick(inspector.title_edit, Qt.Key_S, Qt.ControlModifier)
+    assert work(window, 1).created == "2026-11-22T06:52:57+00:00"
+    retype(qtbot, inspector.created_edit, "2026-11-22 06:52")  # typed as shown: no change
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    assert work(window, 1).created == "2026-11-22T06:52:57+00:00"
+
+    retype(qtbot, inspector.created_edit, "2026-11-23 07:15")  # in the offset it was shown in
+    qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+    assert work(window, 1).created == "2026-11-23T07:15:00+00:00"
+    qtbot.waitUntil(lambda: inspector.created_edit.text() == "2026-11-23 07:15")
+    for typed, stored in (
+        ("2021-05-06", "2021-05-06"),  # what the command line accepts is accepted here too
+        ("2020-02-03T04:05:06+02:00", "2020-02-03T04:05:06+02:00"),
+        ("2020-02-03T04:05:06Z", "2020-02-03T04:05:06+00:00"),
+    ):
+        retype(qtbot, inspector.created_edit, typed)
+        assert inspector.error is None
+        qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
+        assert work(window, 1).created == stored
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_saving_keeps_the_focus_in_the_field_being_edited(
+    qtbot, make_window, registered, sync_runner, threaded
+):
+    window = make_window(None if threaded else sync_runner)  # None: the real, threaded runner
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    for field in ("title", "contributor"):
+        if field == "title":
+            edit = inspector.title_edit
+            retype(qtbot, edit, f"Saved from the {field}")
+        else:
+            qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
+            edit = inspector.contributors.rows[0].name
+            qtbot.keyClicks(edit, "Ada")
+        assert edit.hasFocus()
+        qtbot.keyClick(edit, Qt.Key_S, Qt.ControlModifier)
+        qtbot.waitUntil(lambda: not inspector.dirty and inspector.save_button.isVisible())
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "Saved.")
+        qtbot.wait(50)  # the saved work is shown again
+        focused = QApplication.focusWidget()
+        assert focused is not None and focused.accessibleName() == edit.accessibleName()
+        assert not window.search_edit.hasFocus()
+        window.statusBar().clearMessage()
+    assert work(window, 1).title == "Saved from the title"
+    assert [c.name for c in work(window, 1).contributors] == ["Ada"]

@@ -1,4 +1,5 @@
-"""Keyboard access: the Export shortcut from a text field, mnemonics of labels on file fields."""
+"""Keyboard access: the Export shortcut from a text field, mnemonics of labels on file fields,
+entering the library from the keyboard."""
 
 from __future__ import annotations
 
@@ -129,3 +130,27 @@ def test_alt_a_in_the_export_dialog_goes_to_the_file(qtbot, window):
     press_mnemonic(qtbot, dialog, dialog.thumbnails_box, Qt.Key_A)
     assert dialog.file.edit.hasFocus()
     dialog.reject()
+
+
+@pytest.mark.parametrize("mode", ["table", "grid"])
+def test_tabbing_into_the_library_starts_at_the_first_work(qtbot, window, mode):
+    window.view.set_mode(mode)
+    view = window.view.current_view
+    window.status_combo.setFocus()
+    qtbot.waitUntil(window.status_combo.hasFocus)
+    qtbot.keyClick(window.status_combo, Qt.Key_Tab)
+    assert view.hasFocus()
+    assert view.currentIndex().row() == 0
+    assert window.view.selected_work_ids() == [window.model.work_id_at(0)]
+    qtbot.keyClick(view, Qt.Key_Right if mode == "grid" else Qt.Key_Down)
+    assert window.view.selected_work_ids() == [window.model.work_id_at(1)]
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [window.model.work_id_at(1)])
+
+
+def test_tabbing_into_the_library_keeps_a_selection(qtbot, window):
+    window.view.select_work_ids([3])
+    window.status_combo.setFocus()
+    qtbot.waitUntil(window.status_combo.hasFocus)
+    qtbot.keyClick(window.status_combo, Qt.Key_Tab)
+    assert window.view.table.hasFocus()
+    assert window.view.selected_work_ids() == [3]

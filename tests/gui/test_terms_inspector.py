@@ -9,9 +9,17 @@ from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
-from colophon.core.profile import AI_INFERENCE, AI_TRAINING, ALLOWED, CONSTRAINED, Profile, Terms
+from colophon.core.profile import (
+    AI_INFERENCE,
+    AI_TRAINING,
+    ALLOWED,
+    CONSTRAINED,
+    NOT_ALLOWED,
+    Profile,
+    Terms,
+)
 from colophon.gui.library_model import COL_TITLE
-from colophon.gui.terms_editor import INHERIT
+from colophon.gui.terms_editor import INHERIT, MIXED
 
 
 @pytest.fixture
@@ -93,14 +101,42 @@ def test_several_works_with_different_terms_get_the_same_answers(qtbot, window):
     window.model.reload_works([3])
     select(qtbot, window, [1, 2])
     section = window.inspector.terms_section
-    assert "different terms" in section.note.text()
+    assert "differ" in section.note.text()
     assert window.inspector.export_history.isHidden()  # history is per work
     choose(qtbot, section.editor.row(AI_INFERENCE).combo, CONSTRAINED)
     qtbot.keyClicks(section.editor.row(AI_INFERENCE).condition, "Research only")
     qtbot.mouseClick(window.inspector.save_button, Qt.LeftButton)
-    expected = {AI_INFERENCE: {"use": CONSTRAINED, "constraint_info": "Research only"}}
-    assert terms_of(window, 2) == expected
-    assert terms_of(window, 3) == expected
+    inference = {AI_INFERENCE: {"use": CONSTRAINED, "constraint_info": "Research only"}}
+    assert terms_of(window, 2) == inference
+    # the use they differ on was left alone: each keeps its own answer
+    assert terms_of(window, 3) == {**inference, AI_TRAINING: {"use": ALLOWED}}
+
+
+def test_a_use_the_selected_works_differ_on_says_so(qtbot, window):
+    with Catalog.open(window.home) as catalog:
+        catalog.update_work(3, terms={AI_TRAINING: {"use": ALLOWED}})
+    window.model.reload_works([3])
+    select(qtbot, window, [1, 2])
+    editor = window.inspector.terms_section.editor
+    training = editor.row(AI_TRAINING)
+    assert training.value == MIXED
+    assert training.combo.currentText() == "Differs among the selected works"
+    assert "As in your profile" not in training.combo.currentText()
+    inference = editor.row(AI_INFERENCE)  # the same for both: the shared value
+    assert inference.combo.currentText() == "As in your profile (Yes)"
+    assert not window.inspector.dirty
+
+    choose(qtbot, training.combo, NOT_ALLOWED)  # one answer for all of them
+    qtbot.keyClick(training.combo, Qt.Key_S, Qt.ControlModifier)
+    assert terms_of(window, 2) == {AI_TRAINING: {"use": NOT_ALLOWED}}
+    assert terms_of(window, 3) == {AI_TRAINING: {"use": NOT_ALLOWED}}
+    assert terms_of(window, 1) is None  # not selected
+    qtbot.waitUntil(lambda: training.value == NOT_ALLOWED)  # now shared, so shown
+    assert training.combo.findData(MIXED) == -1
+
+    select(qtbot, window, [0])  # one work never reads "Differs"
+    assert editor.row(AI_TRAINING).combo.currentText() == "As in your profile (No)"
+    assert editor.row(AI_TRAINING).combo.findData(MIXED) == -1
 
 
 def test_the_export_history_lists_the_bundles(qtbot, window, tmp_path, monkeypatch):

@@ -194,3 +194,39 @@ def test_tags_all_selected_works_share_are_kept_when_adding(qtbot, window):
     retype(qtbot, inspector.tags_edit, "solo")
     qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
     assert work(window, 1).tags == ["solo"]
+
+
+def hide_by_search(qtbot, window, text):
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, text)
+    qtbot.waitUntil(lambda: window.model.search == text and not window.model.loading)
+
+
+def test_a_search_hiding_the_work_saves_valid_edits_and_empties_the_inspector(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [1])
+    retype(qtbot, inspector.title_edit, "Kept")
+    hide_by_search(qtbot, window, "nothing is called this")
+    qtbot.waitUntil(lambda: inspector.work_ids == [])
+    assert work(window, 2).title == "Kept"
+    assert not inspector.dirty and inspector.form_box.isHidden()
+
+
+def test_a_search_hiding_a_work_with_invalid_edits_asks_first(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
+    said = press(qtbot, "Fix")
+    hide_by_search(qtbot, window, "nothing is called this")
+    qtbot.waitUntil(lambda: bool(said))
+    assert "they add up to 120 %" in said[0]
+    qtbot.wait(20)
+    assert inspector.work_ids == [1] and inspector.dirty  # kept, to be fixed
+    assert [row.values()[2] for row in inspector.contributors.rows] == ["70", "50"]
+
+    said = press(qtbot, "Discard changes")
+    window.search_edit.clear()  # the works come back; the inspector follows the library
+    qtbot.waitUntil(lambda: window.model.rowCount() == 6 and not window.model.loading)
+    qtbot.waitUntil(lambda: inspector.work_ids == [])
+    assert said and not inspector.dirty
+    assert work(window, 1).contributors == []

@@ -65,6 +65,16 @@ class _Row:
             edit.textEdited.connect(editor._on_row_edited)
         self.remove.clicked.connect(lambda: editor._on_row_remove_clicked(self))
 
+    def show(self, contributor: Contributor) -> None:
+        """Fill the fields with ``contributor`` (not an edit)."""
+        for edit, text in (
+            (self.name, contributor.name),
+            (self.role, contributor.role),
+            (self.share, format_share(contributor.share)),
+        ):
+            if edit.text() != text:
+                edit.setText(text)
+
     def number(self, number: int) -> None:
         """Name the fields after the row's position, for screen readers."""
         self.name.setAccessibleName(f"Contributor {number} name")
@@ -108,12 +118,21 @@ class ContributorsEditor(QWidget):
         layout.addLayout(footer)
 
     def set_contributors(self, contributors: Sequence[Contributor]) -> None:
-        """Show ``contributors``, replacing the rows (not an edit)."""
-        for row in self.rows:
-            self._discard(row)
-        self.rows = []
-        for contributor in contributors:
+        """Show ``contributors`` (not an edit).
+
+        The rows already there are filled in again rather than replaced, so a field being
+        typed in keeps the keyboard focus when the work is shown again after saving.
+        """
+        for row, contributor in zip(self.rows, contributors, strict=False):
+            row.show(contributor)
+        for contributor in contributors[len(self.rows) :]:
             self._add_row(contributor)
+        extra = self.rows[len(contributors) :]
+        del self.rows[len(contributors) :]
+        if any(w.hasFocus() for row in extra for w in row.widgets):  # not to a field far away
+            (self.rows[-1].name if self.rows else self.add_button).setFocus()
+        for row in extra:
+            self._discard(row)
         self._update_total()
 
     def values(self) -> list[ContributorRow]:

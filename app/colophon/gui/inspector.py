@@ -42,7 +42,9 @@ from .work_edits import (
     apply_changes,
     check_edits,
     common_tags,
+    format_created,
     format_tags,
+    resolve_created,
     shared_values,
 )
 from .work_terms_section import ExportHistory, WorkTermsSection
@@ -52,6 +54,8 @@ MAX_LOADED = 1000  # beyond this many selected works, shared values are not look
 FORM_ORDER = ("title", "created", "tags", "description", "contributors", "terms")
 TAGS_PLACEHOLDER = "comma, separated, tags"
 ADD_TAGS_PLACEHOLDER = "add tags to all selected"
+#: fields whose edits, for several works, are worked out from each work's own value
+SEVERAL_KEYS = {"tags": "add_tags", "terms": "terms_uses"}
 
 
 class Inspector(QScrollArea):
@@ -74,6 +78,7 @@ class Inspector(QScrollArea):
         self.works: list[Work] = []
         self._edited: set[str] = set()
         self._problems: dict[str, str] = {}
+        self._created_shown: str | None = None  # the stored date behind the one shown
         self._save_error: str | None = None
         self._saving = False
         self._asking = False  # a question about unsaved edits is open
@@ -264,7 +269,9 @@ class Inspector(QScrollArea):
         single = count == 1
         self._fill(self.title_edit, shared and shared.title, "one title per work")
         self.title_edit.setEnabled(single)
-        self._fill(self.created_edit, shared and shared.created, "several dates", "YYYY-MM-DD")
+        self._created_shown = shared.created if shared else None
+        created = format_created(self._created_shown) if self._created_shown is not None else None
+        self._fill(self.created_edit, created, "several dates", "YYYY-MM-DD")
         self._show_tags(count)
         description = shared.description if shared else None
         self.description_edit.blockSignals(True)
@@ -332,23 +339,24 @@ class Inspector(QScrollArea):
         readers: dict[str, Any] = {
             "title": self.title_edit.text,
             "description": self.description_edit.toPlainText,
-            "created": self.created_edit.text,
+            "created": lambda: resolve_created(self.created_edit.text(), self._created_shown),
             "tags": self.tags_edit.text,
             "contributors": self.contributors.values,
-            "terms": self.terms_section.value,
+            "terms": self.terms_section.answers if several else self.terms_section.value,
         }
         values: dict[str, Any] = {}
         problems: dict[str, str] = {}
         for field in FORM_ORDER:
             if field not in self._edited:
                 continue
-            key = "add_tags" if field == "tags" and several else field
+            key = SEVERAL_KEYS.get(field, field) if several else field
             try:
                 values[key] = readers[field]()
             except ColophonError as exc:  # the terms read their own widgets
                 problems[field] = exc.message
         changes, more = check_edits(values)
-        problems.update({("tags" if f == "add_tags" else f): m for f, m in more.items()})
+        fields = {key: field for field, key in SEVERAL_KEYS.items()}
+        problems.update({fields.get(f, f): m for f, m in more.items()})
         ordered = {field: problems[field] for field in FORM_ORDER if field in problems}
         return changes, ordered
 
@@ -380,8 +388,8 @@ class Inspector(QScrollArea):
         changes = self._validate()
         if changes is None or not self._edited or self._saving or not self.work_ids:
             return
+        self._edited.clear()  # first: the works are shown again once saved, however soon
         self._submit(list(self.work_ids), changes)
-        self._edited.clear()
         self._validate()
 
     def confirm_leave(self) -> bool:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QByteArray,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction, QActionGroup, QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,6 +40,8 @@ TABLE, GRID = "table", "grid"
 GRID_ICON = QSize(96, 96)
 GRID_CELL = QSize(132, 142)  # the icon and two lines of title
 MAX_KEPT_SELECTION = 10_000  # a larger selection is not restored after the rows are reloaded
+#: how the focus comes to a view from the keyboard (not a click, nor the window coming back)
+KEYBOARD_FOCUS = (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReason)
 
 
 class _GridDelegate(QStyledItemDelegate):
@@ -75,6 +79,8 @@ class LibraryView(QStackedWidget):
         self.empty_label.setEnabled(False)  # drawn in the palette's muted text colour
         for widget in (self.table, self.grid, self.empty_label):
             self.addWidget(widget)
+        for view in (self.table, self.grid):
+            view.installEventFilter(self)
         self._mode = TABLE
         self._kept_selection: list[int] = []
         self._selection_timer = QTimer(self, singleShot=True, interval=0)
@@ -263,6 +269,31 @@ class LibraryView(QStackedWidget):
             self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
             self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            isinstance(event, QFocusEvent)
+            and event.type() == QEvent.FocusIn
+            and event.reason() in KEYBOARD_FOCUS
+            and watched in (self.table, self.grid)
+        ):
+            self._select_current(self.grid if watched is self.grid else self.table)
+        return False
+
+    def _select_current(self, view: QAbstractItemView) -> None:
+        """Entering the works from the keyboard with none selected selects the current one.
+
+        Without this the view only makes the first row current, unselected, and the first Down
+        then selects the second row.
+        """
+        if self.selection_model.hasSelection() or self.model.rowCount() == 0:
+            return
+        current = view.currentIndex()
+        if not current.isValid():
+            column = COL_PREVIEW if view is self.grid else COL_TITLE
+            current = self.model.index(0, column)
+        flags = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        self.selection_model.setCurrentIndex(current, flags)
+
     def _on_selection_selection_changed(self, *_args: object) -> None:
         self._selection_timer.start()  # one emission for a burst of changes
 
@@ -275,8 +306,10 @@ class LibraryView(QStackedWidget):
 
     def _on_model_loaded(self) -> None:
         self._update_page()
-        if self._kept_selection:
-            self.select_work_ids(self._kept_selection)
-            self._kept_selection = []
-        else:
+        kept, self._kept_selection = self._kept_selection, []
+        if kept:
+            self.select_work_ids(kept)  # those still shown (a change of selection is emitted)
+        if not kept or not self.selection_model.hasSelection():
+            # None of them is shown any more (a search hid them): say so, as the selection
+            # model does not when the rows are reset.
             self._selection_timer.start()

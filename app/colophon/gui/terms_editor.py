@@ -2,13 +2,15 @@
 
 Used twice: for the profile's default terms (every use answered), and for one work's own terms,
 where each use may also stay "As in your profile" (then nothing is stored for it, so a later
-change of the profile reaches the work). The CAWG vocabulary stays underneath: each answer is a
-`UseTerm` value and the conditions are its ``constraint_info``.
+change of the profile reaches the work). For several works whose answers to a use differ, that
+use reads "Differs among the selected works", and while it does each work keeps its own answer.
+The CAWG vocabulary stays underneath: each answer is a `UseTerm` value and the conditions are
+its ``constraint_info``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +20,8 @@ from ..core.profile import AI_USES, ALLOWED, CONSTRAINED, NOT_ALLOWED, ProfileEr
 from ..core.terms import ANSWERS, USE_QUESTIONS
 
 INHERIT = "inherit"
+MIXED = "mixed"  # several works, answered differently: each keeps its own
+MIXED_TEXT = "Differs among the selected works"
 CHOICES = (NOT_ALLOWED, ALLOWED, CONSTRAINED)
 CONDITION_HINT = "The conditions, e.g. only for non-commercial research, with credit"
 
@@ -63,12 +67,24 @@ class _UseRow:
         self.condition.setText(condition or "")
         self.update_visibility()
 
+    def set_mixed(self, mixed: bool) -> None:
+        """Offer (and choose) "Differs among the selected works", or take that choice away."""
+        index = self.combo.findData(MIXED)
+        if mixed and index < 0:
+            self.combo.insertItem(0, MIXED_TEXT, MIXED)
+            index = 0
+        elif not mixed and index >= 0:
+            self.combo.removeItem(index)
+        if mixed:
+            self.combo.setCurrentIndex(index)
+            self.update_visibility()
+
     def update_visibility(self) -> None:
         self.condition_box.setVisible(self.value == CONSTRAINED)
 
     def term(self) -> dict[str, str] | None:
         """The CAWG entry chosen; None for "as in your profile". Raises `ProfileError`."""
-        if self.value == INHERIT:
+        if self.value in (INHERIT, MIXED):
             return None
         if self.value != CONSTRAINED:
             return {"use": self.value}
@@ -118,9 +134,19 @@ class TermsEditor(QWidget):
         return Terms.from_dict(entries) if len(entries) == len(AI_USES) else Terms()
 
     # -- one work's overrides ------------------------------------------------------------------
-    def set_overrides(self, overrides: Mapping[str, Any] | None) -> None:
-        """Show a work's own terms; uses it does not override read "As in your profile"."""
+    def set_overrides(
+        self, overrides: Mapping[str, Any] | None, mixed: Collection[str] = ()
+    ) -> None:
+        """Show a work's own terms; uses it does not override read "As in your profile".
+
+        Uses in ``mixed`` (several works, answered differently) read "Differs among the
+        selected works" instead.
+        """
         self._fill(overrides or {})
+        for row in self.rows:
+            row.combo.blockSignals(True)
+            row.set_mixed(row.use in mixed)
+            row.combo.blockSignals(False)
 
     def overrides(self) -> dict[str, dict[str, str]] | None:
         """The uses answered differently from the profile, or None when there are none."""
@@ -131,6 +157,10 @@ class TermsEditor(QWidget):
                 out[row.use] = term
         return out or None
 
+    def answers(self) -> dict[str, dict[str, str] | None]:
+        """Each use not left to differ: its CAWG entry, None for "as in your profile"."""
+        return {row.use: row.term() for row in self.rows if row.value != MIXED}
+
     def set_profile_terms(self, terms: Mapping[str, Any] | None) -> None:
         """Name the profile's answer in each "As in your profile" choice, e.g. "(No)"."""
         if not self.inherit:
@@ -139,7 +169,7 @@ class TermsEditor(QWidget):
             value = (terms or {}).get(row.use, {}).get("use", "")
             answer = "With conditions" if value == CONSTRAINED else ANSWERS.get(value, "")
             text = f"As in your profile ({answer})" if answer else "As in your profile"
-            row.combo.setItemText(0, text)
+            row.combo.setItemText(row.combo.findData(INHERIT), text)
 
     # -- helpers -------------------------------------------------------------------------------
     def _fill(self, data: Mapping[str, Any]) -> None:

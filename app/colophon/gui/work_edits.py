@@ -7,13 +7,18 @@ anything is saved, so the inspector can show the problem inline and save nothing
 
 Tags are the exception to "the same value for all": with several works selected, the tags typed
 are *added* to each work's own (``add_tags``), because their sets differ and replacing them
-would silently wipe what each work had.
+would silently wipe what each work had. AI terms of several works are set use by use
+(``terms_uses``): the uses answered are set on each work, the others keep each work's own.
+
+The creation date is shown the way the library's table shows it ("2026-11-22 06:52");
+`resolve_created` turns what is typed over it back into a date, the stored one when unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +36,11 @@ FIELD_NAMES = {
     "add_tags": "tags",
     "contributors": "contributors",
     "terms": "terms for AI",
+    "terms_uses": "terms for AI",
 }
 ContributorRow = tuple[str, str, str]  # name, role, share as typed
+#: changes that depend on each work's own value, worked out per work when saving
+PER_WORK = ("add_tags", "terms_uses")
 
 
 @dataclass
@@ -69,6 +77,48 @@ def common_tags(works: Sequence[Work]) -> list[str]:
     for work in works[1:]:
         common &= set(work.tags)
     return sorted(common)
+
+
+def format_created(created: str) -> str:
+    """A creation date as the library shows it: to the minute, without its offset."""
+    return created[:16].replace("T", " ")
+
+
+def resolve_created(text: str, shown: str | None) -> str:
+    """The creation date meant by ``text``, typed over ``shown`` displayed by `format_created`.
+
+    Text left as it was shown means the stored value, exact to the second and with its offset.
+    A date and time typed without an offset is read in the offset of ``shown``, the one its
+    time was displayed in. Anything else is passed on as typed (checked by `normalise_date`).
+    """
+    typed = text.strip()
+    if not shown or not typed:
+        return typed
+    if typed == format_created(shown):
+        return shown
+    try:
+        value = normalise_date(typed)
+        offset = datetime.fromisoformat(shown).tzinfo
+    except (UsageError, ValueError):
+        return typed
+    if len(value) > 10 and offset is not None:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=offset).isoformat(timespec="seconds")
+    return value
+
+
+def merge_terms(
+    own: dict[str, Any] | None, answers: dict[str, dict[str, str] | None]
+) -> dict[str, Any] | None:
+    """A work's own AI terms with ``answers`` set (None: as in the profile); None if none left."""
+    merged = dict(own or {})
+    for use, term in answers.items():
+        if term is None:
+            merged.pop(use, None)
+        else:
+            merged[use] = term
+    return merged or None
 
 
 def format_tags(tags: Sequence[str]) -> str:
@@ -115,8 +165,8 @@ def build_changes(values: dict[str, Any]) -> dict[str, Any]:
 
     ``values`` holds only the fields a person edited: ``title``/``description``/``created``/
     ``tags``/``add_tags`` as typed text, ``contributors`` as rows of text, ``terms`` as the
-    overrides to store (passed on as they are). Raises `UsageError` with a sentence fit to show
-    next to the form.
+    overrides to store (passed on as they are), ``terms_uses`` as the answers to set on several
+    works (`merge_terms`). Raises `UsageError` with a sentence fit to show next to the form.
     """
     changes: dict[str, Any] = {}
     if "title" in values:
@@ -139,6 +189,8 @@ def build_changes(values: dict[str, Any]) -> dict[str, Any]:
         changes["contributors"] = parse_contributors(values["contributors"])
     if "terms" in values:  # None: follow the profile again
         changes["terms"] = values["terms"]
+    if values.get("terms_uses"):
+        changes["terms_uses"] = dict(values["terms_uses"])
     return changes
 
 
@@ -178,16 +230,22 @@ def apply_changes(
 
     Each work is saved in its own transaction, so a failure part-way leaves every work either
     fully changed or untouched. A save is never cancelled: it is short, and quitting waits for it.
-    ``add_tags`` are added to each work's own tags, read here, just before its update.
+    ``add_tags`` are added to each work's own tags, and ``terms_uses`` set in its own terms, both
+    read here, just before its update.
     """
     progress.start(total=len(work_ids), label="Saving")
     added = changes.get("add_tags") or []
-    fields = {name: value for name, value in changes.items() if name != "add_tags"}
+    answers = changes.get("terms_uses") or {}
+    fields = {name: value for name, value in changes.items() if name not in PER_WORK}
     saved = []
     with Catalog.open(home) as catalog:
         for work_id in work_ids:
-            if added:
-                fields["tags"] = [*catalog.get_work(work_id).tags, *added]
+            if added or answers:
+                work = catalog.get_work(work_id)
+                if added:
+                    fields["tags"] = [*work.tags, *added]
+                if answers:
+                    fields["terms"] = merge_terms(work.terms, answers)
             catalog.update_work(work_id, **fields)
             saved.append(work_id)
             progress.advance()

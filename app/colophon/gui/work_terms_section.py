@@ -3,8 +3,9 @@
 AI terms: each of the four uses reads "As in your profile (No)" until the person answers
 differently for this work; only those answers are stored (``Catalog.update_work(terms=...)``,
 None when there are none, so the work follows the profile again). With several works selected,
-the answers are shown when all share them; otherwise a note says that changing them here sets
-them for all. The inspector saves them together with the other fields.
+each use shows the answer they share, or "Differs among the selected works"; an answer given
+here is set for all of them, and a use left to differ keeps each work's own (`answers`). The
+inspector saves them together with the other fields.
 
 Exports: for one work, every bundle it went into, newest first; a click opens the folder.
 """
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from ..core.catalog import Catalog, Work
 from ..core.errors import UsageError
 from ..core.identity import Identity
-from ..core.profile import ProfileError
+from ..core.profile import AI_USES, ProfileError
 from .desktop import show_in_folder
 from .plain_words import profile_problem
 from .terms_editor import TermsEditor
@@ -62,12 +63,18 @@ class WorkTermsSection(QGroupBox):
         self.setVisible(count > 0)
         self.setEnabled(len(works) == count)
         self.refresh_profile()  # one small read; the profile may have changed meanwhile
-        first = works[0].terms if works else None
-        shared = all(w.terms == first for w in works)
-        self.editor.set_overrides(first if shared else None)
-        if count > 1 and not shared:
+        answers = {use: [(w.terms or {}).get(use) for w in works] for use in AI_USES}
+        mixed = [use for use, given in answers.items() if any(a != given[0] for a in given)]
+        shared = {
+            use: given[0]
+            for use, given in answers.items()
+            if given and given[0] is not None and use not in mixed
+        }
+        self.editor.set_overrides(shared, mixed)
+        if count > 1 and mixed:
             self.note.setText(
-                "The selected works have different terms; answering here sets them for all."
+                "The selected works differ on some uses; an answer given here is set for all "
+                "of them, and a use left as it differs keeps each work's own."
             )
         elif count > 1:
             self.note.setText("Answers here apply to every selected work.")
@@ -78,6 +85,17 @@ class WorkTermsSection(QGroupBox):
         """The work's own terms to store (None: as in the profile); `UsageError` if incomplete."""
         try:
             return self.editor.overrides()
+        except ProfileError as exc:
+            raise UsageError(profile_problem(exc)) from exc
+
+    def answers(self) -> dict[str, dict[str, str] | None]:
+        """For several works: each use answered here (None: as in the profile), to set on all.
+
+        Uses that read "Differs among the selected works" are left out, so each work keeps its
+        own answer to them. `UsageError` if incomplete.
+        """
+        try:
+            return self.editor.answers()
         except ProfileError as exc:
             raise UsageError(profile_problem(exc)) from exc
 
