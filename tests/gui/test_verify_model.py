@@ -171,4 +171,4 @@ def test_a_resized_copy_shows_as_a_near_copy_not_as_found(qapp, tmp_path, home):
     assert QColor(model.index(0, COL_FOUND).data(Qt.ForegroundRole)) == OK_COLOR
     tip = QTextDocumentFragment.fromHtml(model.index(0, COL_FOUND).data(Qt.ToolTipRole))
     assert "sea-small.jpg (" in tip.toPlainText() and "bits off" in tip.toPlainText()
-    assert model.found_count() == 0  # a near copy is not the work itself
+    assert model.found_count() == 0 and model.near_count() == 1  # not the work itself

@@ -72,6 +72,15 @@ class VerifyWorksModel(QAbstractTableModel):
         matches = self.matches or {}
         return sum(1 for work in self._works if matches.get(work["digest"]["sha256"]))
 
+    def near_count(self) -> int:
+        """Works not in the folder as such, but as a resized or converted copy."""
+        matches = self.matches or {}
+        return sum(
+            1
+            for work in self._works
+            if not matches.get(digest := work["digest"]["sha256"]) and self.near.get(digest)
+        )
+
     def _terms(self, row: int) -> dict[str, Any]:
         return self._claim.effective_terms(row) if self._claim is not None else {}
 

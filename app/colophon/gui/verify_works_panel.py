@@ -102,6 +102,8 @@ class WorksPanel(QWidget):
         text = f"Works ({self.model.rowCount():,})"
         if result.matches is not None and result.claim is not None:
             text += f" — {self.model.found_count():,} found in the folder"
+            if near := self.model.near_count():
+                text += f", {near:,} more as {'a near copy' if near == 1 else 'near copies'}"
         self.label.setText(text)
         self.table.setColumnHidden(COL_FOUND, result.matches is None)
         if result.claim is None:
