@@ -37,7 +37,7 @@ from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.card import make_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import add_contact
-from colophon.core.errors import NotFoundError
+from colophon.core.errors import NotFoundError, SignatureError
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
 from colophon.core.keys import generate
@@ -431,6 +431,52 @@ def test_a_rotation_to_someone_elses_key_does_not_hand_them_the_trust(world: Wor
     result = check(world.bundle, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
 
     assert result.signer is not None and result.signer.contact is None
+
+
+def test_a_rotation_both_keys_signed_carries_trust_to_a_new_name(world: World) -> None:
+    # Colophon's rotations are signed by the new key too: its holder agreed, so trust follows
+    # even when the person signs under another name afterwards (a new surname, say).
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    world.ada.identity.rotate(KeyLocation.keyring())
+    [rotation] = [e for e in world.ada.identity.own_events() if e.event == "rotation"]
+    assert rotation.consented and len(rotation.envelope["signatures"]) == 2
+    world.ada.identity.save_profile(Profile("Ada King", email="ada.king@example.org"))
+
+    renamed = world.ada.export(name="renamed.colophon").path
+    result = check(renamed, world.vera.catalog, Outcome.VALID)
+
+    assert result.signer is not None and result.signer.contact == "Ada"
+
+
+def test_a_rotation_signed_by_the_old_key_alone_carries_no_trust_to_a_new_name(
+    world: World,
+) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    newcomer = make_party(world.root / "newcomer", "Ada King", email="ada.king@example.org")
+    alone = make_rotation(world.ada.private_key(), newcomer.identity.require_key().info)
+    assert not parse_event(alone).consented
+    newcomer.add_works({"work.txt": b"a work"})
+    path = newcomer.export().path
+    newcomer.close()
+    events = strictjson.dumps([alone])
+    with_rotation = rebuild(
+        path, world.out("alone.colophon"), members=lambda m: m.update({EVENTS: events})
+    )
+
+    result = check(with_rotation, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
+
+    assert result.signer is not None and result.signer.contact is None
+
+
+def test_a_forged_signature_of_the_new_key_makes_the_rotation_unreadable(world: World) -> None:
+    newcomer = generate()
+    rotation = make_rotation(
+        world.ada.private_key(), PublicKeyInfo.of(newcomer.public_key()), new_private=newcomer
+    )
+    assert parse_event(rotation).consented
+    rotation["signatures"][1]["sig"] = base64.b64encode(bytes(64)).decode()
+    with pytest.raises(SignatureError, match="signature of the new key"):
+        parse_event(rotation)
 
 
 @pytest.mark.parametrize("mark", ["\u00ad", "\u200b", "\u2060"], ids=["shy", "zwsp", "wj"])

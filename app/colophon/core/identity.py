@@ -353,7 +353,7 @@ class Identity:
         new_private = keys.generate()
         new_info = PublicKeyInfo.of(new_private.public_key())
         with self.signing(passphrase) as old_private:
-            event = make_rotation(old_private, new_info, comment, now)
+            event = make_rotation(old_private, new_info, comment, now, new_private=new_private)
         self._store_new(new_private, location, new_passphrase)
         del new_private
         try:

@@ -38,6 +38,8 @@ class KeyEvent:
     effective: datetime
     issued_at: datetime
     envelope: dict[str, Any]
+    #: a rotation the new key signed too: its holder agreed to succeed the old key
+    consented: bool = False
 
     @property
     def keyid(self) -> str:
@@ -73,9 +75,23 @@ def make_rotation(
     new: PublicKeyInfo,
     comment: str | None = None,
     now: datetime | None = None,
+    *,
+    new_private: Ed25519PrivateKey | None = None,
 ) -> dict[str, Any]:
-    """The old key's signed statement that ``new`` succeeds it, effective now."""
-    return _make(old, "rotation", new_key=new, reason=None, comment=comment, now=now)
+    """The old key's signed statement that ``new`` succeeds it, effective now.
+
+    With ``new_private`` (the new key itself) the statement is signed by both keys, so that a
+    verifier knows the holder of the new key agreed (spec 10.2): Colophon's own rotations are.
+    """
+    envelope = _make(old, "rotation", new_key=new, reason=None, comment=comment, now=now)
+    if new_private is not None:
+        if PublicKeyInfo.of(new_private.public_key()).keyid != new.keyid:
+            raise ValueError("new_private is not the key the rotation names")
+        payload = dsse.parse(envelope).payload
+        envelope["signatures"].append(
+            dsse.sign(payload, PAYLOAD_TYPE, new_private)["signatures"][0]
+        )
+    return envelope
 
 
 def make_revocation(
@@ -151,6 +167,15 @@ def parse_event(source: Any, part: str = "key event") -> KeyEvent:
         raise SignatureError(
             f"The {event} statement is not signed by the key it is about."
         ) from exc
+    consented = False
+    if new_key is not None and any(s.keyid == new_key.keyid for s in envelope.signatures):
+        try:  # a signature that claims to be the new key's must be it
+            dsse.verify(envelope, new_key.key, new_key.keyid)
+        except SignatureError as exc:
+            raise SignatureError(
+                "The rotation statement carries a signature of the new key that does not match."
+            ) from exc
+        consented = True
     return KeyEvent(
         event=event,
         key=key,
@@ -160,6 +185,7 @@ def parse_event(source: Any, part: str = "key event") -> KeyEvent:
         effective=parse_time(body["effective"], f"{part}.effective"),
         issued_at=parse_time(body["issuedAt"], f"{part}.issuedAt"),
         envelope=envelope.to_dict(),
+        consented=consented,
     )
 
 

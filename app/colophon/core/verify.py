@@ -370,17 +370,22 @@ def _signer(claim: Claim, trust: _Trust) -> Signer:
     if any(k.keyid == keyid for k in trust.own_keys):
         signer.trust = "you"
         return signer
-    # Along rotations, trust reaches only a key that signs under the name or email the contact
-    # published (when it was pinned from a card or a bundle): a rotation is signed by the old key
-    # alone, so a key could name someone else's as its successor, and that person's claims would
-    # read as its own.
+    # Along rotations the new key signed too, trust reaches the signer whatever name it now
+    # uses. Along one signed by the old key alone (as other tools may make them), only a key that
+    # signs under the name or email the contact published (when it was pinned from a card or a
+    # bundle): otherwise a key could name someone else's as its successor, and that person's
+    # claims would read as its own.
     name, email = person_key(signer.name), email_key(signer.email)
+    agreed = [e for e in trust.chain if e.consented]
     contact = next((c for c in trust.pinned if c.key.keyid == keyid), None) or next(
         (
             c
             for c in trust.pinned
-            if reachable(c.key.keyid, keyid, trust.chain)
-            and ((c.display_name is None and c.email is None) or _names(c, name, email))
+            if reachable(c.key.keyid, keyid, agreed)
+            or (
+                reachable(c.key.keyid, keyid, trust.chain)
+                and ((c.display_name is None and c.email is None) or _names(c, name, email))
+            )
         ),
         None,
     )
