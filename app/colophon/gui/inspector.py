@@ -4,7 +4,8 @@ One work: every field. Several works: the fields they can share (description, cr
 contributors) show a value when all have the same one, and whatever is changed is written to
 all of them; tags typed for several works are added to each work's own. Problems are shown
 next to the field they concern, and nothing invalid is saved. The logic (what is shared, what
-changed, what is valid) lives in `work_edits`.
+changed, what is valid) lives in `work_edits`; the widgets in `inspector_form`, and what they
+show for one work or several in `inspector_display`.
 
 Typed edits are never lost silently. When the works shown change (or the window closes, which
 asks `confirm_leave` first), valid edits are saved; edits that cannot be saved are put to the
@@ -17,48 +18,25 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from ..core.catalog import Catalog, Work
 from ..core.errors import ColophonError
-from .contributors_editor import ContributorsEditor
+from .inspector_display import describe_selection, show_selection
+from .inspector_form import InspectorForm
 from .tasks import TaskRunner
 from .unsaved_changes import Answer, ask_about_invalid_edits
-from .work_edits import (
-    FIELD_NAMES,
-    apply_changes,
-    check_edits,
-    common_tags,
-    format_created,
-    format_tags,
-    resolve_created,
-    shared_values,
-)
-from .work_terms_section import ExportHistory, WorkTermsSection
+from .work_edits import FIELD_NAMES, apply_changes, check_edits, resolve_created
 
 MAX_LOADED = 1000  # beyond this many selected works, shared values are not looked up
 #: the edited fields in the order of the form (problems are named and focused in this order)
 FORM_ORDER = ("title", "created", "tags", "description", "contributors", "terms")
-TAGS_PLACEHOLDER = "comma, separated, tags"
-ADD_TAGS_PLACEHOLDER = "add tags to all selected"
 #: fields whose edits, for several works, are worked out from each work's own value
 SEVERAL_KEYS = {"tags": "add_tags", "terms": "terms_uses"}
 
 
-class Inspector(QScrollArea):
+class Inspector(InspectorForm):
     """Shows and edits the works selected in the library."""
 
     #: works whose changes were written to the catalog
@@ -71,8 +49,7 @@ class Inspector(QScrollArea):
     leave_refused = Signal(list)
 
     def __init__(self, catalog: Catalog, runner: TaskRunner, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.catalog = catalog
+        super().__init__(catalog, parent)
         self._runner = runner
         self.work_ids: list[int] = []
         self.works: list[Work] = []
@@ -83,134 +60,10 @@ class Inspector(QScrollArea):
         self._saving = False
         self._asking = False  # a question about unsaved edits is open
         self._requested: list[int] | None = None  # works asked for while it was open
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.NoFrame)
-        self.setAccessibleName("Inspector")
-        self.setMinimumWidth(300)
-        self._build()
-        self.show_works([])
-
-    # -- building ------------------------------------------------------------------------------
-    def _build(self) -> None:
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.PlainText)  # titles and file names, never markup
-        self.heading.setWordWrap(True)
-        self.heading.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setWeight(QFont.DemiBold)
-        self.heading.setFont(font)
-        layout.addWidget(self.heading)
-
-        self.form_box = QWidget()
-        form = QFormLayout(self.form_box)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        self.title_edit = self._line_edit("Title")
-        self.created_edit = self._line_edit("Created", "YYYY-MM-DD")
-        self.tags_edit = self._line_edit("Tags", TAGS_PLACEHOLDER)
-        self.description_edit = QPlainTextEdit()
-        self.description_edit.setAccessibleName("Description")
-        self.description_edit.setTabChangesFocus(True)
-        self.description_edit.setFixedHeight(90)
-        self.description_edit.textChanged.connect(lambda: self._on_field_edited("description"))
-        self.contributors = ContributorsEditor()
-        self.contributors.edited.connect(lambda: self._on_field_edited("contributors"))
-        self.contributors_note = QLabel()
-        self.contributors_note.setWordWrap(True)
-        self.tags_note = QLabel()
-        self.tags_note.setWordWrap(True)
-        self.tags_note.setTextFormat(Qt.PlainText)  # tags are typed text, never markup
-        self.tags_note.setAccessibleName("About tags of several works")
-        #: the problem of each field that can have one, shown right under it
-        self.problem_labels = {
-            field: self._problem_label(FIELD_NAMES[field])
-            for field in ("title", "created", "contributors", "terms")
-        }
-        form.addRow("&Title", self.title_edit)
-        form.addRow("", self.problem_labels["title"])
-        form.addRow("&Created", self.created_edit)
-        form.addRow("", self.problem_labels["created"])
-        form.addRow("T&ags", self.tags_edit)
-        form.addRow("", self.tags_note)
-        form.addRow("&Description", self.description_edit)
-        form.addRow(QLabel("Contributors"))
-        form.addRow(self.contributors_note)
-        form.addRow(self.contributors)
-        form.addRow(self.problem_labels["contributors"])
-        self._form = form
-        layout.addWidget(self.form_box)
-        self.terms_section = WorkTermsSection(self.catalog)  # saved with the fields above
-        self.terms_section.edited.connect(lambda: self._on_field_edited("terms"))
-        layout.addWidget(self.terms_section)
-        layout.addWidget(self.problem_labels["terms"])
-
-        self.error_label = self._problem_label("")  # saving itself failed
-        self.error_label.setAccessibleName("Problem")
-        layout.addWidget(self.error_label)
-
-        buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save")
-        self.save_button.setAccessibleName("Save changes")
-        self.save_button.setDefault(True)
+        self.field_edited.connect(self._on_field_edited)
         self.save_button.clicked.connect(self.save)
-        self.revert_button = QPushButton("Revert")
-        self.revert_button.setAccessibleName("Revert changes")
         self.revert_button.clicked.connect(self.revert)
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-
-        self.details_box = QWidget()
-        details = QFormLayout(self.details_box)
-        details.setContentsMargins(0, 8, 0, 0)
-        self.kind_label = QLabel()
-        self.size_label = QLabel()
-        self.registered_label = QLabel()
-        self.digest_edit = QLineEdit()
-        self.digest_edit.setReadOnly(True)
-        self.digest_edit.setAccessibleName("Digest (SHA-256)")
-        self.digest_edit.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
-        self.paths_label = QLabel()
-        self.paths_label.setTextFormat(Qt.PlainText)  # titles and file names, never markup
-        self.paths_label.setWordWrap(True)
-        self.paths_label.setAccessibleName("Known paths")
-        self.paths_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        details.addRow("Kind", self.kind_label)
-        details.addRow("Size", self.size_label)
-        details.addRow("Registered", self.registered_label)
-        details.addRow("SHA-256", self.digest_edit)
-        details.addRow("Found at", self.paths_label)
-        layout.addWidget(self.details_box)
-
-        # Sections below the work's own details (the export history), each hidden when empty.
-        self.sections = QVBoxLayout()
-        self.export_history = ExportHistory(self.catalog)
-        self.sections.addWidget(self.export_history)
-        layout.addLayout(self.sections)
-        layout.addStretch(1)
-        self.setWidget(body)
-
-    @staticmethod
-    def _problem_label(field_name: str) -> QLabel:
-        label = QLabel()
-        label.setTextFormat(Qt.PlainText)  # titles and file names, never markup
-        label.setWordWrap(True)
-        label.setAccessibleName(f"Problem with the {field_name}")
-        label.setStyleSheet("color: #d93025; font-weight: 600;")
-        label.hide()
-        return label
-
-    def _line_edit(self, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setAccessibleName(name)
-        edit.setPlaceholderText(placeholder)
-        field = name.lower()
-        edit.textEdited.connect(lambda _text: self._on_field_edited(field))
-        return edit
+        self.show_works([])
 
     # -- showing -------------------------------------------------------------------------------
     def show_works(self, work_ids: list[int]) -> None:
@@ -251,77 +104,11 @@ class Inspector(QScrollArea):
         self.show_works(self.work_ids)
 
     def _populate(self) -> None:
-        count = len(self.work_ids)
         self._edited.clear()
         self._problems = {}
         self._save_error = None
-        self.form_box.setVisible(count > 0)
-        self.details_box.setVisible(count == 1 and bool(self.works))
-        self.revert_button.setVisible(count > 0)
-        self.save_button.setVisible(count > 0)
-        if count == 0:
-            self.heading.setText("Select a work to see and edit its details.")
-        elif count == 1 and self.works:
-            self.heading.setText(self.works[0].title)
-        else:
-            self.heading.setText(f"{count:,} works selected")
-        shared = shared_values(self.works) if len(self.works) == count else None
-        single = count == 1
-        self._fill(self.title_edit, shared and shared.title, "one title per work")
-        self.title_edit.setEnabled(single)
-        self._created_shown = shared.created if shared else None
-        created = format_created(self._created_shown) if self._created_shown is not None else None
-        self._fill(self.created_edit, created, "several dates", "YYYY-MM-DD")
-        self._show_tags(count)
-        description = shared.description if shared else None
-        self.description_edit.blockSignals(True)
-        self.description_edit.setPlainText(description or "")
-        self.description_edit.setPlaceholderText(
-            "" if description is not None else "(several descriptions; typing replaces them)"
-        )
-        self.description_edit.blockSignals(False)
-        contributors = shared.contributors if shared else None
-        self.contributors.set_contributors(contributors or [])
-        self.contributors_note.setVisible(count > 1 and contributors is None)
-        self.contributors_note.setText(
-            "The selected works have different contributors; changing them here replaces "
-            "them for all."
-        )
-        if single and self.works:
-            self._show_details(self.works[0])
-        self.terms_section.set_works(self.works, count)
-        self.export_history.set_work(self.works[0] if single and self.works else None)
+        self._created_shown = show_selection(self, self.works, len(self.work_ids))
         self._validate()
-
-    def _show_tags(self, count: int) -> None:
-        """One work: its tags, typed over. Several: an empty field whose tags are added to each."""
-        several = count > 1
-        self._form.setRowVisible(self.tags_note, several)
-        if not several:
-            tags = self.works[0].tags if self.works else []
-            self._fill(self.tags_edit, format_tags(tags), "", TAGS_PLACEHOLDER)
-            return
-        self.tags_edit.clear()
-        self.tags_edit.setPlaceholderText(ADD_TAGS_PLACEHOLDER)
-        note = "Tags typed here are added to each work's own; none are removed."
-        common = common_tags(self.works) if len(self.works) == count else []
-        if common:
-            note += f" All have: {format_tags(common)}."
-        self.tags_note.setText(note)
-
-    @staticmethod
-    def _fill(edit: QLineEdit, value: str | None, mixed: str, placeholder: str = "") -> None:
-        edit.setText(value or "")
-        edit.setPlaceholderText(placeholder if value is not None else f"({mixed})")
-
-    def _show_details(self, work: Work) -> None:
-        mime = f" ({work.mime})" if work.mime else ""
-        self.kind_label.setText(f"{work.kind.capitalize()}{mime}")
-        self.size_label.setText(f"{work.size:,} bytes")
-        self.registered_label.setText(work.registered_at.replace("T", " ").replace("Z", " UTC"))
-        self.digest_edit.setText(work.digest)
-        self.digest_edit.setCursorPosition(0)
-        self.paths_label.setText("\n".join(work.paths) or "no known location")
 
     # -- editing -------------------------------------------------------------------------------
     @property
@@ -368,14 +155,7 @@ class Inspector(QScrollArea):
     def _validate(self) -> dict[str, Any] | None:
         """Show each field's problem under it; the changes to save, or None if any is invalid."""
         changes, self._problems = self._check()
-        for field, label in self.problem_labels.items():
-            label.setText(self._problems.get(field, ""))
-            if field == "terms":
-                label.setVisible(field in self._problems)
-            else:
-                self._form.setRowVisible(label, field in self._problems)
-        self.error_label.setText(self._save_error or "")
-        self.error_label.setVisible(self._save_error is not None)
+        self.show_problems(self._problems, self._save_error)
         savable = not self._problems and bool(self._edited) and not self._saving
         self.save_button.setEnabled(savable)
         self.save_button.setToolTip(self.error or "")
@@ -405,12 +185,11 @@ class Inspector(QScrollArea):
         changes, problems = self._check()
         if problems:
             savable = [FIELD_NAMES[f] for f in FORM_ORDER if f in self._edited - problems.keys()]
-            answer = ask_about_invalid_edits(
-                self, self._subject(), list(problems.values()), savable
-            )
+            subject = describe_selection(self.works, len(self.work_ids))
+            answer = ask_about_invalid_edits(self, subject, list(problems.values()), savable)
             if answer is Answer.FIX:
                 self._validate()
-                self._focus_problem()
+                self.focus_problem(next(iter(self._problems), None))
                 return False
             if answer is Answer.DISCARD:
                 changes = {}
@@ -419,30 +198,6 @@ class Inspector(QScrollArea):
         self._edited.clear()
         self._validate()
         return True
-
-    def _subject(self) -> str:
-        if len(self.work_ids) == 1 and self.works:
-            return f"“{self.works[0].title}”"
-        return f"the {len(self.work_ids):,} selected works"
-
-    def _focus_problem(self) -> None:
-        """Put the cursor in the first field with a problem, scrolled into view."""
-        field = next(iter(self._problems), None)
-        widget: QWidget | None = {"title": self.title_edit, "created": self.created_edit}.get(
-            field or ""
-        )
-        if field == "contributors" and self.contributors.rows:
-            widget = self.contributors.rows[-1].share
-        if field == "terms":  # the conditions still to be written, else the first answer
-            rows = self.terms_section.editor.rows
-            missing = (r.condition for r in rows if r.condition.isVisibleTo(self))
-            widget = next((edit for edit in missing if not edit.text().strip()), rows[0].combo)
-        if widget is None:
-            return
-        self.ensureWidgetVisible(widget)
-        widget.setFocus(Qt.OtherFocusReason)
-        if isinstance(widget, QLineEdit):
-            widget.selectAll()
 
     def _submit(self, work_ids: list[int], changes: dict[str, Any]) -> None:
         home = self.catalog.path.parent
