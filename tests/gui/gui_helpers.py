@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from colophon.core.bundle import export_bundle
@@ -43,6 +43,29 @@ def answer_dialog(qtbot, handler: Callable[[QWidget], None], timeout_ms: int = 1
 
     QTimer.singleShot(0, poll)
     return seen
+
+
+def answer_by_button(qtbot, button_text: str) -> list[str]:
+    """Answer the next question by clicking its button ``button_text``; records what it said."""
+    said: list[str] = []
+
+    def click(box: QWidget) -> None:
+        said.append(f"{box.text()}\n{box.informativeText()}")  # type: ignore[attr-defined]
+        buttons = box.buttons()  # type: ignore[attr-defined]
+        button = next(b for b in buttons if b.text().replace("&", "") == button_text)
+        qtbot.mouseClick(button, Qt.LeftButton)
+
+    answer_dialog(qtbot, click)
+    return said
+
+
+def click_row(qtbot, window, row: int, modifier=Qt.NoModifier) -> None:
+    """Click the title cell of ``row`` in the main window's table (with ``modifier`` held)."""
+    from colophon.gui.library_model import COL_TITLE
+
+    table = window.view.table
+    rect = table.visualRect(window.model.index(row, COL_TITLE))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
 
 
 def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (96, 64)) -> bytes:

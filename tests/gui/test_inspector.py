@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gui_helpers import answer_dialog
+from gui_helpers import answer_dialog, click_row
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,12 +14,6 @@ from colophon.gui.library_model import COL_CREATED, COL_TITLE
 @pytest.fixture
 def window(make_window, registered, sync_runner):
     return make_window(sync_runner)
-
-
-def click_row(qtbot, window, row, modifier=Qt.NoModifier):
-    table = window.view.table
-    rect = table.visualRect(window.model.index(row, COL_TITLE))
-    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
 
 
 def select_rows(qtbot, window, rows):

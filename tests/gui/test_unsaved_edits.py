@@ -5,11 +5,11 @@ with edits that cannot be saved asks first, and tags typed for several works are
 from __future__ import annotations
 
 import pytest
-from gui_helpers import answer_dialog
+from gui_helpers import answer_by_button as press
+from gui_helpers import click_row
 from PySide6.QtCore import SIGNAL, Qt
 
 from colophon.core.catalog import Catalog, Contributor
-from colophon.gui.library_model import COL_TITLE
 
 
 @pytest.fixture
@@ -20,12 +20,6 @@ def window(make_window, registered, sync_runner):
     if not w.inspector.receivers(SIGNAL("leave_refused(QVariantList)")):
         w.inspector.leave_refused.connect(w.view.select_work_ids)
     return w
-
-
-def click_row(qtbot, window, row, modifier=Qt.NoModifier):
-    table = window.view.table
-    rect = table.visualRect(window.model.index(row, COL_TITLE))
-    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
 
 
 def select_rows(qtbot, window, rows):
@@ -48,19 +42,6 @@ def add_contributors(qtbot, inspector, *rows):
         qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
         qtbot.keyClicks(inspector.contributors.rows[-1].name, name)
         qtbot.keyClicks(inspector.contributors.rows[-1].share, share)
-
-
-def press(qtbot, button_text):
-    """Answer the next question by clicking its button ``button_text``; records what it said."""
-    said: list[str] = []
-
-    def answer(box):
-        said.append(f"{box.text()}\n{box.informativeText()}")
-        button = next(b for b in box.buttons() if b.text().replace("&", "") == button_text)
-        qtbot.mouseClick(button, Qt.LeftButton)
-
-    answer_dialog(qtbot, answer)
-    return said
 
 
 def work(window, work_id):

@@ -44,6 +44,7 @@ from .library_view import GRID, TABLE, LibraryView
 from .progress_panel import ProgressPanel
 from .report_panel import ReportPanel
 from .tasks import TaskRunner
+from .work_removal import WorkRemoval
 from .work_status import EXPORTED, MISSING, REGISTERED
 
 SETTINGS_FILE = "gui.ini"
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.operations = LibraryOperations(
             self.home, self.runner, self.progress_panel, self.report_panel, self
         )
+        self.removal = WorkRemoval(self.home, self.runner, self)
         self.claims = ClaimActions(self)
         self._build_filter_bar()
         self._build_layout()
@@ -185,6 +187,14 @@ class MainWindow(QMainWindow):
             "&Save changes", "save", QKeySequence.Save, self.inspector.save
         )
         self.save_action.setEnabled(False)
+        self.remove_action = self._action(
+            "&Remove from catalog…",
+            "",
+            QKeySequence.Delete,
+            self._on_remove_action_triggered,
+            "Forget the selected works; their files stay where they are",
+        )
+        self.remove_action.setEnabled(False)
         self.table_action = self._action(
             "As a &table", "view-table", "Ctrl+1", lambda: self.view.set_mode(TABLE)
         )
@@ -207,6 +217,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu("&Edit")
         menu.addActions([self.find_action, self.save_action])
+        menu.addSeparator()
+        menu.addAction(self.remove_action)
         menu = self.menuBar().addMenu("&View")
         menu.addActions([self.table_action, self.grid_action])
         menu.addSeparator()
@@ -233,6 +245,9 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self._apply_filter)
         self.model.loaded.connect(self._update_count)
         self.view.selection_changed.connect(self.inspector.show_works)
+        self.view.selection_changed.connect(lambda ids: self.remove_action.setEnabled(bool(ids)))
+        self.removal.removed.connect(lambda _count: self.model.refresh())
+        self.removal.message_posted.connect(self._show_message)
         self.inspector.leave_refused.connect(self.view.select_work_ids)  # "Fix": back to it
         self.view.mode_changed.connect(self._on_view_mode_changed)
         self.inspector.saved.connect(self.model.reload_works)
@@ -288,6 +303,14 @@ class MainWindow(QMainWindow):
         if folder:
             self.settings.setValue("paths/last_folder", folder)
             self.add_paths([folder])
+
+    def _on_remove_action_triggered(self) -> None:
+        ids = self.view.selected_work_ids()
+        if not ids:
+            return
+        self.inspector.revert()  # edits to works about to be forgotten are moot
+        if self.removal.remove(self, ids):
+            self.inspector.show_works([])
 
     def _on_find_action_triggered(self) -> None:
         self.search_edit.setFocus(Qt.ShortcutFocusReason)

@@ -1,0 +1,72 @@
+"""Removing works from the catalog, after asking: the files stay where they are, and bundles
+already exported still claim the works. Adding the files again registers them anew."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ..core.catalog import Catalog
+from .tasks import TaskRunner
+
+
+def confirm_removal(parent: QWidget, count: int) -> bool:
+    """Ask before ``count`` works are removed; True to go on. Cancel is the default."""
+    these = "this work" if count == 1 else f"these {count:,} works"
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Remove from the catalog")
+    box.setText(f"Remove {these} from your catalog?")
+    box.setInformativeText(
+        "The files stay where they are, and bundles you already exported still claim "
+        f"{'it' if count == 1 else 'them'}. Adding the files again registers them anew."
+    )
+    remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is remove
+
+
+class WorkRemoval(QObject):
+    """Removes works on a worker thread and says how it went."""
+
+    #: works were removed (the library should be read again); carries how many
+    removed = Signal(int)
+    #: a sentence for the status bar
+    message_posted = Signal(str)
+
+    def __init__(self, home: Path, runner: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.home = home
+        self.runner = runner
+
+    def remove(self, parent: QWidget, work_ids: list[int]) -> bool:
+        """Ask, then remove ``work_ids``; False if the person said no (nothing is changed)."""
+        if not work_ids or not confirm_removal(parent, len(work_ids)):
+            return False
+        home, ids = self.home, list(work_ids)
+
+        def run(_progress: object) -> int:
+            with Catalog.open(home) as catalog:
+                return catalog.remove_works(ids)
+
+        self.runner.submit(
+            run,
+            label="Removing works",
+            on_success=self._on_removed,
+            on_failure=lambda exc: self.message_posted.emit(
+                f"Nothing was removed: {getattr(exc, 'message', None) or exc}"
+            ),
+        )
+        return True
+
+    def _on_removed(self, count: int) -> None:
+        noun = "work" if count == 1 else "works"
+        self.message_posted.emit(
+            f"Removed {count:,} {noun} from the catalog; the files are untouched."
+        )
+        self.removed.emit(count)
