@@ -32,7 +32,8 @@ from colophon.core.contacts import (
     resolve,
 )
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
-from colophon.core.keyevents import make_revocation, read_events_file
+from colophon.core.identity import record_events
+from colophon.core.keyevents import make_revocation, parse_event, read_events_file
 from colophon.core.register import register
 
 
@@ -390,3 +391,15 @@ def test_names_with_look_alike_letters_compare_as_the_names_they_imitate() -> No
     assert person_key("Ada Love\u00adlace") == person_key("Ada Lovelace")  # a soft hyphen
     assert email_key("аda@example.org") == email_key("ada@example.org")
     assert person_key("Grace Hopper") != person_key("Ada Lovelace")
+
+
+def test_a_key_known_to_be_compromised_cannot_be_pinned(ada: Party, vera: Party) -> None:
+    revocation = make_revocation(ada.private_key(), "compromised")
+    record_events(vera.catalog, [parse_event(revocation)])
+    with pytest.raises(UsageError, match=r"revoked as compromised on .*cannot be trusted"):
+        add_contact(vera.catalog, ada.identity.require_key().info, "Ada")
+    assert list_contacts(vera.catalog) == []
+    retired = make_party(ada.root / "grace", "Grace Hopper", email="grace@example.org")
+    record_events(vera.catalog, [parse_event(make_revocation(retired.private_key(), "retired"))])
+    add_contact(vera.catalog, retired.identity.require_key().info, "Grace")  # older claims hold
+    retired.close()

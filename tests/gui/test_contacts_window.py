@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from colophon.core import strictjson
 from colophon.core.catalog import Catalog
 from colophon.core.contacts import add_contact, list_contacts
-from colophon.core.identity import Identity
-from colophon.core.keyevents import make_revocation
+from colophon.core.identity import Identity, record_events
+from colophon.core.keyevents import make_revocation, parse_event
 from colophon.core.verify import Outcome, verify
 from colophon.gui.contacts_window import ContactsWindow
 from colophon.gui.trust_dialog import TrustDialog
@@ -308,3 +308,23 @@ def test_a_revocation_file_is_learnt_without_asking_for_trust(
     assert [c.name for c in contacts(home)] == ["Ada"]
     with Catalog.open(home) as catalog:
         assert verify(bundle, catalog).outcome is Outcome.REVOKED
+
+
+def test_a_card_of_a_key_known_to_be_compromised_is_refused_before_any_trust_question(
+    qtbot, open_window, home, ada, tmp_path, monkeypatch
+):
+    ada_home, _bundle = ada
+    with Catalog.open(ada_home) as catalog, Identity(catalog).signing() as private:
+        revocation = make_revocation(private, "compromised")
+        card = Identity(catalog).card()
+    with Catalog.open(home) as catalog:
+        record_events(catalog, [parse_event(revocation)])
+    path = tmp_path / "ada.card.json"
+    path.write_bytes(strictjson.dumps(card))
+    choose_file(monkeypatch, path)
+    w = open_window()
+    seen = answer_dialog(qtbot, lambda dialog: dialog.reject(), timeout_ms=300)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.wait(400)
+    assert not seen and contacts(home) == []
+    assert "revoked as compromised" in w.notice.text() and "cannot be trusted" in w.notice.text()

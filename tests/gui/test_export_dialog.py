@@ -137,3 +137,48 @@ def test_the_summary_says_which_works_were_edited_on_disk_since_registered(tmp_p
     assert summary.changed == ["poem"]
     html = summary_html(summary)
     assert "One work was edited on disk since you registered it" in html and "“poem”" in html
+
+
+def test_export_signs_the_edits_typed_but_not_saved_yet(
+    qtbot, make_window, registered, home, tmp_path
+):
+    # Ctrl+E from the description being typed: the claim must carry what is on the screen.
+    from colophon.gui.tasks import TaskRunner
+
+    create_identity(home)
+    runner = TaskRunner()  # the real one: the save runs beside the export's own reading
+    window = make_window(runner)
+    window.view.select_work_ids([window.model.work_id_at(0)])
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [1])
+    window.inspector.title_edit.setFocus()
+    window.inspector.title_edit.selectAll()
+    qtbot.keyClicks(window.inspector.title_edit, "Sea poem, final")
+    qtbot.keyClick(window.inspector.title_edit, Qt.Key_E, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: window.claims.export_dialog is not None, timeout=10_000)
+    dialog = window.claims.export_dialog
+    with Catalog.open(home) as catalog:
+        assert catalog.get_work(1).title == "Sea poem, final"  # written before the dialog
+    dialog.close()
+    runner.shutdown()
+
+
+def test_export_waits_for_edits_that_cannot_be_saved(
+    qtbot, make_window, registered, sync_runner, home
+):
+    create_identity(home)
+    window = make_window(sync_runner)
+    window.view.select_work_ids([window.model.work_id_at(0)])
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [1])
+    window.inspector.created_edit.setFocus()
+    window.inspector.created_edit.selectAll()
+    qtbot.keyClicks(window.inspector.created_edit, "yesterday")
+    seen = answer_dialog(
+        qtbot,
+        lambda box: qtbot.mouseClick(
+            next(b for b in box.buttons() if b.text().replace("&", "") == "Fix"), Qt.LeftButton
+        ),
+    )
+    window.claims.export_action.trigger()
+    assert seen and window.claims.export_dialog is None  # fix first, then export
+    assert window.inspector.created_edit.text() == "yesterday"
+    window.inspector.revert()  # nothing left to ask about when the window closes

@@ -278,3 +278,18 @@ def test_saving_keeps_the_focus_in_the_field_being_edited(
         window.statusBar().clearMessage()
     assert work(window, 1).title == "Saved from the title"
     assert [c.name for c in work(window, 1).contributors] == ["Ada"]
+
+
+@pytest.mark.parametrize("button", ["save", "revert"])
+def test_clicking_save_or_revert_leaves_the_focus_in_the_field(
+    qtbot, make_window, registered, sync_runner, button
+):
+    window = make_window(sync_runner)
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    retype(qtbot, inspector.title_edit, "Clicked")
+    clicked = inspector.save_button if button == "save" else inspector.revert_button
+    qtbot.mouseClick(clicked, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not inspector.dirty)
+    assert inspector.title_edit.hasFocus()  # not the next field, not scrolled away
+    assert work(window, 1).title == ("Clicked" if button == "save" else "poem-00000")

@@ -161,6 +161,7 @@ def add_contact(
     existing = find_by_keyid(catalog, key.keyid)
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
+    check_not_compromised(catalog, key)
     _check_name_free(catalog, name)
     with catalog.transaction() as conn:
         cursor = conn.execute(
@@ -184,6 +185,22 @@ def add_contact(
     found = find_by_keyid(catalog, key.keyid)
     assert found is not None and found.id == cursor.lastrowid
     return found
+
+
+def check_not_compromised(catalog: Catalog, key: PublicKeyInfo) -> None:
+    """`UsageError` if this catalog has learnt that ``key`` was revoked as compromised.
+
+    A key revoked for another reason still vouches for what it signed before; a stolen one
+    vouches for nothing, so it is not pinned.
+    """
+    from .identity import Identity  # the events this catalog has learnt (identity imports us)
+
+    for event in Identity(catalog).events_about([key.keyid]):
+        if event.event == "revocation" and event.reason == "compromised":
+            raise UsageError(
+                f"This key was {event.describe()}: it cannot be trusted. Ask its owner for "
+                "their new key."
+            )
 
 
 def rename_contact(catalog: Catalog, ref: str, new_name: str) -> Contact:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
@@ -166,6 +166,15 @@ class ClaimActions(QObject):
         window = self.identity_window
         return window is None or not window.isVisible() or window.confirm_close()
 
+    def _export_after_save(self) -> None:
+        inspector = self.window.inspector
+
+        def once(_work_ids: list[int]) -> None:
+            inspector.saved.disconnect(once)
+            QTimer.singleShot(0, self.export)  # once the save has finished, not from inside it
+
+        inspector.saved.connect(once)
+
     # -- export ------------------------------------------------------------------------------------
     def export(self) -> ExportDialog | None:
         """Open the export dialog for the selected works (or offer to set up an identity)."""
@@ -177,6 +186,12 @@ class ClaimActions(QObject):
             )
             if answer == QMessageBox.Yes:
                 self.open_wizard()
+            return None
+        inspector = self.window.inspector
+        if not inspector.confirm_leave():  # edits not saved yet: what is signed must have them
+            return None
+        if inspector.saving:  # open once they are written, so the claim carries them
+            self._export_after_save()
             return None
         total = self.window.catalog.count_works()
         if total == 0:

@@ -43,6 +43,7 @@ from ..core.contacts import (
     Contact,
     ContactSource,
     add_contact,
+    check_not_compromised,
     list_contacts,
     read_contact_source,
     remove_contact,
@@ -245,7 +246,10 @@ class ContactsWindow(QDialog):
         def read(_progress: object) -> ContactSource | list[KeyEvent]:
             events = read_events_file(chosen)  # a revocation or rotation its owner sent
             if events is None:
-                return read_contact_source(chosen)
+                source = read_contact_source(chosen)
+                with Catalog.open(home) as catalog:  # said before asking to trust it
+                    check_not_compromised(catalog, source.key)
+                return source
             with Catalog.open(home) as catalog:
                 record_events(catalog, events)
             return events

@@ -199,6 +199,11 @@ class Inspector(InspectorForm):
         self._validate()
         return True
 
+    @property
+    def saving(self) -> bool:
+        """Whether edits are being written (`saved` is emitted once they are)."""
+        return self._saving
+
     def _submit(self, work_ids: list[int], changes: dict[str, Any]) -> None:
         home = self.catalog.path.parent
         self._saving = True

@@ -43,6 +43,9 @@ class InspectorForm(QScrollArea):
         super().__init__(parent)
         self.catalog = catalog
         self.setWidgetResizable(True)
+        # The panel itself never takes the focus: a click on a button or a label leaves it in
+        # the field being edited (Qt would otherwise hand it to the scroll area)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setFrameShape(QFrame.NoFrame)
         self.setAccessibleName("Inspector")
         self.setMinimumWidth(300)
@@ -115,6 +118,9 @@ class InspectorForm(QScrollArea):
         self.save_button.setDefault(True)
         self.revert_button = QPushButton("Revert")
         self.revert_button.setAccessibleName("Revert changes")
+        for button in (self.save_button, self.revert_button):
+            # Reached by Tab, but a click leaves the focus (and the scroll) where the person was
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
