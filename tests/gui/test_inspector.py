@@ -163,7 +163,7 @@ def test_valid_edits_are_saved_when_the_selection_moves_on(qtbot, window):
 
     def discard(box):
         asked.append(box.informativeText())
-        button = next(b for b in box.buttons() if b.text() == "Discard changes")
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == "Discard changes")
         qtbot.mouseClick(button, Qt.LeftButton)
 
     answer_dialog(qtbot, discard)

@@ -147,11 +147,11 @@ def test_tags_typed_for_several_works_are_added_to_their_own(qtbot, window):
     select_rows(qtbot, window, [0, 1, 3])
     assert inspector.tags_edit.text() == ""
     assert "add tags to all selected" in inspector.tags_edit.placeholderText()
-    qtbot.keyClicks(inspector.tags_edit, "portfolio")
+    qtbot.keyClicks(inspector.tags_edit, "portfolio, Poetry")  # "Poetry" is "poetry"
     qtbot.mouseClick(inspector.save_button, Qt.LeftButton)
     assert work(window, 1).tags == ["poetry", "portfolio"]
     assert work(window, 2).tags == ["dawn", "poetry", "portfolio"]
-    assert work(window, 4).tags == ["portfolio"]
+    assert work(window, 4).tags == ["Poetry", "portfolio"]
     assert work(window, 3).tags == []  # not selected
 
 

@@ -72,7 +72,7 @@ class ProfileForm(QObject):
         self.name_edit = _edit("Name", "The name you sign your work with")
         self.email_edit = _edit("Email", "Optional: where people can reach you")
         self.website_edit = _edit("Website", "Optional: e.g. https://your-portfolio.example")
-        form.addRow("&Name", self.name_edit)
+        form.addRow("N&ame", self.name_edit)  # Alt+N is the wizard's Next
         form.addRow("&Email", self.email_edit)
         form.addRow("&Website", self.website_edit)
         return box

@@ -54,10 +54,10 @@ def ask_about_invalid_edits(
             "as it was."
         )
     box.setInformativeText(info)
-    fix = box.addButton("Fix", QMessageBox.RejectRole)
+    fix = box.addButton("&Fix", QMessageBox.RejectRole)
     fix.setToolTip("Go back to the form and correct it")
-    others = box.addButton("Save the other changes", QMessageBox.AcceptRole) if savable else None
-    box.addButton("Discard changes", QMessageBox.DestructiveRole)
+    others = box.addButton("&Save the other changes", QMessageBox.AcceptRole) if savable else None
+    box.addButton("&Discard changes", QMessageBox.DestructiveRole)
     box.setDefaultButton(fix)
     box.setEscapeButton(fix)
     box.exec()

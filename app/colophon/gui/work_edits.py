@@ -135,6 +135,13 @@ def parse_tags(text: str) -> list[str]:
     return list(seen)
 
 
+def with_tags(tags: Sequence[str], added: Sequence[str]) -> list[str]:
+    """``tags`` and the ``added`` ones it does not have yet, letter case aside ("Animal" is
+    "animal"): the work's own spelling is kept."""
+    known = {t.casefold() for t in tags}
+    return [*tags, *(t for t in added if t.casefold() not in known)]
+
+
 def format_share(share: float | None) -> str:
     return "" if share is None else f"{share:g}"
 
@@ -243,7 +250,7 @@ def apply_changes(
             if added or answers:
                 work = catalog.get_work(work_id)
                 if added:
-                    fields["tags"] = [*work.tags, *added]
+                    fields["tags"] = with_tags(work.tags, added)
                 if answers:
                     fields["terms"] = merge_terms(work.terms, answers)
             catalog.update_work(work_id, **fields)
