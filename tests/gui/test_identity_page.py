@@ -74,6 +74,9 @@ def test_editing_the_profile_is_validated_then_saved(qtbot, window, home):
     assert w.profile_error.text() == ""
     assert identity_of(home).profile().website == "https://ada.example"
     assert "saved" in w.notice.text()
+    qtbot.keyClicks(w.form.name_edit, " Jr")  # edited again: "saved" is no longer true
+    assert "saved" not in w.notice.text() and w.save_button.isEnabled()
+    w.form.set_profile(identity_of(home).profile())  # nothing left to ask about on closing
 
 
 def test_backup_with_a_key_file_asks_its_passphrase_again_when_wrong(qtbot, window, home, tmp_path):

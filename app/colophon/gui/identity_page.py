@@ -45,6 +45,8 @@ from .profile_form import ProfileForm
 from .tasks import TaskRunner
 from .unsaved_changes import ask_to_save
 
+SAVED = "Your profile is saved. Claims you export from now on carry it."
+
 
 class IdentityWindow(QDialog):
     """Shows and edits the identity of the Colophon home ``home``."""
@@ -265,7 +267,7 @@ class IdentityWindow(QDialog):
         self._saving = False
         self.profile = profile
         self.heading.setText(profile.display_name)
-        self.show_notice("Your profile is saved. Claims you export from now on carry it.")
+        self.show_notice(SAVED)
         self._set_dirty(self.has_unsaved_changes())  # edits typed while it was saving
         self.identity_changed.emit()
 
@@ -280,6 +282,8 @@ class IdentityWindow(QDialog):
     def _on_form_edited(self) -> None:
         self.profile_error.clear()
         self._set_dirty(True)
+        if self.notice.text() == SAVED:  # no longer true of what the form shows
+            self.show_notice("")
 
     def _on_copy_clicked(self) -> None:
         copy_text(self.key_tab.fingerprint_text())
