@@ -787,3 +787,11 @@ def test_the_collector_is_paused_only_while_the_claim_is_read(
     result = verify_module.verify(world.bundle, world.vera.catalog, against=[world.ada.works_dir])
     assert result.matches is not None
     assert collecting == [True] and gc.isenabled()
+
+
+def test_key_events_are_described_with_a_time_people_read(world: World) -> None:
+    moment = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
+    retired = parse_event(make_revocation(world.ada.private_key(), "retired", now=moment))
+    assert retired.describe() == "revoked (retired) from 2026-03-14 09:26 UTC"
+    stolen = parse_event(make_revocation(world.ada.private_key(), "compromised", now=moment))
+    assert stolen.describe().startswith("revoked as compromised on 2026-03-14 09:26 UTC, which")

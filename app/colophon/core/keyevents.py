@@ -46,7 +46,8 @@ class KeyEvent:
         return self.key.keyid
 
     def describe(self) -> str:
-        when = rfc3339(self.effective)
+        """The event in words, for messages people read (data fields keep RFC 3339)."""
+        when = self.effective.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         if self.event == "rotation":
             assert self.new_key is not None
             return f"replaced by the key {self.new_key.fingerprint} from {when}"
