@@ -58,3 +58,13 @@ def test_the_last_folder_is_offered_while_it_exists(
     assert dialog._default_path() == kept / NAME
     dialog.settings.setValue("paths/last_export", str(gone))
     assert dialog._default_path() == Path.home() / NAME
+
+
+def test_a_second_export_the_same_day_is_offered_a_name_of_its_own(
+    qtbot, make_window, registered, sync_runner, home
+):
+    documents = Path.home() / "Documents"
+    documents.mkdir()
+    (documents / NAME).write_bytes(b"the first export of the day")
+    dialog = open_export(home, make_window, sync_runner)
+    assert dialog.file.path() == documents / NAME.replace(".colophon", "-2.colophon")

@@ -38,6 +38,17 @@ def test_the_verify_menu_opens_a_chosen_claim(qtbot, make_window, sync_runner, b
     qtbot.waitUntil(lambda: not window.claims.verify_windows)
 
 
+def test_opening_a_claim_already_open_brings_its_window_back_checked_again(
+    qtbot, make_window, sync_runner, bundle
+):
+    window = make_window(sync_runner)
+    first = window.claims.verify_file(bundle)
+    again = window.claims.verify_file(bundle.parent / "." / bundle.name)  # same file
+    assert again is first and window.claims.verify_windows == [first]
+    window.close()
+    qtbot.waitUntil(lambda: not window.claims.verify_windows)
+
+
 def test_dropping_a_claim_verifies_it_and_other_files_are_added(
     qtbot, make_window, sync_runner, bundle, tmp_path
 ):

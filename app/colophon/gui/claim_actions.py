@@ -226,7 +226,15 @@ class ClaimActions(QObject):
             self.verify_file(Path(chosen))
 
     def verify_file(self, path: Path) -> VerifyWindow:
-        """Open a window verifying the claim at ``path``."""
+        """Open a window verifying the claim at ``path`` (the one already open for it, if any:
+        brought to the front and checked again, since the file may have changed)."""
+        wanted = Path(path).resolve()
+        for open_window in self.verify_windows:
+            if open_window.path.resolve() == wanted and open_window.isVisible():
+                open_window.raise_()
+                open_window.activateWindow()
+                open_window.recheck()
+                return open_window
         window = VerifyWindow(Path(path), self.window.home, self.window.runner)
         window.open_requested.connect(self.verify_file)  # "Open another claim…"
         self.verify_windows.append(window)

@@ -82,8 +82,12 @@ def default_bundle_path(home: Path, folder: Path | None) -> Path:
         folder = default_folder()
     with Catalog.open(home) as catalog:
         profile = Identity(catalog).profile()
-    name = slug(profile.display_name) if profile else "colophon"
-    return folder / f"{name}-{date.today().isoformat()}{SUFFIX}"
+    name = f"{slug(profile.display_name) if profile else 'colophon'}-{date.today().isoformat()}"
+    path, number = folder / f"{name}{SUFFIX}", 1
+    while path.exists():  # a second export the same day: a name of its own, not a replacement
+        number += 1
+        path = folder / f"{name}-{number}{SUFFIX}"
+    return path
 
 
 def _list(lines: list[str]) -> str:
@@ -128,9 +132,10 @@ def summary_html(summary: Summary) -> str:
         shown = [f"“{title}”" for title in summary.changed[:MAX_EXAMPLES]]
         if count > MAX_EXAMPLES:
             shown.append(f"… and {count - MAX_EXAMPLES:,} more")
-        parts.append(
+        parts.insert(  # first, where it is read before Export is pressed
+            0,
             f"<p><b>{which} edited on disk since you registered {'it' if count == 1 else 'them'}"
             "</b>: the claim covers the registered versions. To claim the new ones, add the "
-            "files again first (<b>Check files</b> lists them).</p>" + _list(shown)
+            "files again first (<b>Check files</b> lists them).</p>" + _list(shown),
         )
     return "".join(parts)
