@@ -308,7 +308,10 @@ def test_a_revocation_file_teaches_the_verifier_and_pins_nothing(capsys, creator
     code, out, _err = run(capsys, "--home", home, "verify", str(bundle))
     assert code == exitcodes.REVOKED and "withdraws every claim it signed" in out
     code, out, _err = run(capsys, "--home", home, "contacts", "list", "--json")
-    assert len(json.loads(out)) == 1  # the creator, pinned before; the file pinned nothing
+    [listed] = json.loads(out)  # the creator, pinned before; the file pinned nothing
+    assert listed["key_news"].startswith("revoked as compromised on")
+    code, out, _err = run(capsys, "--home", home, "contacts", "list")
+    assert "(key revoked as compromised on" in out
 
 
 def test_the_app_without_a_display_says_so_instead_of_aborting(tmp_path):

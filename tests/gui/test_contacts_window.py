@@ -306,6 +306,9 @@ def test_a_revocation_file_is_learnt_without_asking_for_trust(
     assert not seen  # nothing to trust: no comparison dialog
     assert "was revoked as compromised on" in w.notice.text()
     assert [c.name for c in contacts(home)] == ["Ada"]
+    key = w.model.index(0, w.model.KEY)
+    assert key.data() == "Revoked"  # the list says so too
+    assert "revoked as compromised on" in key.data(Qt.ToolTipRole)
     with Catalog.open(home) as catalog:
         assert verify(bundle, catalog).outcome is Outcome.REVOKED
 

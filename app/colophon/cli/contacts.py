@@ -7,6 +7,7 @@ from typing import Any
 
 from ..core.contacts import (
     add_contact,
+    key_news,
     list_contacts,
     read_contact_source,
     remove_contact,
@@ -108,13 +109,15 @@ def _learn(ctx: Context, events: list[KeyEvent]) -> int:
 
 def run_list(ctx: Context) -> int:
     contacts = list_contacts(ctx.catalog())
+    news = key_news(ctx.catalog(), contacts)
     if ctx.json:
-        ctx.print_json([c.to_dict() for c in contacts])
+        ctx.print_json([{**c.to_dict(), "key_news": news.get(c.key.keyid)} for c in contacts])
     elif not contacts:
         ctx.print("No contacts yet. Add one with 'colophon contacts add FILE'.")
     else:
         for c in contacts:
-            ctx.print(f"{c.id:>4}  {c.name:<30}  {c.key.fingerprint}")
+            said = f"  (key {news[c.key.keyid]})" if c.key.keyid in news else ""
+            ctx.print(f"{c.id:>4}  {c.name:<30}  {c.key.fingerprint}{said}")
     return exitcodes.OK
 
 

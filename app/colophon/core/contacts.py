@@ -187,6 +187,21 @@ def add_contact(
     return found
 
 
+def key_news(catalog: Catalog, contacts: Iterable[Contact]) -> dict[str, str]:
+    """What this catalog has learnt about the contacts' keys since: revoked or replaced.
+
+    By key id, in words ("revoked (retired) from …"); a key with no event is left out. The last
+    event about a key is the one that counts, a revocation over a rotation.
+    """
+    from .identity import Identity  # the events this catalog has learnt (identity imports us)
+
+    news: dict[str, str] = {}
+    for event in Identity(catalog).events_about([c.key.keyid for c in contacts]):
+        if event.event == "revocation" or event.keyid not in news:
+            news[event.keyid] = event.describe()
+    return news
+
+
 def check_not_compromised(catalog: Catalog, key: PublicKeyInfo) -> None:
     """`UsageError` if this catalog has learnt that ``key`` was revoked as compromised.
 

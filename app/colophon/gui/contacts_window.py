@@ -44,6 +44,7 @@ from ..core.contacts import (
     ContactSource,
     add_contact,
     check_not_compromised,
+    key_news,
     list_contacts,
     read_contact_source,
     remove_contact,
@@ -55,6 +56,7 @@ from ..core.keyevents import KeyEvent, read_events_file
 from . import icons
 from .desktop import copy_text
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
+from .signal_colors import ERROR_COLOR
 from .tasks import TaskRunner
 from .trust_dialog import TrustDialog
 from .wizard_steps import message_of
@@ -73,16 +75,20 @@ _Index = QModelIndex | QPersistentModelIndex
 class ContactsModel(QAbstractTableModel):
     """The contacts as a table: name, the name they sign with, email, fingerprint, added."""
 
-    HEADERS = ("Name", "Signs as", "Email", "Fingerprint", "Added")
+    HEADERS = ("Name", "Signs as", "Email", "Fingerprint", "Added", "Key")
     FINGERPRINT = 3
+    KEY = 5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._contacts: list[Contact] = []
+        self._news: dict[str, str] = {}
 
-    def set_contacts(self, contacts: list[Contact]) -> None:
+    def set_contacts(self, contacts: list[Contact], news: dict[str, str] | None = None) -> None:
+        """Show ``contacts``; ``news`` says, by key id, what became of a key (`key_news`)."""
         self.beginResetModel()
         self._contacts = list(contacts)
+        self._news = dict(news or {})
         self.endResetModel()
 
     def contact(self, row: int) -> Contact:
@@ -100,9 +106,16 @@ class ContactsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.FontRole and column == self.FINGERPRINT:
             return QFontDatabase.systemFont(QFontDatabase.FixedFont)  # easier to compare
+        contact = self._contacts[index.row()]
+        news = self._news.get(contact.key.keyid)
+        if role == Qt.ForegroundRole and column == self.KEY and news:
+            return ERROR_COLOR
         if role not in (Qt.DisplayRole, Qt.ToolTipRole):
             return None
-        contact = self._contacts[index.row()]
+        if column == self.KEY:
+            if role == Qt.ToolTipRole:
+                return f"The key was {news}." if news else None
+            return ("Revoked" if news.startswith("revoked") else "Replaced") if news else "In use"
         if role == Qt.ToolTipRole:
             return f"{contact.name}\n{contact.key.fingerprint}" if column == 0 else None
         if column == 0:
@@ -199,7 +212,8 @@ class ContactsWindow(QDialog):
         selected = self.selected()
         with Catalog.open(self.home) as catalog:
             contacts = list_contacts(catalog)
-        self.model.set_contacts(contacts)
+            news = key_news(catalog, contacts)
+        self.model.set_contacts(contacts, news)
         self.empty.setVisible(not contacts)
         self.table.setVisible(bool(contacts))
         rows = [i for i, c in enumerate(contacts) if selected and c.id == selected.id]
@@ -267,6 +281,7 @@ class ContactsWindow(QDialog):
             self._confirm(found)
             return
         said = " ".join(f"The key {e.key.fingerprint} was {e.describe()}." for e in found)
+        self.refresh()  # a contact's key may be the one revoked
         self.show_notice(f"{said} Claims it signed are now verified with this in mind.")
         self.contacts_changed.emit()
 
