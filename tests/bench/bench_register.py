@@ -126,8 +126,8 @@ def colophon_add(colophon: str, homes: Path, folder: Path, expected: int) -> Run
         figures, out = run([colophon, "--home", str(home), "add", str(folder)])
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    added = re.match(r"(\d+) new works", out)
-    if not added or int(added.group(1)) != expected:
+    added = re.match(r"([\d,]+) new works?\b", out)
+    if not added or int(added.group(1).replace(",", "")) != expected:
         sys.exit(f"colophon add {folder} registered the wrong number of works: {out.strip()}")
     return figures
 
