@@ -346,3 +346,48 @@ def test_export_warns_when_chosen_works_changed_on_disk_since_registered(capsys,
     with Catalog.open(creator["home"]) as cat:
         poem = next(w for w in cat.list_works() if w.title == "poem")
     assert json.loads(out)["changed_since_registered"] == [poem.id] and err == ""
+
+
+def test_a_verdict_stands_when_the_reader_of_the_output_goes_away(capsys, creator, tmp_path):
+    # `colophon verify x | head -1` in a pipeline that branches on the status: a tampered claim
+    # must not turn into success because the output could not all be written.
+    bundle = export(capsys, creator)
+    tampered = tmp_path / "tampered.colophon"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, data + b"<!-- -->" if item.filename == "summary.html" else data)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "colophon", "--home", str(tmp_path / "h"), "verify", tampered],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == exitcodes.TAMPERED
+    assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
+
+
+def test_contacts_add_of_a_bad_bundle_exits_as_verify_does(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    tampered, broken = tmp_path / "tampered.colophon", tmp_path / "broken.colophon"
+    with zipfile.ZipFile(bundle) as src:
+        items = {item.filename: src.read(item) for item in src.infolist()}
+    with zipfile.ZipFile(tampered, "w") as dst:
+        for name, data in items.items():
+            dst.writestr(name, data + b"<!-- -->" if name == "summary.html" else data)
+    with zipfile.ZipFile(broken, "w") as half:
+        for name, data in items.items():
+            if name != "envelope.intoto.json":
+                half.writestr(name, data)
+    home = str(tmp_path / "team")
+    for path, code in ((tampered, exitcodes.TAMPERED), (broken, exitcodes.MALFORMED)):
+        assert run(capsys, "--home", home, "verify", str(path))[0] == code
+        got, out, err = run(capsys, "--home", home, "contacts", "add", str(path))
+        assert got == code and out == ""
+        assert err.startswith("colophon: error: This bundle cannot be trusted")

@@ -153,11 +153,12 @@ def run_verify(ctx: Context) -> int:
     with progress_bar(ctx.stderr, enabled=not ctx.json and bool(ctx.args.against)) as progress:
         source = STDIN if ctx.args.file == "-" else ctx.args.file
         result = verify(source, catalog, against=ctx.args.against, progress=progress)
+    ctx.status = VERIFY_EXIT[result.outcome]
     if ctx.json:
         ctx.print_json(result.to_dict())
     else:
         print_result(ctx, result)
-    return VERIFY_EXIT[result.outcome]
+    return ctx.status
 
 
 def print_result(ctx: Context, r: VerifyResult) -> None:
@@ -199,7 +200,7 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
             files = r.matches.get(digest, [])
             copies = [f"{path} ({distance} bits off)" for path, distance in near.get(digest, [])]
             mark = "found" if files else "near copy" if copies else "not found"
-            shown = files or copies
+            shown = files + copies  # near copies too, where the work itself is also there
             ctx.print(
                 f"    [{mark:>9}] {work['title']}" + (f": {', '.join(shown)}" if shown else "")
             )

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..core.contacts import (
+    UntrustedBundle,
     add_contact,
     key_news,
     list_contacts,
@@ -17,6 +18,7 @@ from ..core.errors import UsageError
 from ..core.identity import record_events
 from ..core.keyevents import KeyEvent, read_events_file
 from . import exitcodes
+from .bundles import VERIFY_EXIT
 from .context import Context
 
 
@@ -68,7 +70,11 @@ def run_add(ctx: Context) -> int:
     events = read_events_file(ctx.args.file)
     if events is not None:
         return _learn(ctx, events)
-    source = read_contact_source(ctx.args.file)
+    try:
+        source = read_contact_source(ctx.args.file)
+    except UntrustedBundle as exc:  # the exit status verify gives the same bundle
+        ctx.warn(f"error: {exc.message}")
+        return VERIFY_EXIT[exc.result.outcome]
     name = ctx.args.name or source.name
     if not name:
         raise UsageError("This file carries no name; give one with --name.")

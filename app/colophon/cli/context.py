@@ -18,6 +18,9 @@ class Context:
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _catalog: Catalog | None = None
+    #: the exit status a command has decided on before it prints (a verdict), kept if the
+    #: reader of its output goes away part-way (`| head -1`)
+    status: int | None = None
 
     @property
     def home(self) -> str | None:

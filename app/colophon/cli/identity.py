@@ -478,7 +478,7 @@ def _confirm_revocation(ctx: Context, key: KeyRecord, reason: str) -> None:
 
 def run_events(ctx: Context) -> int:
     events = [e.envelope for e in _identity(ctx).own_events()]
-    _emit(ctx, _json_text(events), f"{len(events)} key statements")
+    _emit(ctx, _json_text(events), f"{len(events)} key statement{'s' if len(events) != 1 else ''}")
     return exitcodes.OK
 
 

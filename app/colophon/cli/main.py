@@ -8,6 +8,7 @@ on stderr and its exit code, never a traceback (set ``COLOPHON_DEBUG=1`` to see 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -97,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ctx.warn("cancelled.")
         return exitcodes.CANCELLED
     except BrokenPipeError:
-        return exitcodes.OK  # the reader went away (e.g. `| head`); nothing to report
+        # The reader went away (`| head -1`): it had what it wanted, but a verdict decided
+        # before printing still stands, since pipelines branch on it.
+        _quiet_stdout()
+        return exitcodes.OK if ctx.status is None else ctx.status
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
         ctx.warn(f"internal error: {type(exc).__name__}: {exc}. Please report this.")
         if os.environ.get("COLOPHON_DEBUG"):
@@ -137,6 +141,13 @@ def _start_gui(args: list[str]) -> int:
         )
         return exitcodes.ENVIRONMENT
     return run_app(args)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at nothing, so Python's last flush at exit finds no closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _no_display() -> bool:

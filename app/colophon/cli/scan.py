@@ -93,11 +93,17 @@ def run_scan(ctx: Context) -> int:
     for path, first in claims.repeated:
         ctx.warn(f"ignored {path}: the same claim as {first}")
     if not claims.accepted:
+        if not claims.rejected:
+            raise UsageError(
+                f"No claims found in {', '.join(a.claims)}: give .colophon or "
+                ".intoto.json files, or folders holding them."
+            )
         raise UsageError("No usable claims: every bundle given was rejected (see above).")
     if a.export_index:
         claims.export(a.export_index)
     with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
         summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
+    ctx.status = exitcodes.CANCELLED if summary.cancelled else exitcodes.OK
     data = {
         "claims_used": len(claims.accepted),
         "claims_rejected": [

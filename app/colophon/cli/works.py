@@ -81,6 +81,13 @@ def run_add(ctx: Context) -> int:
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         report = register_paths(catalog, ctx.args.paths, progress)
+    ctx.status = (
+        exitcodes.CANCELLED
+        if report.cancelled
+        else exitcodes.FINDINGS
+        if report.skipped
+        else exitcodes.OK
+    )
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:
@@ -159,6 +166,13 @@ def run_edit(ctx: Context) -> int:
 def run_check(ctx: Context) -> int:
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         report = check(ctx.catalog(), ctx.args.folders, progress)
+    ctx.status = (
+        exitcodes.CANCELLED
+        if report.cancelled
+        else exitcodes.FINDINGS
+        if report.problems
+        else exitcodes.OK
+    )
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:

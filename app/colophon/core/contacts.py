@@ -143,6 +143,14 @@ def _visible(text: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
+class UntrustedBundle(UsageError):
+    """A bundle that gives no key to pin; ``result`` is its verification, which says why."""
+
+    def __init__(self, message: str, result: Any) -> None:
+        super().__init__(message)
+        self.result = result
+
+
 def add_contact(
     catalog: Catalog,
     key: PublicKeyInfo,
@@ -316,7 +324,7 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
             or result.outcome is Outcome.KEY_MISMATCH  # a foreign card, or an impostor's name
         ):
             # a key the bundle itself says was revoked is no key to pin
-            raise UsageError(f"This bundle cannot be trusted: {result.message}")
+            raise UntrustedBundle(f"This bundle cannot be trusted: {result.message}", result)
         card = result.card.envelope if result.card is not None else None
         return ContactSource(result.claim.key, card, result.claim.claimant["displayName"])
     key, card = read_key_source(source)

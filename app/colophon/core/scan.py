@@ -183,7 +183,9 @@ class ScanSummary:
     matched_exact: int = 0  # files that are exact copies of a claimed work
     matched_fingerprint: int = 0  # files that are near copies only
     matches: int = 0  # (file, claimed work) pairs: the rows of a report
-    by_claimant: Counter[str] = field(default_factory=Counter)  # files claimed by each person
+    #: files claimed by each signer, as "Name (FINGERPRINT)": two keys that use one name are
+    #: two claimants, and a key that changed its name is one
+    by_claimant: Counter[str] = field(default_factory=Counter)
     cancelled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -209,9 +211,10 @@ def scan(
 ) -> ScanSummary:
     """Match every file under ``dataset`` against ``claims``; call ``on_match`` for each match.
 
-    A dataset path that does not exist is a `NotFoundError`, before anything is read.
+    A dataset path that does not exist is a `NotFoundError`, before anything is read. A path
+    given twice, or inside another one given, is read once.
     """
-    dataset = existing(dataset)
+    dataset = _outermost(existing(dataset))
     progress = progress or Progress()
     summary = ScanSummary()
     progress.start(label="Scanning")  # the total is not known: the dataset is never listed
@@ -233,13 +236,28 @@ def scan(
                 summary.matched_exact += 1
             else:
                 summary.matched_fingerprint += 1
-            summary.by_claimant.update({m.work.claimant for m in found})
+            summary.by_claimant.update({_claimant(m.work) for m in found})
             summary.matches += len(found)
             for match in found:
                 on_match(match)
     except (Cancelled, KeyboardInterrupt):
         summary.cancelled = True
     return summary
+
+
+def _outermost(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """``paths`` without those inside another one of them (the dataset is never listed, so a
+    file reached twice would be counted twice)."""
+    roots = sorted({os.path.realpath(p) for p in paths}, key=len)
+    kept: list[str] = []
+    for root in roots:
+        if not any(Path(root).is_relative_to(k) for k in kept):
+            kept.append(root)
+    return kept
+
+
+def _claimant(work: ClaimedWork) -> str:
+    return f"{work.claimant} ({work.claimant_fingerprint})"
 
 
 def _matches(file: Hashed, claims: ClaimSet, threshold: int) -> list[ScanMatch]:
