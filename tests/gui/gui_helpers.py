@@ -68,6 +68,37 @@ def click_row(qtbot, window, row: int, modifier=Qt.NoModifier) -> None:
     qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
 
 
+def select_rows(qtbot, window, rows: list[int]) -> None:
+    """Select ``rows`` of the main window's table by clicks (Ctrl for the others); wait until the
+    inspector shows them."""
+    click_row(qtbot, window, rows[0])
+    for row in rows[1:]:
+        click_row(qtbot, window, row, Qt.ControlModifier)
+    ids = [window.model.work_id_at(r) for r in sorted(rows)]
+    qtbot.waitUntil(lambda: window.inspector.work_ids == ids)
+
+
+def retype(qtbot, edit: QWidget, text: str) -> None:
+    """Replace what ``edit`` holds by typing ``text``, as a person would."""
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
+    qtbot.keyClick(edit, Qt.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def search_for(qtbot, window, text: str) -> None:
+    """Type ``text`` in the main window's search field and wait for the library to follow."""
+    window.search_edit.setFocus()
+    qtbot.keyClicks(window.search_edit, text)
+    qtbot.waitUntil(lambda: window.model.search == text and not window.model.loading)
+
+
+def stored_work(window, work_id: int):
+    """The work as the main window's catalog holds it now."""
+    with Catalog.open(window.home) as catalog:
+        return catalog.get_work(work_id)
+
+
 def png_bytes(color: tuple[int, int, int], size: tuple[int, int] = (96, 64)) -> bytes:
     """A small real PNG picture (distinct colours give distinct works)."""
     out = io.BytesIO()

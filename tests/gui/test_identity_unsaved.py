@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from gui_helpers import answer_dialog
+from gui_helpers import answer_dialog, retype
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
@@ -33,13 +33,6 @@ def window(qtbot, home, sync_runner):
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     return w
-
-
-def retype(qtbot, edit, text):
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key_Delete)
-    qtbot.keyClicks(edit, text)
 
 
 def press(qtbot, button, timeout_ms=10_000):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from gui_helpers import answer_dialog, click_row
+from gui_helpers import answer_dialog, retype, search_for, select_rows
+from gui_helpers import stored_work as work
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,26 +15,6 @@ from colophon.gui.library_model import COL_CREATED, COL_TITLE
 @pytest.fixture
 def window(make_window, registered, sync_runner):
     return make_window(sync_runner)
-
-
-def select_rows(qtbot, window, rows):
-    click_row(qtbot, window, rows[0])
-    for row in rows[1:]:
-        click_row(qtbot, window, row, Qt.ControlModifier)
-    ids = [window.model.work_id_at(r) for r in sorted(rows)]
-    qtbot.waitUntil(lambda: window.inspector.work_ids == ids)
-
-
-def retype(qtbot, edit, text):
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key_Delete)
-    qtbot.keyClicks(edit, text)
-
-
-def work(window, work_id):
-    with Catalog.open(window.home) as catalog:
-        return catalog.get_work(work_id)
 
 
 def test_editing_one_work(qtbot, window):
@@ -196,16 +177,10 @@ def test_a_title_that_looks_like_markup_is_shown_as_text(qtbot, window):
         assert label.textFormat() == Qt.PlainText
 
 
-def search(qtbot, window, text):
-    window.search_edit.setFocus()
-    qtbot.keyClicks(window.search_edit, text)
-    qtbot.waitUntil(lambda: window.model.search == text and not window.model.loading)
-
-
 def test_the_inspector_follows_a_search_that_hides_the_selected_work(qtbot, window):
     inspector = window.inspector
     select_rows(qtbot, window, [0])
-    search(qtbot, window, "nothing is called this")
+    search_for(qtbot, window, "nothing is called this")
     assert window.view.empty_label.text() == "No works match."
     qtbot.waitUntil(lambda: inspector.work_ids == [])
     assert inspector.heading.text() == "Select a work to see and edit its details."
@@ -215,7 +190,7 @@ def test_the_inspector_follows_a_search_that_hides_the_selected_work(qtbot, wind
 def test_the_inspector_empties_when_a_search_hides_only_the_selected_works(qtbot, window):
     inspector = window.inspector
     select_rows(qtbot, window, [5])  # the picture; the search keeps the poems
-    search(qtbot, window, "poem")
+    search_for(qtbot, window, "poem")
     assert window.model.rowCount() == 5
     qtbot.waitUntil(lambda: inspector.work_ids == [])
     assert inspector.form_box.isHidden()

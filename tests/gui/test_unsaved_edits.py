@@ -6,35 +6,16 @@ from __future__ import annotations
 
 import pytest
 from gui_helpers import answer_by_button as press
-from gui_helpers import click_row
-from PySide6.QtCore import SIGNAL, Qt
+from gui_helpers import click_row, retype, search_for, select_rows
+from gui_helpers import stored_work as work
+from PySide6.QtCore import Qt
 
 from colophon.core.catalog import Catalog, Contributor
 
 
 @pytest.fixture
 def window(make_window, registered, sync_runner):
-    w = make_window(sync_runner)
-    # The main window hands a refused selection change back to the library view; the
-    # connection is made here as well when the window does not make it itself.
-    if not w.inspector.receivers(SIGNAL("leave_refused(QVariantList)")):
-        w.inspector.leave_refused.connect(w.view.select_work_ids)
-    return w
-
-
-def select_rows(qtbot, window, rows):
-    click_row(qtbot, window, rows[0])
-    for row in rows[1:]:
-        click_row(qtbot, window, row, Qt.ControlModifier)
-    ids = [window.model.work_id_at(r) for r in sorted(rows)]
-    qtbot.waitUntil(lambda: window.inspector.work_ids == ids)
-
-
-def retype(qtbot, edit, text):
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key_A, Qt.ControlModifier)
-    qtbot.keyClick(edit, Qt.Key_Delete)
-    qtbot.keyClicks(edit, text)
+    return make_window(sync_runner)
 
 
 def add_contributors(qtbot, inspector, *rows):
@@ -42,11 +23,6 @@ def add_contributors(qtbot, inspector, *rows):
         qtbot.mouseClick(inspector.contributors.add_button, Qt.LeftButton)
         qtbot.keyClicks(inspector.contributors.rows[-1].name, name)
         qtbot.keyClicks(inspector.contributors.rows[-1].share, share)
-
-
-def work(window, work_id):
-    with Catalog.open(window.home) as catalog:
-        return catalog.get_work(work_id)
 
 
 def test_leaving_a_work_whose_shares_do_not_add_up_asks_and_fix_keeps_it(qtbot, window):
@@ -177,17 +153,11 @@ def test_tags_all_selected_works_share_are_kept_when_adding(qtbot, window):
     assert work(window, 1).tags == ["solo"]
 
 
-def hide_by_search(qtbot, window, text):
-    window.search_edit.setFocus()
-    qtbot.keyClicks(window.search_edit, text)
-    qtbot.waitUntil(lambda: window.model.search == text and not window.model.loading)
-
-
 def test_a_search_hiding_the_work_saves_valid_edits_and_empties_the_inspector(qtbot, window):
     inspector = window.inspector
     select_rows(qtbot, window, [1])
     retype(qtbot, inspector.title_edit, "Kept")
-    hide_by_search(qtbot, window, "nothing is called this")
+    search_for(qtbot, window, "nothing is called this")
     qtbot.waitUntil(lambda: inspector.work_ids == [])
     assert work(window, 2).title == "Kept"
     assert not inspector.dirty and inspector.form_box.isHidden()
@@ -198,7 +168,7 @@ def test_a_search_hiding_a_work_with_invalid_edits_asks_first(qtbot, window):
     select_rows(qtbot, window, [0])
     add_contributors(qtbot, inspector, ("Ada", "70"), ("Grace", "50"))
     said = press(qtbot, "Fix")
-    hide_by_search(qtbot, window, "nothing is called this")
+    search_for(qtbot, window, "nothing is called this")
     qtbot.waitUntil(lambda: bool(said))
     assert "they add up to 120 %" in said[0]
     qtbot.wait(20)

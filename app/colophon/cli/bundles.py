@@ -153,12 +153,12 @@ def run_verify(ctx: Context) -> int:
     with progress_bar(ctx.stderr, enabled=not ctx.json and bool(ctx.args.against)) as progress:
         source = STDIN if ctx.args.file == "-" else ctx.args.file
         result = verify(source, catalog, against=ctx.args.against, progress=progress)
-    ctx.status = VERIFY_EXIT[result.outcome]
+    ctx.status = status = VERIFY_EXIT[result.outcome]
     if ctx.json:
         ctx.print_json(result.to_dict())
     else:
         print_result(ctx, result)
-    return ctx.status
+    return status
 
 
 def print_result(ctx: Context, r: VerifyResult) -> None:

@@ -103,7 +103,7 @@ def run_scan(ctx: Context) -> int:
         claims.export(a.export_index)
     with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
         summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
-    ctx.status = exitcodes.CANCELLED if summary.cancelled else exitcodes.OK
+    ctx.status = status = exitcodes.CANCELLED if summary.cancelled else exitcodes.OK
     data = {
         "claims_used": len(claims.accepted),
         "claims_rejected": [
@@ -129,9 +129,7 @@ def run_scan(ctx: Context) -> int:
             ctx.print(f"  {count:>8,}  {name}")
         if report:
             ctx.print(f"Matches written to {report}.")
-    if summary.cancelled:
-        return exitcodes.CANCELLED
-    return exitcodes.OK
+    return status
 
 
 @contextmanager

@@ -81,13 +81,11 @@ def run_add(ctx: Context) -> int:
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         report = register_paths(catalog, ctx.args.paths, progress)
-    ctx.status = (
-        exitcodes.CANCELLED
-        if report.cancelled
-        else exitcodes.FINDINGS
-        if report.skipped
-        else exitcodes.OK
-    )
+    if report.cancelled:
+        status = exitcodes.CANCELLED
+    else:
+        status = exitcodes.FINDINGS if report.skipped else exitcodes.OK
+    ctx.status = status
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:
@@ -100,8 +98,7 @@ def run_add(ctx: Context) -> int:
             ctx.warn(f"skipped {s.path}: {s.reason}")
     if report.cancelled:
         ctx.warn("cancelled; the works registered so far are kept. Run the same command to finish.")
-        return exitcodes.CANCELLED
-    return exitcodes.FINDINGS if report.skipped else exitcodes.OK
+    return status
 
 
 def run_list(ctx: Context) -> int:
@@ -166,13 +163,11 @@ def run_edit(ctx: Context) -> int:
 def run_check(ctx: Context) -> int:
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         report = check(ctx.catalog(), ctx.args.folders, progress)
-    ctx.status = (
-        exitcodes.CANCELLED
-        if report.cancelled
-        else exitcodes.FINDINGS
-        if report.problems
-        else exitcodes.OK
-    )
+    if report.cancelled:
+        status = exitcodes.CANCELLED
+    else:
+        status = exitcodes.FINDINGS if report.problems else exitcodes.OK
+    ctx.status = status
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:
@@ -183,9 +178,7 @@ def run_check(ctx: Context) -> int:
         for r in report.problems:
             extra = f" -> {r.new_path}" if r.new_path else (f" ({r.detail})" if r.detail else "")
             ctx.print(f"{r.status:<10} work {r.work_id}  {r.path}{extra}")
-    if report.cancelled:
-        return exitcodes.CANCELLED
-    return exitcodes.FINDINGS if report.problems else exitcodes.OK
+    return status
 
 
 def parse_contributor(text: str) -> Contributor:

@@ -325,10 +325,20 @@ class Catalog:
         ).fetchone()
         return None if row is None else KnownPath(*row)
 
-    def iter_known_paths(self) -> Iterator[KnownPath]:
+    def iter_known_paths(self, work_ids: Iterable[int] | None = None) -> Iterator[KnownPath]:
+        """Every recorded path; with ``work_ids``, those of these works (and perhaps of works
+        between them: the caller keeps the ones it wants, see `_among`)."""
+        where: str = "1"
+        params: tuple[Any, ...] = ()
+        if work_ids is not None:
+            wanted = list(work_ids)
+            if not wanted:
+                return
+            where, params = _among("p.work_id", wanted)
         cursor = self.conn.execute(
             "SELECT p.work_id, w.digest, p.path, p.size, p.mtime_ns "
-            "FROM paths p JOIN works w ON w.id = p.work_id ORDER BY p.id"
+            f"FROM paths p JOIN works w ON w.id = p.work_id WHERE {where} ORDER BY p.id",
+            params,
         )
         for row in cursor:
             yield KnownPath(*row)

@@ -138,7 +138,7 @@ def changed_on_disk(catalog: Catalog, work_ids: Iterable[int]) -> list[int]:
     """
     wanted = set(work_ids)
     seen: dict[int, bool] = {}  # work id -> a file as registered was found
-    for known in catalog.iter_known_paths():
+    for known in catalog.iter_known_paths(wanted):
         if known.work_id not in wanted or seen.get(known.work_id):
             continue
         try:

@@ -248,12 +248,12 @@ def scan(
 def _outermost(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """``paths`` without those inside another one of them (the dataset is never listed, so a
     file reached twice would be counted twice)."""
-    roots = sorted({os.path.realpath(p) for p in paths}, key=len)
+    real = {os.path.realpath(p): os.fspath(p) for p in paths}  # compared resolved, kept as given
     kept: list[str] = []
-    for root in roots:
+    for root in sorted(real, key=len):
         if not any(Path(root).is_relative_to(k) for k in kept):
             kept.append(root)
-    return kept
+    return [real[root] for root in kept]
 
 
 def _claimant(work: ClaimedWork) -> str:

@@ -435,8 +435,9 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
 
 def _names(contact: Contact, name: str, email: str | None) -> bool:
     """Whether a signer's name (``person_key``) or email (``email_key``) is the contact's own."""
-    return name == person_key(contact.name) or (
-        name == person_key(contact.display_name or "")
+    return (
+        name == person_key(contact.name)
+        or name == person_key(contact.display_name or "")
         or (email is not None and email == email_key(contact.email))
     )
 

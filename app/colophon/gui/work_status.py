@@ -41,7 +41,7 @@ def presence_of_catalog(catalog: Catalog, ids: Iterable[int] | None = None) -> d
     """Presence of every work (or of ``ids``); call on a worker with its own connection."""
     wanted = None if ids is None else set(ids)
     paths: dict[int, list[str]] = defaultdict(list)
-    for known in catalog.iter_known_paths():
+    for known in catalog.iter_known_paths(wanted):
         if wanted is None or known.work_id in wanted:
             paths[known.work_id].append(known.path)
     result = {work_id: any_exists(p) for work_id, p in paths.items()}
