@@ -64,6 +64,16 @@ def test_removing_a_work_forgets_its_paths_tags_contributors_and_export_entries(
     assert catalog.known_path(str(catalog.get_work(2).paths[0])) is not None
 
 
+def test_a_removed_works_id_is_never_given_to_another_work(catalog, tmp_path):
+    # A script or a note that kept "work 2" must not reach a different work later.
+    catalog.remove_works([2])
+    (tmp_path / "src" / "three.txt").write_text("third work")
+    register(catalog, [tmp_path / "src" / "three.txt"])
+    assert catalog.work_ids() == [1, 3]
+    with pytest.raises(NotFoundError, match="No work 2"):
+        catalog.get_work(2)
+
+
 def test_search_matches_title_tags_and_paths(catalog):
     catalog.update_work(2, tags=["landscape", "2024"])
     assert [w.id for w in catalog.list_works(search="one")] == [1]

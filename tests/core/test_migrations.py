@@ -135,3 +135,66 @@ def test_contacts_kept_before_are_found_by_names_spelt_with_look_alike_letters(t
     with Catalog.open(tmp_path) as cat:
         assert [c.name for c in namesakes(cat, "Сергей", None)] == ["Сергей"]
         assert [c.name for c in namesakes(cat, "Cepгей", None)] == ["Сергей"]  # Latin C, e, p
+
+
+def test_rebuilding_the_works_table_keeps_ids_and_everything_that_refers_to_them(tmp_path):
+    # Schema 7 rebuilds the works table so that ids are never reused. Dropping the old table
+    # must not take paths, tags, contributors or export entries with it (foreign keys cascade).
+    build(tmp_path / CATALOG_FILE, 6)
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    for work_id in (3, 7):
+        conn.execute(
+            "INSERT INTO works (id, digest, size, kind, title, created, registered_at, terms, "
+            "fingerprints) VALUES (?, ?, 1, 'text', ?, '2020-01-01', '2020-01-01T00:00:00Z', "
+            "'{}', '[]')",
+            (work_id, f"{work_id}" * 64, f"work {work_id}"),
+        )
+        conn.execute(
+            "INSERT INTO paths (work_id, path, size, mtime_ns, seen_at) VALUES (?, ?, 1, 0, '')",
+            (work_id, f"/works/{work_id}.txt"),
+        )
+        conn.execute("INSERT INTO tags (work_id, tag) VALUES (?, 'sea')", (work_id,))
+        conn.execute(
+            "INSERT INTO contributors (work_id, position, name) VALUES (?, 0, 'Ann')", (work_id,)
+        )
+    conn.execute(
+        "INSERT INTO exports (id, created_at, path, key_id, statement_sha256, work_count) "
+        "VALUES (1, '', '/x.colophon', 'k', 'd', 2)"
+    )
+    conn.execute("INSERT INTO export_works VALUES (1, 3), (1, 7)")
+    conn.commit()
+    conn.close()
+
+    with Catalog.open(tmp_path) as cat:
+        assert cat.work_ids() == [3, 7]
+        work = cat.get_work(7)
+        assert (work.title, work.tags, work.paths) == ("work 7", ["sea"], ["/works/7.txt"])
+        assert [c.name for c in work.contributors] == ["Ann"]
+        assert [e["id"] for e in cat.exports_of(3)] == [1]
+        assert cat.conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert cat.integrity_ok()
+        cat.remove_works([7])
+        cat.conn.execute(
+            "INSERT INTO works (digest, size, kind, title, created, registered_at) "
+            "VALUES (?, 1, 'text', 'new', '2020-01-01', '2020-01-01T00:00:00Z')",
+            ("e" * 64,),
+        )
+        assert cat.work_ids() == [3, 8]
+
+
+def test_a_catalog_another_process_upgraded_meanwhile_is_not_upgraded_twice(tmp_path, monkeypatch):
+    # The app and a command opening an old catalog at once: the second to get the write lock
+    # finds it upgraded already, though it read the old version before waiting.
+    build(tmp_path / CATALOG_FILE, 3)
+    late = Catalog(
+        tmp_path / CATALOG_FILE, sqlite3.connect(tmp_path / CATALOG_FILE, isolation_level=None)
+    )
+    Catalog.open(tmp_path).close()  # the other one upgrades it
+    first_read = iter([3])
+    real = Catalog.schema_version.fget
+    monkeypatch.setattr(
+        Catalog, "schema_version", property(lambda cat: next(first_read, None) or real(cat))
+    )
+    late._migrate()
+    assert late.schema_version == LATEST
+    assert late.integrity_ok()

@@ -174,10 +174,27 @@ class Catalog:
                 f"The catalog {self.path} was written by a newer Colophon (schema {version}); "
                 "please update Colophon."
             )
-        for target in range(version, LATEST):
-            with self.transaction():
-                MIGRATIONS[target](self.conn)
-                self.conn.execute(f"PRAGMA user_version = {target + 1}")
+        if version == LATEST:
+            return
+        # Foreign keys are off while the schema changes (a table rebuilt by copying is dropped
+        # without its references following it) and checked before each step commits; the
+        # setting cannot change inside a transaction.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            for target in range(version, LATEST):
+                with self.transaction():
+                    if self.schema_version != target:  # another process upgraded it meanwhile
+                        continue
+                    MIGRATIONS[target](self.conn)
+                    if broken := self.conn.execute("PRAGMA foreign_key_check").fetchone():
+                        raise CatalogError(
+                            f"Upgrading the catalog {self.path} to schema {target + 1} would "
+                            f"leave a row of {broken[0]} pointing nowhere, so it was left at "
+                            f"schema {target}. The catalog may be damaged."
+                        )
+                    self.conn.execute(f"PRAGMA user_version = {target + 1}")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -31,6 +31,7 @@ from . import (  # noqa: E402 - they use run_script
     v0004_fingerprints,
     v0005_trust_lookups,
     v0006_look_alike_names,
+    v0007_work_ids_kept,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -42,6 +43,7 @@ MIGRATIONS: list[Migration] = [
     v0004_fingerprints.upgrade,
     v0005_trust_lookups.upgrade,
     v0006_look_alike_names.upgrade,
+    v0007_work_ids_kept.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
