@@ -137,6 +137,26 @@ def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, t
     assert "(see 'colophon contacts list --help')" in capsys.readouterr().err
 
 
+def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_email(
+    capsys, creator, tmp_path
+):
+    other = str(tmp_path / "company")
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(export(capsys, creator)))
+    assert code == 0 and "Their card says: Ada Lovelace <ada@example.org>" in out
+    second = tmp_path / "second"  # the same person's second computer, with its own key
+    card = tmp_path / "second.json"
+    with Catalog.open(second) as cat:
+        identity = Identity(cat)
+        identity.create(Profile("Ada L.", email="Ada@example.org"), KeyLocation.keyring())
+        card.write_text(json.dumps(identity.card()))
+
+    code, _, err = run(capsys, "--home", other, "contacts", "add", str(card))
+    assert code == exitcodes.USAGE
+    assert "as is your contact 'Ada Lovelace'" in err and "--same-person" in err
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--same-person")
+    assert code == 0 and "Trusted Ada L." in out
+
+
 def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     _code, out, _ = run(

@@ -15,10 +15,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from colophon.core import keys, strictjson
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY, export_bundle
-from colophon.core.card import parse_card
+from colophon.core.card import make_card, parse_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import (
     MAX_SOURCE_BYTES,
+    SharedIdentity,
     add_contact,
     email_key,
     find_by_keyid,
@@ -34,6 +35,7 @@ from colophon.core.contacts import (
 from colophon.core.errors import MalformedError, NotFoundError, SignatureError, UsageError
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, parse_event, read_events_file
+from colophon.core.profile import Profile
 from colophon.core.register import register
 
 
@@ -324,6 +326,43 @@ def test_a_name_is_given_to_one_contact_only(vera: Party) -> None:
     with pytest.raises(UsageError, match=r"named 'Sam' already exists.*choose another name"):
         add_contact(vera.catalog, random_key(), " sam ")
     assert list_contacts(vera.catalog) == [first]
+
+
+def card_for(name: str, email: str | None) -> tuple[PublicKeyInfo, dict]:
+    private = Ed25519PrivateKey.generate()
+    card = make_card(private, Profile(name, email=email))
+    return PublicKeyInfo.of(private.public_key()), card
+
+
+def test_a_card_with_another_contacts_email_is_pinned_only_as_the_same_person(
+    vera: Party,
+) -> None:
+    # Mallory's card gives Ada's email: pinned, she could sign in Ada's name with it.
+    ada_key, ada_card = card_for("Ada Lovelace", "ada@example.org")
+    add_contact(vera.catalog, ada_key, "Ada", ada_card)
+    mallory_key, mallory_card = card_for("Mallory Mal", "ADA@example.org")
+
+    with pytest.raises(SharedIdentity, match="as is your contact 'Ada'") as refused:
+        add_contact(vera.catalog, mallory_key, "Mallory", mallory_card)
+    assert refused.value.contact.key == ada_key
+    assert [c.name for c in list_contacts(vera.catalog)] == ["Ada"]
+
+    studio_key, studio_card = card_for("Ada Lovelace", "ada@example.org")
+    with pytest.raises(SharedIdentity):
+        add_contact(vera.catalog, studio_key, "Ada (studio)", studio_card)
+    add_contact(vera.catalog, studio_key, "Ada (studio)", studio_card, same_person=True)
+    assert [c.name for c in list_contacts(vera.catalog)] == ["Ada", "Ada (studio)"]
+
+
+def test_two_people_of_one_name_with_their_own_emails_are_both_pinned(vera: Party) -> None:
+    first_key, first_card = card_for("John Smith", "john@photo.example")
+    second_key, second_card = card_for("John Smith", "js@music.example")
+    add_contact(vera.catalog, first_key, "John Smith (photos)", first_card)
+    add_contact(vera.catalog, second_key, "John Smith (music)", second_card)
+    # without an email to tell them apart, the name alone is another contact's
+    bare_key, bare_card = card_for("John Smith", None)
+    with pytest.raises(SharedIdentity):
+        add_contact(vera.catalog, bare_key, "J. S.", bare_card)
 
 
 def test_a_contact_is_renamed_but_not_to_another_contacts_name(vera: Party) -> None:

@@ -407,6 +407,43 @@ def test_a_pinned_contact_signing_as_another_pinned_contact_is_a_mismatch(world:
     assert "not with the key you pinned for Ada Lovelace" in result.message
 
 
+def test_a_contact_whose_card_gives_another_contacts_email_cannot_sign_as_them(
+    world: World,
+) -> None:
+    # Ada pinned from her bare key; Mallory's card (pinned after) gives Ada's email with her own
+    # name. Signing as Ada with that email must not pass for Vera's contact Mallory.
+    add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace")
+    mallory = make_party(world.root / "mallory", "Mallory Mal", email="ada@example.org")
+    add_contact(
+        world.vera.catalog, mallory.identity.require_key().info, "Mallory", mallory.identity.card()
+    )
+    mallory.identity.save_profile(Profile("Ada Lovelace", email="ada@example.org"))
+    mallory.add_works({"forgery.txt": b"mine now"})
+    posing = mallory.export().path
+    mallory.close()
+
+    result = check(posing, world.vera.catalog, Outcome.KEY_MISMATCH)
+
+    assert "not with the key you pinned for Ada Lovelace" in result.message
+
+
+def test_contacts_of_one_name_with_their_own_emails_each_sign_as_themselves(
+    world: World,
+) -> None:
+    other = another_ada(world, "Ada Lovelace", "countess@example.org")
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    add_contact(
+        world.vera.catalog, other.identity.require_key().info, "Countess", other.identity.card()
+    )
+    other.add_works({"poem.txt": b"a poem"})
+    theirs = other.export().path
+    other.close()
+
+    check(world.bundle, world.vera.catalog, Outcome.VALID)
+    result = check(theirs, world.vera.catalog, Outcome.VALID)
+    assert result.message == "Valid: signed by your contact Countess and unaltered."
+
+
 def test_a_contact_signing_under_a_name_of_no_other_contact_is_valid_and_says_so(
     world: World,
 ) -> None:

@@ -4,7 +4,7 @@ fingerprint, and removing one, through real clicks and key presses."""
 from __future__ import annotations
 
 import pytest
-from gui_helpers import answer_dialog, export_from, make_creator, tamper
+from gui_helpers import answer_by_button, answer_dialog, export_from, make_creator, tamper
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from colophon.core import strictjson
 from colophon.core.catalog import Catalog
-from colophon.core.contacts import add_contact, list_contacts
+from colophon.core.contacts import add_contact, list_contacts, read_contact_source
 from colophon.core.identity import Identity, record_events
 from colophon.core.keyevents import make_revocation, parse_event
 from colophon.core.verify import Outcome, verify
@@ -230,6 +230,40 @@ def test_the_identity_menu_opens_the_window_with_contacts_added_since(
     pin(home, Ada=ada_home)  # trusted meanwhile, e.g. from a verify window
     window.claims.contacts_action.trigger()
     assert w.model.rowCount() == 1 and window.claims.contacts_window is w
+
+
+def test_a_card_with_a_contacts_email_is_trusted_only_when_said_to_be_their_other_key(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    ada_home, bundle = ada
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, key_of(ada_home), "Ada", read_contact_source(bundle).card)
+    other_home, _ids = make_creator(ada_home.parent / "other", "Ada at the studio")
+    card = ada_home.parent / "studio.card.json"
+    with Catalog.open(other_home) as catalog:
+        card.write_bytes(strictjson.dumps(Identity(catalog).card()))
+    choose_file(monkeypatch, card)
+    w = open_window()
+    questions: list[list[str]] = []
+
+    def confirm_then(answer: str):
+        def confirm(dialog):
+            qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+            qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+            questions.append(answer_by_button(qtbot, answer))
+
+        return confirm
+
+    answer_dialog(qtbot, confirm_then("Don't trust"))
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(questions and questions[0]))
+    assert "as is your contact 'Ada'" in questions[0][0]
+    assert [c.name for c in contacts(home)] == ["Ada"]
+
+    answer_dialog(qtbot, confirm_then("Trust as their other key"))
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(contacts(home)) == 2)
+    assert "Ada at the studio is now one of your contacts." in w.notice.text()
 
 
 def test_an_identity_card_file_brings_its_name(qtbot, open_window, home, ada, monkeypatch):

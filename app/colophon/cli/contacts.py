@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from ..core.contacts import (
+    SharedIdentity,
     UntrustedBundle,
     add_contact,
     key_news,
@@ -37,6 +38,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("file", metavar="FILE", help="a public key file, identity card or bundle")
     p.add_argument("--name", help="the contact's name (default: the name in the card or bundle)")
+    p.add_argument(
+        "--same-person",
+        action="store_true",
+        help="the card gives the name or email of a contact you have: it is another key of "
+        "that same person",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_add)
 
@@ -78,11 +85,21 @@ def run_add(ctx: Context) -> int:
     name = ctx.args.name or source.name
     if not name:
         raise UsageError("This file carries no name; give one with --name.")
-    contact = add_contact(ctx.catalog(), source.key, name, source.card)
+    try:
+        contact = add_contact(
+            ctx.catalog(), source.key, name, source.card, same_person=ctx.args.same_person
+        )
+    except SharedIdentity as exc:
+        raise UsageError(
+            f"{exc.message} If it is, add it again with --same-person; if not, do not trust it."
+        ) from exc
     if ctx.json:
         ctx.print_json(contact.to_dict())
     else:
         ctx.print(f"Trusted {contact.name}: {contact.key.fingerprint}")
+        if contact.display_name is not None:
+            said = f" <{contact.email}>" if contact.email else ""
+            ctx.print(f"Their card says: {contact.display_name}{said}")
         ctx.print("Make sure this fingerprint matches the one the creator gave you in person.")
     return exitcodes.OK
 

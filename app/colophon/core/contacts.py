@@ -151,13 +151,28 @@ class UntrustedBundle(UsageError):
         self.result = result
 
 
+class SharedIdentity(UsageError):
+    """A card in the name or with the email of another contact: ``contact`` is that one."""
+
+    def __init__(self, message: str, contact: Contact) -> None:
+        super().__init__(message)
+        self.contact = contact
+
+
 def add_contact(
     catalog: Catalog,
     key: PublicKeyInfo,
     name: str,
     card: dict[str, Any] | None = None,
+    *,
+    same_person: bool = False,
 ) -> Contact:
-    """Pin ``key`` under ``name``; refuses a key already pinned, naming its contact."""
+    """Pin ``key`` under ``name``; refuses a key already pinned, naming its contact.
+
+    A card in the name, or with the email, of another contact is refused (`SharedIdentity`)
+    unless ``same_person`` says it is another key of that person: otherwise one contact could
+    sign as the other and pass for them.
+    """
     name = name.strip()
     if not name:
         raise UsageError("A contact needs a name.")
@@ -171,6 +186,8 @@ def add_contact(
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
     check_not_compromised(catalog, key)
     _check_name_free(catalog, name)
+    if published is not None and not same_person:
+        _check_identity_free(catalog, published.profile.display_name, email)
     with catalog.transaction() as conn:
         cursor = conn.execute(
             "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at, "
@@ -254,6 +271,22 @@ def _check_name_free(catalog: Catalog, name: str, *, but: int | None = None) -> 
     if taken is not None:
         raise UsageError(
             f"A contact named {taken[0]!r} already exists (key {taken[1]}); choose another name."
+        )
+
+
+def _check_identity_free(catalog: Catalog, display_name: str, email: str | None) -> None:
+    """Refuse a card with another contact's email, or with their name where either has no email
+    to tell them apart: two people may share a name, not an address."""
+    mine = email_key(email)
+    for other in namesakes(catalog, display_name, email):
+        theirs = email_key(other.email)
+        if mine is not None and theirs is not None and mine != theirs:
+            continue
+        said = f"{display_name} <{email}>" if email else display_name
+        raise SharedIdentity(
+            f"This card is in the name of {said}, as is your contact {other.name!r} (key "
+            f"{other.key.fingerprint}). Trust it only if it is another key of that same person.",
+            other,
         )
 
 

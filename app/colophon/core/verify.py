@@ -22,7 +22,13 @@ from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
 from .card import IdentityCard, parse_card
 from .catalog import Catalog
 from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
-from .contacts import Contact, contacts_with_keys, email_key, namesakes, person_key
+from .contacts import (
+    Contact,
+    contacts_with_keys,
+    email_key,
+    namesakes,
+    person_key,
+)
 from .errors import MalformedError, SignatureError
 from .identity import Identity, KeyRecord, record_events
 from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
@@ -399,10 +405,13 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
         return Outcome.VALID, "Valid: signed by your own key and unaltered."
     name, email = person_key(signer.name), email_key(signer.email)
     own = next((c for c in trust.pinned if c.name == signer.contact), None)
-    as_itself = own is not None and _names(own, name, email)
-    # A contact signing under its own name may share it with another (one person, two keys
-    # pinned); under someone else's name, it is treated like any stranger who does.
+    as_itself = own is not None and _is_own(own, name, email)
+    # A contact signing as itself (its name, and its email if any) may share them with another
+    # (one person, two keys pinned; `add_contact` asks about that); in another contact's name or
+    # with their email, it is treated like any stranger who does.
     for contact in [] if as_itself else trust.namesakes:
+        if own is not None and contact.id == own.id:
+            continue
         if not reachable(contact.key.keyid, signer.keyid, trust.chain):
             by = f" with the key of your contact {signer.contact}," if own is not None else ","
             return Outcome.KEY_MISMATCH, (
@@ -430,6 +439,13 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
     return Outcome.UNKNOWN_SIGNER, (
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
         f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
+    )
+
+
+def _is_own(contact: Contact, name: str, email: str | None) -> bool:
+    """Whether a signer's name and email (if it gives one) are both the contact's own."""
+    return name in (person_key(contact.name), person_key(contact.display_name or "")) and (
+        email is None or email == email_key(contact.email)
     )
 
 

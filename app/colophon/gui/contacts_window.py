@@ -42,6 +42,7 @@ from ..core.catalog import Catalog
 from ..core.contacts import (
     Contact,
     ContactSource,
+    SharedIdentity,
     add_contact,
     check_not_compromised,
     key_news,
@@ -290,15 +291,44 @@ class ContactsWindow(QDialog):
         dialog = TrustDialog(source.name or "", source.key.fingerprint, self, from_file=True)
         if dialog.exec() != TrustDialog.Accepted:
             return
-        name, home = dialog.contact_name(), self.home
+        self._pin(source, dialog.contact_name())
+
+    def _pin(self, source: ContactSource, name: str, *, same_person: bool = False) -> None:
+        home = self.home
 
         def pin(_progress: object) -> Contact:
             with Catalog.open(home) as catalog:
-                return add_contact(catalog, source.key, name, source.card)
+                return add_contact(catalog, source.key, name, source.card, same_person=same_person)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, SharedIdentity) and self._same_person(exc):
+                self._pin(source, name, same_person=True)
+            else:
+                self._on_failed(exc)
 
         self.runner.submit(
-            pin, label="Adding the contact", on_success=self._on_added, on_failure=self._on_failed
+            pin, label="Adding the contact", on_success=self._on_added, on_failure=failed
         )
+
+    def _same_person(self, exc: SharedIdentity) -> bool:
+        """Ask whether a card with another contact's name or email is that person's other key."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Warning)
+        box.setWindowTitle("Another key for the same person?")
+        box.setTextFormat(Qt.PlainText)
+        box.setText(exc.message)
+        box.setInformativeText(
+            "Someone else could use this card to sign in their name. Trust it only if "
+            f"{exc.contact.name} told you themselves that this fingerprint is theirs."
+        )
+        same = box.addButton("&Trust as their other key", QMessageBox.AcceptRole)
+        cancel = box.addButton("Do&n't trust", QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return clicked is same
 
     def _on_added(self, contact: Contact) -> None:
         self.contacts_changed.emit()
