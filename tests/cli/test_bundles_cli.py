@@ -281,6 +281,27 @@ def test_verify_json_gives_each_work_the_terms_that_apply_to_it(capsys, creator,
     assert terms["poem"]["cawg.ai_training"] == terms["harbour"]["cawg.ai_training"]
 
 
+def test_verify_text_shows_the_terms_works_have_of_their_own(capsys, creator, tmp_path):
+    # The bundle's terms are only the default: a reader of the text must see the exceptions.
+    with Catalog.open(creator["home"]) as cat:
+        poem = next(w for w in cat.list_works() if w.title == "poem")
+        cat.update_work(poem.id, terms={"cawg.ai_inference": {"use": "allowed"}})
+    bundle = export(capsys, creator)
+    stranger = str(tmp_path / "stranger")
+    code, out, err = run(capsys, "--home", stranger, "verify", str(bundle))
+    assert code == exitcodes.UNKNOWN_SIGNER, err
+    assert "works:        2, 1 of them with terms of their own (below)" in out
+    assert "terms of the other works:\n  May be used to train AI: No" in out
+    assert "May be given to an AI as input: No" in out  # the bundle's default
+    assert "works with terms of their own:\n    poem: May be given to an AI as input: Yes\n" in out
+
+    code, out, err = run(
+        capsys, "--home", stranger, "verify", str(bundle), "--against", str(creator["works"])
+    )
+    assert "[    found] poem (terms of its own): " in out
+    assert "[    found] harbour: " in out
+
+
 def test_verify_reads_a_bundle_from_standard_input(capsys, creator, tmp_path):
     # "-" and pipes (/dev/stdin, <(...)) are read once: nothing is lost to a first look.
     bundle = export(capsys, creator)

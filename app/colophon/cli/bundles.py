@@ -10,6 +10,7 @@ from ..core.bundle import SUFFIX, export_bundle
 from ..core.check import changed_on_disk
 from ..core.errors import UsageError
 from ..core.identity import Identity
+from ..core.profile import AI_USES
 from ..core.terms import in_words
 from ..core.verify import Outcome, VerifyResult, verify
 from . import exitcodes
@@ -41,6 +42,9 @@ HEADLINES = {
 
 #: what "-" stands for: the bundle comes down a pipe (read once, under the same limits)
 STDIN = "/dev/stdin"
+
+
+MAX_LISTED = 200  # works listed in the text output; --json lists all
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -175,8 +179,14 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
     if r.claim is None:
         return
     p = r.claim.predicate
+    own = [i for i, work in enumerate(r.claim.works) if work.get("terms")]
     ctx.print(f"  signed at:    {p['issuedAt']}")
-    ctx.print(f"  works:        {len(p['works'])}")
+    ctx.print(
+        f"  works:        {len(p['works'])}"
+        + (f", {len(own)} of them with terms of their own (below)" if own else "")
+    )
+    if own:
+        ctx.print("  terms of the other works:")
     for question, answer in in_words(p["terms"]):
         ctx.print(f"  {question}: {answer}")
     comp = p["compensation"]
@@ -189,6 +199,21 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
         ctx.print(f"  pay via:      {channel['kind']} {channel['value']}")
     if "license" in p:
         ctx.print(f"  license:      {p['license']}")
+    if own:
+        ctx.print("  works with terms of their own:")
+        for shown, i in enumerate(own):
+            if shown == MAX_LISTED and len(own) > MAX_LISTED + 10:
+                ctx.print(f"    … {len(own) - shown} more (use --json for all)")
+                break
+            overridden = r.claim.works[i]["terms"]
+            said = [
+                f"{question}: {answer}"
+                for use, (question, answer) in zip(
+                    AI_USES, in_words(r.claim.effective_terms(i)), strict=True
+                )
+                if use in overridden
+            ]
+            ctx.print(f"    {r.claim.works[i]['title']}: {'; '.join(said)}")
     if r.matches is not None:
         near = r.near or {}
         covered = sum(1 for files in r.matches.values() if files)
@@ -202,9 +227,11 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
             mark = "found" if files else "near copy" if copies else "not found"
             shown = files + copies  # near copies too, where the work itself is also there
             ctx.print(
-                f"    [{mark:>9}] {work['title']}" + (f": {', '.join(shown)}" if shown else "")
+                f"    [{mark:>9}] {work['title']}"
+                + (" (terms of its own)" if work.get("terms") else "")
+                + (f": {', '.join(shown)}" if shown else "")
             )
-            if i >= 200 and len(r.claim.works) > 210:
+            if i >= MAX_LISTED and len(r.claim.works) > MAX_LISTED + 10:
                 ctx.print(f"    … {len(r.claim.works) - i - 1} more (use --json for all)")
                 break
         if r.unmatched:
