@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,23 @@ def test_a_missing_path_is_reported(catalog, tmp_path):
 def test_file_vanishing_before_hashing_is_skipped(tmp_path):
     result = hash_file(Candidate(str(tmp_path / "gone.bin"), 10, 0))
     assert result == Skipped(str(tmp_path / "gone.bin"), "vanished before it could be read")
+
+
+def test_a_file_swapped_for_a_named_pipe_after_listing_is_skipped_without_waiting(tmp_path):
+    # Opening a pipe for reading waits for a writer; a file replaced by one between the walk
+    # and the hashing must not hang the scan (Cancel cannot reach a blocked open).
+    pipe = tmp_path / "was-a-file.bin"
+    os.mkfifo(pipe)
+    done: list[object] = []
+    worker = threading.Thread(
+        target=lambda: done.append(hash_file(Candidate(str(pipe), 10, 0))), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    if not done:  # let the blocked open go, so the thread ends
+        with open(pipe, "wb"):
+            pass
+    assert done == [Skipped(str(pipe), "not a regular file")]
 
 
 def test_file_changing_while_hashed_is_skipped(tmp_path):

@@ -6,6 +6,10 @@ import csv
 import json
 import os
 import random
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -195,6 +199,79 @@ def test_a_cancelled_scan_stops_and_says_so(setup):
     summary = scan([setup["data"]], claims, found.append, progress=progress, workers=1)
     assert summary.cancelled
     assert summary.files_scanned < 13
+
+
+def test_hidden_files_and_links_into_a_store_beside_the_dataset_are_checked(setup, capsys):
+    # A Hugging Face snapshot is a tree of links into ../../blobs; caches hide in dot-folders.
+    # Checking others' data, nothing may be passed over unsaid.
+    original = setup["tmp"] / "works" / "art1.png"
+    blobs, snapshot = setup["tmp"] / "hub" / "blobs", setup["tmp"] / "hub" / "snapshots" / "abc"
+    blobs.mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    (blobs / "9f2c").write_bytes(original.read_bytes())
+    (snapshot / "train-0001.png").symlink_to(Path("../../blobs/9f2c"))
+    (snapshot / ".cache").mkdir()
+    (snapshot / ".cache" / "poem.txt").write_bytes(
+        (setup["tmp"] / "works" / "tale.txt").read_bytes()
+    )
+    (snapshot / "Thumbs.db").write_bytes((setup["tmp"] / "works" / "art2.png").read_bytes())
+    (snapshot / "gone.png").symlink_to(snapshot / "nowhere.png")
+    os.mkfifo(snapshot / "queue")
+
+    found: list = []
+    summary = scan([snapshot], load_claims([setup["claims"]]), found.append)
+
+    assert sorted(Path(m.path).name for m in found) == ["Thumbs.db", "poem.txt", "train-0001.png"]
+    assert sorted((Path(s.path).name, s.reason) for s in summary.skipped) == [
+        ("gone.png", "cannot be read (No such file or directory)"),
+        ("queue", "not a regular file"),
+    ]
+    code = main(
+        [
+            *("--home", str(setup["tmp"] / "company"), "scan", str(snapshot)),
+            *("--claims", str(setup["claims"]), "--json"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == exitcodes.OK
+    assert json.loads(out)["skipped"] == [
+        {
+            "path": str(snapshot / "gone.png"),
+            "reason": "cannot be read (No such file or directory)",
+        },
+        {"path": str(snapshot / "queue"), "reason": "not a regular file"},
+    ]
+    assert f"skipped {snapshot / 'queue'}: not a regular file" in err
+
+    result = verify(setup["claims"] / "cleo.colophon", None, against=[snapshot])
+    assert sum(1 for files in result.matches.values() if files) == 3
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_scan_stopped_by_a_signal_says_so_and_leaves_no_report(setup, signum):
+    # `timeout`, `kill` and container runtimes send SIGTERM; a report cut short must not look
+    # whole, and its temporary file must go.
+    with open(setup["data"] / "huge.bin", "wb") as fh:
+        fh.truncate(64 << 30)  # sparse: reading it takes long, storing it nothing
+    report = setup["tmp"] / "out" / "report.csv"
+    report.parent.mkdir()
+    command = [sys.executable, "-m", "colophon", "--home", str(setup["tmp"] / "company")]
+    command += ["scan", str(setup["data"]), "--claims", str(setup["claims"]), "--report"]
+    scan_run = subprocess.Popen(
+        [*command, str(report)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not list(report.parent.glob(".report.csv.*")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the report is being written: the scan is under way
+    time.sleep(0.3)
+    scan_run.send_signal(signum)
+    out, err = scan_run.communicate(timeout=60)
+
+    assert scan_run.returncode == exitcodes.CANCELLED, err
+    assert "Cancelled: only scanned" in out
+    assert "cancelled after" in err and f"no report was written to {report}" in err
+    assert "Traceback" not in err
+    assert list(report.parent.iterdir()) == []
 
 
 def test_a_dataset_that_does_not_exist_is_an_error_not_an_empty_dataset(setup, capsys):

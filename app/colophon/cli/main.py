@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..core.errors import ColophonError
@@ -88,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _start_gui(args_list)
     ctx = Context(args)
     try:
-        return int(args.run(ctx))
+        with _terminate_as_interrupt():
+            return int(args.run(ctx))
     except ColophonError as exc:
         ctx.warn(f"error: {exc.message}")
         if os.environ.get("COLOPHON_DEBUG"):
@@ -109,6 +112,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exitcodes.INTERNAL
     finally:
         ctx.close()
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Take SIGTERM (what ``timeout``, ``kill`` and container runtimes send) as Ctrl-C is taken:
+    the work stops between two steps, half-written files are removed and the command says so."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield  # not ours to change: a host program's handler, or one that ignores it
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _only_gui_options(args: list[str]) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UsageError
 from ..core.fsutil import atomic_writer
-from ..core.pathtext import readable_values
+from ..core.pathtext import readable, readable_values
 from . import exitcodes
 from .context import Context, counted
 from .progressbar import progress_bar
@@ -77,7 +77,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def run_scan(ctx: Context) -> int:
-    from ..core.scan import load_claims, scan
+    from ..core.scan import MAX_SKIPPED_LISTED, load_claims, scan
 
     a = ctx.args
     if not 0 <= a.threshold <= MAX_THRESHOLD:
@@ -101,9 +101,26 @@ def run_scan(ctx: Context) -> int:
         raise UsageError("No usable claims: every bundle given was rejected (see above).")
     if a.export_index:
         claims.export(a.export_index)
-    with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
-        summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
+    try:
+        with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
+            summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
+            if summary.cancelled:
+                raise _Incomplete  # the report is not written: it would look whole
+    except _Incomplete:
+        pass
     ctx.status = status = exitcodes.CANCELLED if summary.cancelled else exitcodes.OK
+    for skipped in summary.skipped[:MAX_SKIPPED_SHOWN]:
+        ctx.warn(f"skipped {readable(skipped.path)}: {skipped.reason}")
+    if summary.files_skipped > MAX_SKIPPED_SHOWN:
+        ctx.warn(
+            f"skipped {summary.files_skipped - MAX_SKIPPED_SHOWN:,} more files "
+            f"(--json lists the first {MAX_SKIPPED_LISTED:,})"
+        )
+    if summary.cancelled:
+        ctx.warn(
+            f"cancelled after {counted(summary.files_scanned, 'file')}"
+            + (f"; no report was written to {report}." if report else ".")
+        )
     data = {
         "claims_used": len(claims.accepted),
         "claims_rejected": [
@@ -116,20 +133,28 @@ def run_scan(ctx: Context) -> int:
     if ctx.json:
         ctx.print_json(data)
     else:
+        scanned = "Cancelled: only scanned" if summary.cancelled else "Scanned"
         ctx.print(
-            f"Scanned {counted(summary.files_scanned, 'file')} against "
+            f"{scanned} {counted(summary.files_scanned, 'file')} against "
             f"{counted(len(claims.works), 'claimed work')} from "
             f"{counted(len(claims.accepted), 'bundle')}: "
             f"{counted(summary.matched_exact, 'exact copy', 'exact copies')}, "
             f"{counted(summary.matched_fingerprint, 'near copy', 'near copies')}."
         )
         if summary.files_skipped:
-            ctx.print(f"{counted(summary.files_skipped, 'file')} skipped: unreadable, or linked.")
+            ctx.print(f"{counted(summary.files_skipped, 'file')} skipped (see above).")
         for name, count in summary.by_claimant.most_common():  # files, not matches
             ctx.print(f"  {count:>8,}  {name}")
-        if report:
+        if report and not summary.cancelled:
             ctx.print(f"Matches written to {report}.")
     return status
+
+
+MAX_SKIPPED_SHOWN = 10  # files passed over that the text output names, on standard error
+
+
+class _Incomplete(Exception):
+    """Raised inside `_report_writer` so that a cancelled scan leaves no report behind."""
 
 
 @contextmanager

@@ -34,6 +34,7 @@ import iscc_core as ic
 from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from colophon.core.errors import ColophonError, MalformedError, UsageError
+from colophon.core.fsutil import open_regular
 
 #: fingerprint families; a code is only ever compared with codes of its own family
 FAMILY_IMAGE: Final = "image"
@@ -312,7 +313,7 @@ def _decode_guarded(work: Callable[[], _Pixels]) -> _Pixels:
 
 def _pixels_of_file(path: Path) -> _Pixels:
     try:
-        fh = open(path, "rb")  # noqa: SIM115 - closed below, after Pillow is done with it
+        fh = open_regular(path)  # closed below, after Pillow is done with it
     except OSError as exc:
         raise FingerprintError("The file cannot be read.", details=str(exc)) from exc
     with fh, Image.open(fh, formats=IMAGE_FORMATS) as img:
@@ -408,7 +409,7 @@ def _read_text(path: Path, head: bytes) -> str:
     if b"\x00" in head:
         raise FingerprintError("The file holds binary data, not text.")
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             data = fh.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         raise FingerprintError("The file cannot be read.", details=str(exc)) from exc

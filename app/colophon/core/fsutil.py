@@ -5,7 +5,8 @@ Every file the app writes (exports, backups, key files, settings) goes through `
 a temporary file in the same folder, flushed and fsync'ed, then renamed over the target with
 ``os.replace``. A reader sees the old file or the new one, never a mixture.
 
-Files from others are read with `read_at_most`, which stops one byte past a limit.
+Files from others are read with `read_at_most`, which stops one byte past a limit, and files found
+by walking a folder are opened with `open_regular`, which never waits on a pipe.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +55,27 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -
 
 
 _PIECE = 1024 * 1024
+
+
+class NotARegularFile(OSError):
+    """What `open_regular` found is a pipe, a device, a socket or a folder."""
+
+
+def open_regular(path: str | os.PathLike[str], buffering: int = -1) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; `NotARegularFile` if not.
+
+    Opened without blocking and checked on the open file: a file swapped for a named pipe after
+    a folder was listed would otherwise make ``open`` wait forever for a writer, beyond the reach
+    of Cancel. Reads of a regular file are not affected by the flag.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(errno.EINVAL, "not a regular file", os.fspath(path))
+        return os.fdopen(fd, "rb", buffering=buffering)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def read_at_most(path: str | os.PathLike[str], limit: int) -> bytes | None:

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .fsutil import NotARegularFile, open_regular
 from .media import classify
 from .progress import Progress
 from .walk import Candidate, Skipped
@@ -68,7 +69,7 @@ def hash_file(
     head = b""
     read = 0
     try:
-        with open(path, "rb", buffering=0) as fh:
+        with open_regular(path, buffering=0) as fh:
             before = os.fstat(fh.fileno())
             while n := fh.readinto(buf):
                 if not head:
@@ -85,6 +86,8 @@ def hash_file(
         return Skipped(path, "vanished before it could be read")
     except PermissionError:
         return Skipped(path, "not readable (permission denied)")
+    except NotARegularFile:
+        return Skipped(path, "not a regular file")
     except OSError as exc:
         return Skipped(path, f"cannot be read ({exc.strerror or exc})")
     if (

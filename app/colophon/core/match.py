@@ -49,7 +49,9 @@ def match_folder(
     found = FolderMatch({d: [] for d in digests})
     index = _index(fingerprints) if fingerprints else None
     # A folder given twice, or inside another one given, is still read once.
-    candidates = list({c.path: c for c in walk(folders, lambda _skipped: None)}.values())
+    candidates = list(
+        {c.path: c for c in walk(folders, lambda _skipped: None, everything=True)}.values()
+    )
     progress.start(len(candidates), sum(c.size for c in candidates), label="Checking files")
     kinds = FINGERPRINTED if index is not None else frozenset()
     for result in hash_files(candidates, progress, fingerprint=kinds):

@@ -174,6 +174,9 @@ class ScanMatch:
         }
 
 
+MAX_SKIPPED_LISTED = 1000  # files passed over that a summary names; all are counted
+
+
 @dataclass
 class ScanSummary:
     """Counts of files: a file that copies several claimed works counts once in each count."""
@@ -187,11 +190,19 @@ class ScanSummary:
     #: two claimants, and a key that changed its name is one
     by_claimant: Counter[str] = field(default_factory=Counter)
     cancelled: bool = False
+    #: the first `MAX_SKIPPED_LISTED` files passed over, with the reason
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skip(self, item: Skipped) -> None:
+        self.files_skipped += 1
+        if len(self.skipped) < MAX_SKIPPED_LISTED:
+            self.skipped.append(item)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "files_scanned": self.files_scanned,
             "files_skipped": self.files_skipped,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
             "matched_exact": self.matched_exact,
             "matched_fingerprint": self.matched_fingerprint,
             "matches": self.matches,
@@ -219,14 +230,11 @@ def scan(
     summary = ScanSummary()
     progress.start(label="Scanning")  # the total is not known: the dataset is never listed
 
-    def skipped(_item: Skipped) -> None:  # unreadable, or a link out of the dataset
-        summary.files_skipped += 1
-
-    files = walk(dataset, skipped)
+    files = walk(dataset, summary.skip, everything=True)
     try:
         for result in hash_files(files, progress, workers, fingerprint=SCAN_FINGERPRINTED):
             if isinstance(result, Skipped):
-                summary.files_skipped += 1
+                summary.skip(result)
                 continue
             summary.files_scanned += 1
             found = _matches(result, claims, threshold)

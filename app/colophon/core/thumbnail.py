@@ -14,6 +14,8 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .fsutil import open_regular
+
 MAX_SIDE = 256
 MAX_BYTES = 1024 * 1024
 #: refuse to decode pictures larger than this many pixels (decompression bombs)
@@ -28,7 +30,7 @@ def make_thumbnail(path: str | os.PathLike[str], max_side: int = MAX_SIDE) -> by
             # decodes; those would only be noise on the terminal. A bomb, though, is refused.
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with open_regular(path) as fh, Image.open(fh) as image:
                 if image.width * image.height > MAX_PIXELS:
                     return None
                 image.draft("RGB", (max_side, max_side))  # JPEG: decode at a reduced size

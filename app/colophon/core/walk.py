@@ -1,9 +1,11 @@
-"""Finding the files to register under the paths a person chose.
+"""Finding the files under the paths a person chose: their own works, or a dataset to check.
 
-Folders are walked recursively in name order without loading the whole tree first. Hidden files
-and the clutter operating systems leave behind are passed over. A symbolic link is followed only
-when it points inside the folder being walked, so choosing a folder never reaches outside it, and
-a link loop is visited once.
+Folders are walked recursively in name order without loading the whole tree first, and a link
+loop is visited once. For registering one's works, hidden files and the clutter operating
+systems leave behind are passed over, and a symbolic link is followed only when it points inside
+the folder being walked, so choosing a folder never reaches outside it. A dataset to check is
+walked whole (``everything``): a hidden file is a file like any other there, and datasets are
+often trees of links into a store beside them (a Hugging Face snapshot, git-annex, DVC).
 """
 
 from __future__ import annotations
@@ -57,11 +59,14 @@ def walk(
     paths: Iterable[str | os.PathLike[str]],
     on_skip: Callable[[Skipped], None],
     exclude: Iterable[str | os.PathLike[str]] = (),
+    *,
+    everything: bool = False,
 ) -> Iterator[Candidate]:
     """Yield every regular file under ``paths``; report what is passed over to ``on_skip``.
 
     A file named directly is taken even if its name is hidden: the person chose it. Folders in
-    ``exclude`` (Colophon's own data folder, say) are never entered.
+    ``exclude`` (Colophon's own data folder, say) are never entered. With ``everything``, hidden
+    files and clutter are taken too, and links are followed wherever they point.
     """
     excluded = {os.path.realpath(e) for e in exclude}
     for given in paths:
@@ -76,7 +81,7 @@ def walk(
             continue
         if stat.S_ISDIR(st.st_mode):
             root = os.path.realpath(path)
-            yield from _walk_folder(path, root, {root, *excluded}, on_skip)
+            yield from _walk_folder(path, root, {root, *excluded}, on_skip, everything)
         elif stat.S_ISREG(st.st_mode):
             yield Candidate(path, st.st_size, st.st_mtime_ns)
         else:
@@ -84,7 +89,11 @@ def walk(
 
 
 def _walk_folder(
-    folder: str, root: str, visited: set[str], on_skip: Callable[[Skipped], None]
+    folder: str,
+    root: str,
+    visited: set[str],
+    on_skip: Callable[[Skipped], None],
+    everything: bool,
 ) -> Iterator[Candidate]:
     try:
         with os.scandir(folder) as it:
@@ -93,10 +102,10 @@ def _walk_folder(
         on_skip(Skipped(folder, f"folder cannot be read ({exc.strerror})"))
         return
     for entry in entries:
-        if is_clutter(entry.name):
+        if not everything and is_clutter(entry.name):
             continue
         try:
-            if entry.is_symlink():
+            if not everything and entry.is_symlink():
                 target = os.path.realpath(entry.path)
                 if not _inside(target, root):
                     on_skip(Skipped(entry.path, "link points outside the chosen folder"))
@@ -110,7 +119,7 @@ def _walk_folder(
             if real in visited:
                 continue  # a link back into a folder already walked
             visited.add(real)
-            yield from _walk_folder(entry.path, root, visited, on_skip)
+            yield from _walk_folder(entry.path, root, visited, on_skip, everything)
         elif stat.S_ISREG(st.st_mode):
             yield Candidate(entry.path, st.st_size, st.st_mtime_ns)
         else:
