@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
@@ -21,6 +22,7 @@ from colophon.core.profile import Profile
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
 from colophon.gui.passphrase_dialog import PassphraseDialog
+from colophon.gui.tasks import TaskRunner
 
 
 def identity_of(home):
@@ -80,7 +82,8 @@ def test_editing_the_profile_is_validated_then_saved(qtbot, window, home):
 
 
 def test_backup_with_a_key_file_asks_its_passphrase_again_when_wrong(qtbot, window, home, tmp_path):
-    w = window(KeyLocation.file(tmp_path / "signing.key"), PASSPHRASE)
+    w = window(KeyLocation.file(tmp_path / "Keys" / "signing.key"), PASSPHRASE)
+    assert w.key_tab.location.text() == f"The key file {tmp_path / 'Keys' / 'signing.key'}"
     target = tmp_path / "backup.key"
     prompts = []
 
@@ -124,6 +127,31 @@ def test_export_public_card_writes_card_and_key(qtbot, window, home, tmp_path, m
     assert "BEGIN PUBLIC KEY" in (tmp_path / "Ada-Lovelace-public-key.pub").read_text()
     qtbot.mouseClick(w.show_folder_button, Qt.LeftButton)
     assert [u.toLocalFile() for u in opened] == [str(tmp_path)]
+
+
+def test_a_key_action_that_fails_in_the_background_says_why_and_frees_the_buttons(
+    qtbot, home, tmp_path, monkeypatch
+):
+    # With the real, threaded runner the failure arrives after the action has returned: it must
+    # still be shown, and the key buttons enabled again.
+    with Catalog.open(home) as catalog:
+        Identity(catalog).create(Profile("Ada Lovelace"), KeyLocation.keyring())
+    runner = TaskRunner()
+    w = IdentityWindow(home, runner)
+    qtbot.addWidget(w)
+    w.show()
+    w.show_key_tab()
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("in the way")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(not_a_folder))
+
+    qtbot.mouseClick(w.key_tab.card_button, Qt.LeftButton)
+    gc.collect()
+    qtbot.waitUntil(lambda: w.notice.text() != "", timeout=10_000)
+
+    assert str(not_a_folder) in w.notice.text()
+    assert w.key_tab.card_button.isEnabled() and w.key_tab.backup_button.isEnabled()
+    runner.shutdown()
 
 
 def test_replacing_the_key_keeps_the_old_one_in_the_history(qtbot, window, home):

@@ -139,7 +139,8 @@ class KeyTab(QWidget):
             self.status.setText(
                 f"{key_status_words(active.status)} (since {_date(active.created_at)})"
             )
-            self.location.setText(active.location.describe().capitalize())
+            where = active.location.describe()  # a path keeps its case: only the first letter
+            self.location.setText(where[:1].upper() + where[1:])
             self.keyid.setText(active.keyid)
         earlier = [k for k in reversed(keys) if k.status != "active"]
         self.history_label.setVisible(bool(earlier))

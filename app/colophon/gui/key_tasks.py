@@ -88,7 +88,9 @@ class KeyOperation:
             lambda progress: fn(provider, progress),
             label=self.label,
             on_success=self.on_success,
-            on_failure=self._on_task_failed,
+            # A closure, not the bound method: a signal holds a plain object's method weakly,
+            # and a caller that does not keep this operation would never hear of a failure.
+            on_failure=lambda exc: self._on_task_failed(exc),
             on_progress=self.on_progress,
             on_cancelled=self.on_cancelled,
         )
