@@ -60,6 +60,7 @@ from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
 from .signal_colors import ERROR_COLOR
 from .tasks import TaskRunner
 from .trust_dialog import TrustDialog
+from .window_size import fit_to_screen
 from .wizard_steps import message_of
 
 SOURCE_FILTER = (
@@ -149,7 +150,7 @@ class ContactsWindow(QDialog):
         self.runner = runner
         self.setWindowTitle("Contacts")
         self.setWindowIcon(icons.icon("trust"))
-        self.resize(820, 420)
+        fit_to_screen(self, 820, 420)
         self.model = ContactsModel(self)
         self._build()
         self.refresh()

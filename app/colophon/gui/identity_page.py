@@ -44,6 +44,7 @@ from .plain_words import profile_problem
 from .profile_form import ProfileForm
 from .tasks import TaskRunner
 from .unsaved_changes import ask_to_save
+from .window_size import fit_to_screen
 
 SAVED = "Your profile is saved. Claims you export from now on carry it."
 
@@ -69,7 +70,7 @@ class IdentityWindow(QDialog):
         self.store = store or KeyStore()
         self.setWindowTitle("Your identity")
         self.setWindowIcon(icons.icon("identity"))
-        self.resize(720, 700)
+        fit_to_screen(self, 720, 700)
         self.actions = IdentityActions(self, self.home, runner, self.store)
         self.form = ProfileForm(self)
         self._notice_path: Path | None = None

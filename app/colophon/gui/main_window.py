@@ -44,6 +44,7 @@ from .library_view import GRID, TABLE, LibraryView
 from .progress_panel import ProgressPanel
 from .report_panel import ReportPanel
 from .tasks import TaskRunner
+from .window_size import fit_to_screen
 from .work_removal import WorkRemoval
 from .work_status import EXPORTED, MISSING, REGISTERED
 
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of works")
         self.statusBar().addPermanentWidget(self.count_label)
-        self.resize(1100, 700)
+        fit_to_screen(self, 1100, 700)
 
     def _action(
         self, text: str, icon: str, shortcut: object, slot: object, tip: str = ""

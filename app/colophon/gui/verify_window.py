@@ -32,6 +32,7 @@ from .verify_report import save_json, save_pdf
 from .verify_tasks import Checked, check_claim, trust_signer
 from .verify_works_model import VerifyWorksModel
 from .verify_works_panel import WorksPanel
+from .window_size import fit_to_screen
 
 CLAIM_FILTER = "Colophon claims (*.colophon *.intoto.json);;All files (*)"
 
@@ -64,7 +65,7 @@ class VerifyWindow(QMainWindow):
         self._closed = False  # results arriving after the window closed are dropped
         self.setWindowTitle(f"{self.path.name} — Verify — Colophon")
         self.setWindowIcon(icons.icon("verify"))
-        self.resize(1120, 700)
+        fit_to_screen(self, 1120, 700)
         self.model = VerifyWorksModel(self)
         self._build()
         self._build_actions()
