@@ -40,7 +40,7 @@ from colophon.core.contacts import add_contact
 from colophon.core.errors import NotFoundError, SignatureError
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
-from colophon.core.keys import generate
+from colophon.core.keys import generate, key_id
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
 from colophon.core.verify import Outcome
@@ -503,6 +503,53 @@ def test_a_rotation_signed_by_the_old_key_alone_carries_no_trust_to_a_new_name(
     result = check(with_rotation, world.vera.catalog, Outcome.UNKNOWN_SIGNER)
 
     assert result.signer is not None and result.signer.contact is None
+
+
+def stored_events(world: World) -> set[str]:
+    rows = world.vera.catalog.conn.execute("SELECT key_id FROM key_events").fetchall()
+    return {r[0] for r in rows}
+
+
+def test_events_padded_into_a_bundle_are_not_kept_unless_they_bear_on_its_signer(
+    world: World,
+) -> None:
+    # Anyone may add events to a bundle's events file: throw-away keys "rotating" into Ada's key
+    # (she never agreed), or events about keys unrelated to the signer. Kept, each would be
+    # checked again at every verification of Ada's claims.
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    padding = [make_rotation(generate(), ada_key(world)) for _ in range(5)]
+    stranger = generate()
+    unrelated = make_revocation(stranger, "retired")
+    events = strictjson.dumps([*padding, unrelated])
+    padded = world.rebuild(members=lambda m: m.update({EVENTS: events}))
+
+    check(padded, world.vera.catalog, Outcome.VALID)
+
+    assert stored_events(world) == set()
+
+
+def test_a_rotation_signed_by_a_pinned_key_alone_is_kept_and_followed_further(
+    world: World,
+) -> None:
+    # Older rotations carry one signature; from a pinned key they still carry trust, also over
+    # two steps (K0 pinned -> K1 -> the signer), each signed by its old key alone.
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    middle = generate()
+    first = make_rotation(world.ada.private_key(), PublicKeyInfo.of(middle.public_key()))
+    later = make_party(world.root / "later", "Ada Lovelace", email="ada@example.org")
+    second = make_rotation(middle, later.identity.require_key().info)
+    later.add_works({"work.txt": b"a later work"})
+    path = later.export().path
+    later.close()
+    events = strictjson.dumps([first, second])
+    carried = rebuild(
+        path, world.out("later.colophon"), members=lambda m: m.update({EVENTS: events})
+    )
+
+    result = check(carried, world.vera.catalog, Outcome.VALID)
+
+    assert result.signer is not None and result.signer.contact == "Ada"
+    assert stored_events(world) == {ada_key(world).keyid, key_id(middle.public_key())}
 
 
 def test_a_forged_signature_of_the_new_key_makes_the_rotation_unreadable(world: World) -> None:

@@ -169,6 +169,15 @@ class Identity:
         )
         return {r[0] for r in rows}
 
+    def rotated_into(self, keyids: Iterable[str]) -> set[str]:
+        """Those of these keys that a recorded rotation hands over to (nothing is parsed)."""
+        rows = self.catalog.conn.execute(
+            "SELECT DISTINCT new_key_id FROM key_events "
+            "WHERE new_key_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(keyids))),),
+        )
+        return {r[0] for r in rows}
+
     def own_events(self) -> list[KeyEvent]:
         """The events about our own keys, oldest first: what bundles carry to verifiers."""
         return self.events_about(k.keyid for k in self.keys())

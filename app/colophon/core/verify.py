@@ -329,10 +329,10 @@ class _Trust:
         carried = parse_events_file(bundle.events) if bundle.events is not None else []
         if catalog is None:
             return cls([], None, carried, [], [], [])
-        if carried:
-            record_events(catalog, carried)  # learnt for good: a later claim may need them
         identity = Identity(catalog)
         signer = claim.key.keyid
+        if carried:  # learnt for good: a later claim may need them
+            record_events(catalog, _worth_keeping(carried, signer, catalog, identity))
         events = _events_behind(identity, signer)
         chain = _chain(events)
         person = claim.claimant
@@ -344,6 +344,40 @@ class _Trust:
             contacts_with_keys(catalog, {signer} | {e.keyid for e in chain}),
             namesakes(catalog, person["displayName"], person.get("email")),
         )
+
+
+def _worth_keeping(
+    carried: list[KeyEvent], signer: str, catalog: Catalog, identity: Identity
+) -> list[KeyEvent]:
+    """The carried events a verifier keeps: those that can bear on this signer's claims.
+
+    An events file is not covered by the claim's signature, so anyone can pad one with events
+    of keys they made for the purpose; kept, each would be read and checked again at every
+    later verification of the key they name. Kept are the events about the signer's key and
+    the keys rotated, in turn, to it; and of rotations, only those the new key signed too, or
+    that hand over from a key this verifier knows (pinned, its own, or one a kept rotation hands
+    over to): a rotation signed by its old key alone carries trust from nowhere else
+    (`_signer`), and a bundle that needs it carries it.
+    """
+    keys, frontier = {signer}, {signer}
+    while frontier:
+        frontier = {
+            e.keyid for e in carried if e.new_key is not None and e.new_key.keyid in frontier
+        } - keys
+        keys |= frontier
+    about = [e for e in carried if e.keyid in keys]
+    held = identity.keys()
+    own = {record.keyid for record in held}
+    known = (own | {c.key.keyid for c in contacts_with_keys(catalog, keys)}) & keys
+    known |= identity.rotated_into(keys)
+    kept: list[KeyEvent] = []
+    for _ in range(len(about) + 1):  # each pass reaches one more step along a chain of rotations
+        kept = [e for e in about if e.event != "rotation" or e.consented or e.keyid in known]
+        reached = {e.new_key.keyid for e in kept if e.new_key is not None} - known
+        if not reached:
+            break
+        known |= reached
+    return kept
 
 
 def _events_behind(identity: Identity, signer: str) -> list[KeyEvent]:
