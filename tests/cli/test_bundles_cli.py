@@ -155,6 +155,12 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
     assert "as is your contact 'Ada Lovelace'" in err and "--same-person" in err
     code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--same-person")
     assert code == 0 and "Trusted Ada L." in out
+    # run again, as a pipeline's set-up step is: nothing to do, and no error
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--json")
+    assert code == 0 and json.loads(out)["already_pinned"] is True
+    assert json.loads(out)["name"] == "Ada L."
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card))
+    assert code == 0 and out.startswith("Already trusted as Ada L.: ")
 
 
 def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):

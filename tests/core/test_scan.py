@@ -110,6 +110,12 @@ def test_exported_index_reads_back_for_distributed_matching(setup):
         rows = [json.loads(line) for line in fh]
     assert len(again) == len(rows) == 5
     assert {r["claimant"] for r in rows} == {"Cleo Painter"}
+    # Keys stay the same from run to run whatever else is loaded, so shards can be joined.
+    other = setup["tmp"] / "other-claims"
+    other.mkdir()
+    (other / "a-first.colophon").write_bytes(b"not a claim, listed first")
+    with_more = load_claims([other, setup["claims"]])
+    assert set(with_more.works) == {r["key"] for r in rows}
 
 
 def test_scan_command_writes_a_csv_report(setup, capsys):
@@ -132,10 +138,22 @@ def test_scan_command_writes_a_csv_report(setup, capsys):
     assert summary["matched_exact"] == 2
     [(claimant, files)] = summary["by_claimant"].items()
     assert claimant.startswith("Cleo Painter (") and files == 6
+    [cleo] = summary["claimants"]
+    assert cleo == {
+        "name": "Cleo Painter",
+        "fingerprint": claimant[len("Cleo Painter (") : -1],
+        "trusted": False,
+        "contact": None,
+        "files": 6,
+    }
     with report.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 6 and {r["claim_claimant"] for r in rows} == {"Cleo Painter"}
     assert json.loads(rows[0]["claim_terms"])["cawg.ai_training"]["use"] == "allowed"
+    assert {r["claim_trusted"] for r in rows} == {"false"}  # as JSON writes it
+    statement = {r["claim_statement_sha256"] for r in rows}
+    assert len(statement) == 1 and len(statement.pop()) == 64
+    assert {r["claim_issued_at"][:2] for r in rows} == {"20"}
 
 
 def test_a_csv_report_shows_formulas_from_claims_as_text(setup, capsys):
@@ -403,4 +421,5 @@ def test_overlapping_dataset_paths_are_read_once_and_claimants_are_told_apart_by
     summary = scan([data, data / "sub", data], claims, lambda _m: None)
     assert summary.files_scanned == 14  # 13 + the one in sub, each once
     assert sorted(summary.by_claimant.values()) == [2, 7]
-    assert all(name.startswith("Cleo Painter (") for name in summary.by_claimant)
+    assert {c.name for c in summary.by_claimant} == {"Cleo Painter"}
+    assert len({c.fingerprint for c in summary.by_claimant}) == 2

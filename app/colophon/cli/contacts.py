@@ -9,6 +9,8 @@ from ..core.contacts import (
     SharedIdentity,
     UntrustedBundle,
     add_contact,
+    check_not_compromised,
+    find_by_keyid,
     key_news,
     list_contacts,
     read_contact_source,
@@ -85,16 +87,25 @@ def run_add(ctx: Context) -> int:
     name = ctx.args.name or source.name
     if not name:
         raise UsageError("This file carries no name; give one with --name.")
+    catalog = ctx.catalog()
+    pinned = find_by_keyid(catalog, source.key.keyid)
+    if pinned is not None:  # run again (a pipeline's set-up step): nothing to do
+        check_not_compromised(catalog, source.key)
+        if ctx.json:
+            ctx.print_json({**pinned.to_dict(), "already_pinned": True})
+        else:
+            ctx.print(f"Already trusted as {pinned.name}: {pinned.key.fingerprint}")
+        return exitcodes.OK
     try:
         contact = add_contact(
-            ctx.catalog(), source.key, name, source.card, same_person=ctx.args.same_person
+            catalog, source.key, name, source.card, same_person=ctx.args.same_person
         )
     except SharedIdentity as exc:
         raise UsageError(
             f"{exc.message} If it is, add it again with --same-person; if not, do not trust it."
         ) from exc
     if ctx.json:
-        ctx.print_json(contact.to_dict())
+        ctx.print_json({**contact.to_dict(), "already_pinned": False})
     else:
         ctx.print(f"Trusted {contact.name}: {contact.key.fingerprint}")
         if contact.display_name is not None:

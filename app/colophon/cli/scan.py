@@ -36,6 +36,9 @@ CSV_FIELDS = [
     "claim_claimant",
     "claim_claimant_fingerprint",
     "claim_trusted",
+    "claim_contact",
+    "claim_issued_at",
+    "claim_statement_sha256",
     "claim_terms",
     "claim_compensation",
     "claim_payment_channels",
@@ -143,8 +146,8 @@ def run_scan(ctx: Context) -> int:
         )
         if summary.files_skipped:
             ctx.print(f"{counted(summary.files_skipped, 'file')} skipped (see above).")
-        for name, count in summary.by_claimant.most_common():  # files, not matches
-            ctx.print(f"  {count:>8,}  {name}")
+        for claimant, count in summary.by_claimant.most_common():  # files, not matches
+            ctx.print(f"  {count:>8,}  {claimant.label}")
         if report and not summary.cancelled:
             ctx.print(f"Matches written to {report}.")
     return status
@@ -201,8 +204,13 @@ def _cell(value: Any) -> Any:
 
     Titles and names come from strangers' claims and paths from the dataset; a title such as
     ``=HYPERLINK(...)`` must show as text, not act, when someone opens the report in a
-    spreadsheet. The JSON and JSONL reports keep every value exactly.
+    spreadsheet. The JSON and JSONL reports keep every value exactly. Yes and no are written
+    ``true`` and ``false``, as in JSON; nothing is an empty cell.
     """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -42,11 +42,15 @@ SCAN_FINGERPRINTED = frozenset({"image", "text"})
 class ClaimedWork:
     """What a matched file is claimed as, and on what terms."""
 
-    key: str
+    key: str  # the claim's statement digest (its first 16 hex digits) and the work's place in it
     bundle: str
     trusted: bool
     claimant: str
     claimant_fingerprint: str
+    #: the contact the signer's key is pinned as (or reached from by rotations), if any
+    contact: str | None
+    issued_at: str  # when the claim was signed: of two claims to one work, the later is current
+    statement_sha256: str  # the signed statement's digest: the same in every copy of the claim
     digest: str
     title: str
     terms: dict[str, Any]
@@ -112,16 +116,16 @@ def load_claims(
     paths = list(given.values())
     progress.start(total=len(paths), label="Verifying claims")
     seen: dict[str, Path] = {}
-    for number, path in enumerate(paths):
+    for path in paths:
         progress.check()
         result = verify(path, catalog)
         if result.outcome not in USABLE or result.claim is None:
             claims.rejected.append(result)
-        elif (first := seen.setdefault(_statement_digest(result.claim), path)) != path:
+        elif (first := seen.setdefault(digest := _statement_digest(result.claim), path)) != path:
             claims.repeated.append((path, first))
         else:
             claims.accepted.append(result)
-            _index_claim(claims, number, result)
+            _index_claim(claims, digest, result)
         progress.advance()
     claims.index.freeze()
     return claims
@@ -131,12 +135,15 @@ def _statement_digest(claim: Claim) -> str:
     return hashlib.sha256(strictjson.dumps(claim.statement)).hexdigest()
 
 
-def _index_claim(claims: ClaimSet, number: int, result: VerifyResult) -> None:
+def _index_claim(claims: ClaimSet, statement_sha256: str, result: VerifyResult) -> None:
+    """Index the works of one claim under keys that stay the same from run to run and machine
+    to machine (the statement's digest and the work's place), so results can be joined."""
     claim = result.claim
     assert claim is not None
     person = claim.claimant
+    contact = result.signer.contact if result.signer is not None else None
     for i, (subject, work) in enumerate(zip(claim.subjects, claim.works, strict=True)):
-        key = f"{number}:{i}"
+        key = f"{statement_sha256[:16]}:{i}"
         try:
             codes = codes_from_annotations(subject.get("annotations", {}))
         except MalformedError:
@@ -148,6 +155,9 @@ def _index_claim(claims: ClaimSet, number: int, result: VerifyResult) -> None:
             trusted=result.outcome is Outcome.VALID,
             claimant=person["displayName"],
             claimant_fingerprint=claim.key.fingerprint,
+            contact=contact,
+            issued_at=claim.predicate["issuedAt"],
+            statement_sha256=statement_sha256,
             digest=subject["digest"]["sha256"],
             title=work["title"],
             terms=claim.effective_terms(i),
@@ -174,6 +184,28 @@ class ScanMatch:
         }
 
 
+@dataclass(frozen=True)
+class Claimant:
+    """A signer of matched claims: one key (its name as the first claim found gives it)."""
+
+    fingerprint: str
+    name: str = field(compare=False, hash=False)
+    trusted: bool = field(compare=False, hash=False)
+    contact: str | None = field(compare=False, hash=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.fingerprint})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "fingerprint": self.fingerprint,
+            "trusted": self.trusted,
+            "contact": self.contact,
+        }
+
+
 MAX_SKIPPED_LISTED = 1000  # files passed over that a summary names; all are counted
 
 
@@ -186,9 +218,9 @@ class ScanSummary:
     matched_exact: int = 0  # files that are exact copies of a claimed work
     matched_fingerprint: int = 0  # files that are near copies only
     matches: int = 0  # (file, claimed work) pairs: the rows of a report
-    #: files claimed by each signer, as "Name (FINGERPRINT)": two keys that use one name are
-    #: two claimants, and a key that changed its name is one
-    by_claimant: Counter[str] = field(default_factory=Counter)
+    #: files claimed by each signer, by key: two keys that use one name are two claimants, and
+    #: a key that changed its name is one
+    by_claimant: Counter[Claimant] = field(default_factory=Counter)
     cancelled: bool = False
     #: the first `MAX_SKIPPED_LISTED` files passed over, with the reason
     skipped: list[Skipped] = field(default_factory=list)
@@ -206,7 +238,8 @@ class ScanSummary:
             "matched_exact": self.matched_exact,
             "matched_fingerprint": self.matched_fingerprint,
             "matches": self.matches,
-            "by_claimant": dict(self.by_claimant),
+            "by_claimant": {c.label: n for c, n in self.by_claimant.most_common()},
+            "claimants": [{**c.to_dict(), "files": n} for c, n in self.by_claimant.most_common()],
             "cancelled": self.cancelled,
         }
 
@@ -264,8 +297,8 @@ def _outermost(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     return [real[root] for root in kept]
 
 
-def _claimant(work: ClaimedWork) -> str:
-    return f"{work.claimant} ({work.claimant_fingerprint})"
+def _claimant(work: ClaimedWork) -> Claimant:
+    return Claimant(work.claimant_fingerprint, work.claimant, work.trusted, work.contact)
 
 
 def _matches(file: Hashed, claims: ClaimSet, threshold: int) -> list[ScanMatch]:
