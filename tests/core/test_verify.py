@@ -124,6 +124,10 @@ def test_key_mismatch_when_a_contact_of_that_name_has_another_key(world: World) 
     result = check(world.bundle, world.vera.catalog, Outcome.KEY_MISMATCH)
 
     assert "impostor" in result.message and "ada lovelace" in result.message
+    assert result.to_dict()["expected_key"] == {
+        "contact": "ada lovelace",
+        "fingerprint": other.identity.require_key().fingerprint,
+    }
     other.close()
 
 
@@ -161,6 +165,10 @@ def test_key_mismatch_when_someone_signs_with_your_own_name(world: World) -> Non
     result = check(forged, world.vera.catalog, Outcome.KEY_MISMATCH)
 
     assert "posing as you" in result.message
+    assert result.to_dict()["expected_key"] == {
+        "contact": None,
+        "fingerprint": world.vera.identity.require_key().fingerprint,
+    }
     impostor.close()
 
 

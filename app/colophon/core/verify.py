@@ -88,6 +88,9 @@ class VerifyResult:
     #: work digest -> local files that are near copies (resized, re-encoded), with the distance
     near: dict[str, list[tuple[str, int]]] | None = None
     unmatched: list[str] | None = None
+    #: for a key mismatch: the key that was expected (``contact``: its contact's name, or None
+    #: for your own key; ``fingerprint``)
+    expected: dict[str, Any] | None = None
 
     @property
     def valid(self) -> bool:
@@ -105,6 +108,8 @@ class VerifyResult:
             out["part"] = self.part
         if self.signer:
             out["signer"] = self.signer.to_dict()
+        if self.expected:
+            out["expected_key"] = self.expected
         if self.revoked_by:
             out["revoked"] = {
                 "event": self.revoked_by.event,
@@ -254,7 +259,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
             f"Signed by a key that was {revoked.describe()}; this claim must not be relied on."
         )
         return found
-    found.outcome, found.message = _trust(found.signer, trust)  # 10.
+    found.outcome, found.message, found.expected = _trust(found.signer, trust)  # 10.
     if bundle.bare:
         found.message += " (A bare envelope: the bundle's other files were not checked.)"
     return found
@@ -434,9 +439,10 @@ def _signer(claim: Claim, trust: _Trust) -> Signer:
     return signer
 
 
-def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
+def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str, dict[str, Any] | None]:
+    """The outcome and message of step 10, and for a key mismatch the key that was expected."""
     if signer.trust == "you":
-        return Outcome.VALID, "Valid: signed by your own key and unaltered."
+        return Outcome.VALID, "Valid: signed by your own key and unaltered.", None
     name, email = person_key(signer.name), email_key(signer.email)
     own = next((c for c in trust.pinned if c.name == signer.contact), None)
     as_itself = own is not None and _is_own(own, name, email)
@@ -448,10 +454,12 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
             continue
         if not reachable(contact.key.keyid, signer.keyid, trust.chain):
             by = f" with the key of your contact {signer.contact}," if own is not None else ","
-            return Outcome.KEY_MISMATCH, (
+            return (
+                Outcome.KEY_MISMATCH,
                 f"Warning: signed as {signer.name}{by} but not with the key you pinned for "
                 f"{contact.name}. It may be an impostor; check the fingerprint with them (if "
-                "they made a new key, trust it anew once it matches)."
+                "they made a new key, trust it anew once it matches).",
+                {"contact": contact.name, "fingerprint": contact.key.fingerprint},
             )
     profile = trust.own_profile
     posing_as_you = profile is not None and (
@@ -463,16 +471,23 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str]:
         and not as_itself
         and not any(reachable(r.keyid, signer.keyid, trust.chain) for r in trust.own_keys)
     ):
-        return Outcome.KEY_MISMATCH, (
+        active = [k for k in trust.own_keys if k.status == "active"] or trust.own_keys
+        yours = active[-1].fingerprint if active else None
+        return (
+            Outcome.KEY_MISMATCH,
             f"Warning: signed as {signer.name}, which is your own name or email, but "
-            "not with your key. Someone may be posing as you."
+            "not with your key. Someone may be posing as you.",
+            {"contact": None, "fingerprint": yours},
         )
     if own is not None:
         alias = "" if as_itself else f" (signing as {signer.name})"
-        return Outcome.VALID, f"Valid: signed by your contact {own.name}{alias} and unaltered."
-    return Outcome.UNKNOWN_SIGNER, (
+        message = f"Valid: signed by your contact {own.name}{alias} and unaltered."
+        return Outcome.VALID, message, None
+    return (
+        Outcome.UNKNOWN_SIGNER,
         f"Intact, but signed by a key you have not trusted yet ({signer.name}, fingerprint "
-        f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it."
+        f"{signer.fingerprint}). Compare the fingerprint with the creator before trusting it.",
+        None,
     )
 
 
