@@ -10,6 +10,7 @@ import io
 import os
 import zipfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -444,6 +445,11 @@ def test_summary_escapes_hostile_text(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<b>Bold</b>" not in page and "Mallory &lt;b&gt;Bold&lt;/b&gt;" in page
     assert "<i>role</i>" not in page
+    # and if some text ever got through, the page runs no script and loads nothing from afar
+    assert (
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "img-src 'self' file: data:; style-src 'unsafe-inline'\">" in page
+    )
     party.close()
 
 
@@ -458,6 +464,16 @@ def test_summary_shows_the_works_terms_and_fingerprint(ada: Party) -> None:
     assert ada.identity.require_key().fingerprint in page
     assert "Only with conditions: Allowed for accessibility descriptions" in page
     assert page.count("<img src='thumbnails/") == 2
+    # written for people: the date in words, kinds capitalised, no empty column
+    issued = datetime.strptime(
+        statement_of(read_zip(result.path))["predicate"]["issuedAt"], "%Y-%m-%dT%H:%M:%SZ"
+    )
+    months = "January February March April May June July August September October November"
+    month = (months + " December").split()[issued.month - 1]
+    assert f"Signed {issued.day} {month} {issued:%Y, %H:%M} UTC · {len(ids)} works" in page
+    assert "<td>Image</td>" in page and "<td>image</td>" not in page
+    assert "Contributors" not in page
+    assert page.count("As for all works (above)") == len(ids) - 1
 
 
 def test_per_work_terms_appear_with_their_equivalents(ada: Party) -> None:

@@ -6,6 +6,7 @@ covered by the signature like every other member. Every text from the catalog is
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 from typing import Any
 
@@ -22,9 +23,15 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}
 td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
 img{max-width:96px;max-height:96px}.fp{font-family:monospace;font-size:1.05rem}
 .box{background:#f5f5f0;border-radius:6px;padding:.8rem 1rem}
+.digest code{font-size:.7rem;word-break:break-all;color:#666}
 @media (prefers-color-scheme:dark){body{background:#1c1c1c;color:#eee}.box{background:#2a2a2a}
 td,th{border-color:#444}.muted{color:#aaa}}
 """
+
+
+#: what the page may load: its own pictures and style, nothing else (no script, no address on
+#: the network); a page that came with someone else's bundle is opened as a local file
+POLICY = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'"
 
 
 def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
@@ -35,41 +42,51 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width'>",
+        f"<meta http-equiv='Content-Security-Policy' content=\"{POLICY}\">",
         f"<title>Claim by {escape(person['displayName'])}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>Works claimed by {escape(person['displayName'])}</h1>",
-        f"<p class='muted'>Signed {escape(p['issuedAt'])} · {len(p['works'])} works</p>",
+        f"<p class='muted'>Signed {escape(_when(p['issuedAt']))} · {_works(len(p['works']))}</p>",
         "<div class='box'><p>Key fingerprint: "
         f"<span class='fp'>{escape(key['fingerprint'])}</span></p>",
         "<p class='muted'>This page is for reading only. Whether the claim is genuine is decided "
-        "by verifying the signed envelope in this bundle, for example with "
-        "<code>colophon verify</code>, and by comparing the fingerprint with one you got from "
-        "the creator.</p></div>",
+        "by verifying the bundle it came in (open the bundle in Colophon, or run "
+        "<code>colophon verify</code> on it), and by comparing the key fingerprint above with "
+        "one you got from the creator.</p></div>",
         _contact(person),
         "<h2>Terms for AI use</h2>",
         _terms_table(p["terms"]),
         _compensation(p["compensation"]),
         f"<p>{escape(p['rightsReservation'])}</p>",
         f"<p>License: {escape(p['license'])}</p>" if "license" in p else "",
-        "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
-        "<th>Contributors</th><th>Terms</th><th>SHA-256</th></tr>",
     ]
-    for work in p["works"][:MAX_ROWS]:
+    shown = p["works"][:MAX_ROWS]
+    credits = any(work.get("contributors") for work in shown)
+    parts.append(
+        "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
+        + ("<th>Contributors</th>" if credits else "")
+        + "<th>Terms</th><th>File fingerprint (SHA-256)</th></tr>"
+    )
+    for work in shown:
         digest = work["digest"]["sha256"]
         picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
-        people = ", ".join(_contributor(c) for c in work.get("contributors", []))
+        people = (
+            f"<td>{', '.join(_contributor(c) for c in work.get('contributors', []))}</td>"
+            if credits
+            else ""
+        )
         terms = (
             "<br>".join(
                 f"{escape(q)}: {escape(a)}"
                 for q, a in in_words(effective(p["terms"], work["terms"]))
             )
             if "terms" in work
-            else "as above"
+            else "As for all works (above)"
         )
         parts.append(
-            f"<tr><td>{picture}</td><td>{escape(work['title'])}</td><td>{escape(work['kind'])}"
-            f"</td><td>{escape(work.get('created', ''))}</td><td>{people}</td><td>{terms}</td>"
-            f"<td><code>{digest}</code></td></tr>"
+            f"<tr><td>{picture}</td><td>{escape(work['title'])}</td>"
+            f"<td>{escape(work['kind'].capitalize())}</td><td>{escape(work.get('created', ''))}"
+            f"</td>{people}<td>{terms}</td><td class='digest'><code>{digest}</code></td></tr>"
         )
     parts.append("</table>")
     if len(p["works"]) > MAX_ROWS:
@@ -80,6 +97,36 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
         )
     parts.append("</body></html>\n")
     return "".join(parts).encode("utf-8")
+
+
+# Spelt out here, not by the locale (which the app sets): the page is the same wherever made.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _when(issued_at: str) -> str:
+    """``2026-11-22T09:21:00Z`` as people write it: 22 November 2026, 09:21 UTC."""
+    try:
+        moment = datetime.strptime(issued_at, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:  # another tool's spelling of the same time: shown as it is
+        return issued_at
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment:%Y, %H:%M} UTC"
+
+
+def _works(count: int) -> str:
+    return "1 work" if count == 1 else f"{count:,} works"
 
 
 def _contributor(person: dict[str, Any]) -> str:
