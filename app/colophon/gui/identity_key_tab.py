@@ -81,7 +81,7 @@ class KeyTab(QWidget):
         self.card_button = _button(
             "&Export public card…", "export", "Export your public card", actions.export_card
         )
-        self.rotate_button = _button("Re&place key…", "key", "Replace your key", actions.rotate)
+        self.rotate_button = _button("Rep&lace key…", "key", "Replace your key", actions.rotate)
         self.revoke_button = _button("Re&voke…", "warning", "Revoke your key", actions.revoke)
         buttons = QHBoxLayout()
         for button in (self.backup_button, self.card_button, self.rotate_button):

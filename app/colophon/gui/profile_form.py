@@ -107,16 +107,19 @@ class ProfileForm(QObject):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.amount_edit, 1)
         row.addWidget(self.currency_edit)
+        # Alt+M goes to the amount: a label only moves the focus to a buddy that accepts it
+        self.amount_row.setFocusPolicy(self.amount_edit.focusPolicy())
+        self.amount_row.setFocusProxy(self.amount_edit)
         self.contact_edit = _edit("Contact for payment", "Optional: email or page about licensing")
         self.channel_combo = QComboBox()
         self.channel_combo.setAccessibleName("Where to pay")
         for kind, label, _example in PAYMENT_CHOICES:
             self.channel_combo.addItem(label, kind)
         self.channel_edit = _edit("Payment address")
-        form.addRow("&Ask for", self.model_combo)
+        form.addRow("Ask f&or", self.model_combo)
         form.addRow("A&mount", self.amount_row)
         form.addRow("Con&tact", self.contact_edit)
-        form.addRow("&Pay to", self.channel_combo)
+        form.addRow("Pa&y to", self.channel_combo)
         form.addRow("", self.channel_edit)
         self._payment_form = form
         self.model_combo.currentIndexChanged.connect(self._on_model_changed)

@@ -16,7 +16,18 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from ..core.profile import AI_USES, ALLOWED, CONSTRAINED, NOT_ALLOWED, ProfileError, Terms
+from ..core.profile import (
+    AI_GENERATIVE_TRAINING,
+    AI_INFERENCE,
+    AI_TRAINING,
+    AI_USES,
+    ALLOWED,
+    CONSTRAINED,
+    DATA_MINING,
+    NOT_ALLOWED,
+    ProfileError,
+    Terms,
+)
 from ..core.terms import ANSWERS, USE_QUESTIONS
 
 INHERIT = "inherit"
@@ -26,12 +37,24 @@ CHOICES = (NOT_ALLOWED, ALLOWED, CONSTRAINED)
 CONDITION_HINT = "The conditions, e.g. only for non-commercial research, with credit"
 
 
+#: where each question's Alt+letter goes (letters no other field of the profile form uses)
+_MNEMONICS = {
+    AI_TRAINING: ("train AI", "train A&I"),
+    AI_GENERATIVE_TRAINING: ("generative", "&generative"),
+    AI_INFERENCE: ("input", "inp&ut"),
+    DATA_MINING: ("data", "&data"),
+}
+
+
 class _UseRow:
     """One question: its label, the answer, and the conditions when there are some."""
 
     def __init__(self, use: str, inherit: bool, grid: QGridLayout, row: int) -> None:
         self.use = use
-        self.label = QLabel(USE_QUESTIONS[use])
+        question = USE_QUESTIONS[use]
+        # Alt+letter for the profile's questions; in the inspector the main window's menus
+        # already use those letters.
+        self.label = QLabel(question if inherit else question.replace(*_MNEMONICS[use], 1))
         self.label.setWordWrap(True)
         self.combo = QComboBox()
         self.combo.setAccessibleName(USE_QUESTIONS[use])

@@ -1,0 +1,108 @@
+"""Each Alt+letter in a window leads to one place: no two visible labels, buttons, tabs or menus
+share a letter (Qt would then only cycle between them, and a typed digit may land nowhere)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+from gui_helpers import make_creator
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QWidget
+
+from colophon.core.catalog import Catalog
+from colophon.core.identity import Identity
+from colophon.gui.contacts_window import ContactsWindow
+from colophon.gui.identity_page import IdentityWindow
+from colophon.gui.identity_wizard import IdentityWizard
+from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
+
+
+def _letter(text: str) -> str | None:
+    found = re.search(r"&([^&])", text.replace("&&", ""))
+    return found.group(1).casefold() if found else None
+
+
+def shared_mnemonics(window: QWidget) -> dict[str, list[str]]:
+    """The letters that more than one visible control of ``window`` answers to."""
+    found: dict[str, list[str]] = defaultdict(list)
+
+    def note(text: str) -> None:
+        if letter := _letter(text):
+            found[letter].append(text)
+
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisibleTo(window):
+            note(button.text())
+    for label in window.findChildren(QLabel):
+        if label.isVisibleTo(window) and label.buddy() is not None:
+            note(label.text())
+    for tabs in window.findChildren(QTabBar):
+        if tabs.isVisibleTo(window):
+            for i in range(tabs.count()):
+                note(tabs.tabText(i))
+    for box in window.findChildren(QGroupBox):
+        if box.isVisibleTo(window) and box.isCheckable():
+            note(box.title())
+    for bar in window.findChildren(QMenuBar):
+        for action in bar.actions():
+            note(action.text())
+    return {letter: texts for letter, texts in found.items() if len(texts) > 1}
+
+
+@pytest.fixture
+def creator_home(tmp_path):
+    home, _ids = make_creator(tmp_path / "ada")
+    return home
+
+
+def shown(qtbot, window: QWidget) -> QWidget:
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_identity_window_has_one_control_per_letter_on_each_tab(
+    qtbot, creator_home, sync_runner
+):
+    window = shown(qtbot, IdentityWindow(creator_home, sync_runner))
+    for tab in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(tab)
+        assert shared_mnemonics(window) == {}, window.tabs.tabText(tab)
+
+
+def test_the_amount_label_leads_to_the_amount_field(qtbot, creator_home, sync_runner):
+    window = shown(qtbot, IdentityWindow(creator_home, sync_runner))
+    window.tabs.setCurrentIndex(0)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    form = window.form
+    form.model_combo.setCurrentIndex(form.model_combo.findData("perUse"))
+    form.name_edit.setFocus()
+    qtbot.waitUntil(form.name_edit.hasFocus)
+    qtbot.keyClick(window, Qt.Key_M, Qt.AltModifier)
+    assert form.amount_edit.hasFocus()
+    qtbot.keyClick(form.amount_edit, Qt.Key_Tab)  # and on, once
+    assert form.currency_edit.hasFocus()
+    with Catalog.open(creator_home) as catalog:  # nothing left to ask about on closing
+        form.set_profile(Identity(catalog).profile())
+
+
+def test_the_wizard_and_key_dialogs_have_one_control_per_letter(qtbot, tmp_path, home, sync_runner):
+    wizard = shown(qtbot, IdentityWizard(home, sync_runner))
+    for _ in range(6):
+        assert shared_mnemonics(wizard) == {}, wizard.currentPage().title()
+        if not wizard.button(IdentityWizard.NextButton).isEnabled():
+            break
+        wizard.next()
+    for dialog in (
+        BackupDialog(tmp_path / "backup.key"),
+        RevokeDialog("ABCD EF01", tmp_path / "revocation.json"),
+        RotateDialog(False, tmp_path / "new.key"),
+    ):
+        assert shared_mnemonics(shown(qtbot, dialog)) == {}, type(dialog).__name__
+
+
+def test_the_contacts_window_has_one_control_per_letter(qtbot, home, sync_runner):
+    assert shared_mnemonics(shown(qtbot, ContactsWindow(home, sync_runner))) == {}
