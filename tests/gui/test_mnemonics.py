@@ -13,10 +13,13 @@ from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTab
 
 from colophon.core.catalog import Catalog
 from colophon.core.identity import Identity
+from colophon.core.keystore import KeyLocation
+from colophon.core.profile import Profile
 from colophon.gui.contacts_window import ContactsWindow
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.identity_wizard import IdentityWizard
 from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
+from colophon.gui.verify_window import VerifyWindow
 
 
 def _letter(text: str) -> str | None:
@@ -106,3 +109,21 @@ def test_the_wizard_and_key_dialogs_have_one_control_per_letter(qtbot, tmp_path,
 
 def test_the_contacts_window_has_one_control_per_letter(qtbot, home, sync_runner):
     assert shared_mnemonics(shown(qtbot, ContactsWindow(home, sync_runner))) == {}
+
+
+def test_the_main_window_with_a_work_selected_and_the_verify_window_too(
+    qtbot, make_window, registered, sync_runner, home, tmp_path
+):
+    with Catalog.open(home) as catalog:
+        Identity(catalog).create(Profile("Ada Lovelace"), KeyLocation.keyring())
+    window = make_window(sync_runner)
+    window.view.table.selectRow(0)
+    qtbot.waitUntil(lambda: window.inspector.isVisible())
+    assert shared_mnemonics(window) == {}
+    window.claims.export_action.trigger()
+    dialog = window.claims.export_dialog
+    assert dialog is not None and shared_mnemonics(dialog) == {}
+    dialog.reject()
+    claim = tmp_path / "claim.colophon"
+    claim.write_bytes(b"not a claim: the window says why")
+    assert shared_mnemonics(shown(qtbot, VerifyWindow(claim, home, sync_runner))) == {}
