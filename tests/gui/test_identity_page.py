@@ -21,7 +21,7 @@ from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
-from colophon.gui.passphrase_dialog import PassphraseDialog
+from colophon.gui.passphrase_dialog import ERROR_STYLE, PassphraseDialog
 from colophon.gui.tasks import TaskRunner
 
 
@@ -213,3 +213,26 @@ def test_without_an_identity_it_offers_to_set_one_up(qtbot, home, sync_runner):
     assert w.key_tab.setup_button.isVisible()
     assert not w.key_tab.backup_button.isVisible()
     assert not w.save_button.isEnabled()
+
+
+def test_the_backup_dialog_offers_a_free_name_and_scolds_only_after_typing(
+    qtbot, window, home, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("HOME", str(tmp_path))  # where backups are offered to go
+    (tmp_path / "Ada-Lovelace-colophon-backup.key").write_text("an earlier backup")
+    w = window()
+    seen = []
+
+    def look(dialog):
+        assert isinstance(dialog, BackupDialog)
+        seen.append((dialog.file.path(), dialog.error.text(), dialog.error.styleSheet()))
+        qtbot.keyClicks(dialog.passphrase.first, "short")
+        seen.append((dialog.file.path(), dialog.error.text(), dialog.error.styleSheet()))
+        dialog.reject()
+
+    answer_dialog(qtbot, look)
+    qtbot.mouseClick(w.key_tab.backup_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    offered = tmp_path / "Ada-Lovelace-colophon-backup-2.key"
+    assert seen[0] == (offered, "Choose a passphrase.", "")  # what to do, not an error yet
+    assert seen[1][0] == offered and seen[1][1] and seen[1][2] == ERROR_STYLE

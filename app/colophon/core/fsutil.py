@@ -57,6 +57,22 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -
 _PIECE = 1024 * 1024
 
 
+def unused_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` if nothing is there yet, else the first free ``name-2.ext``, ``name-3.ext``…
+
+    For names offered to a person (a second export or backup the same day): a name of its own,
+    never one that would replace a file.
+    """
+    path = Path(path)
+    suffix = "".join(path.suffixes[-1:])
+    stem = path.name[: len(path.name) - len(suffix)]
+    candidate, number = path, 1
+    while os.path.lexists(candidate):
+        number += 1
+        candidate = path.with_name(f"{stem}-{number}{suffix}")
+    return candidate
+
+
 class NotARegularFile(OSError):
     """What `open_regular` found is a pipe, a device, a socket or a folder."""
 

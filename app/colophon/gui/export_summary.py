@@ -19,6 +19,7 @@ import platformdirs
 from ..core.bundle import SUFFIX
 from ..core.catalog import Catalog
 from ..core.check import changed_on_disk
+from ..core.fsutil import unused_path
 from ..core.identity import Identity
 from ..core.profile import Profile
 from ..core.terms import effective
@@ -83,11 +84,7 @@ def default_bundle_path(home: Path, folder: Path | None) -> Path:
     with Catalog.open(home) as catalog:
         profile = Identity(catalog).profile()
     name = f"{slug(profile.display_name) if profile else 'colophon'}-{date.today().isoformat()}"
-    path, number = folder / f"{name}{SUFFIX}", 1
-    while path.exists():  # a second export the same day: a name of its own, not a replacement
-        number += 1
-        path = folder / f"{name}-{number}{SUFFIX}"
-    return path
+    return unused_path(folder / f"{name}{SUFFIX}")  # a second export the same day: "-2"
 
 
 def _list(lines: list[str]) -> str:

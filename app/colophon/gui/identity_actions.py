@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.catalog import Catalog
 from ..core.errors import ColophonError
-from ..core.fsutil import atomic_write
+from ..core.fsutil import atomic_write, unused_path
 from ..core.identity import Identity, KeyRecord
 from ..core.keystore import KeyStore, PassphraseProvider
 from .key_dialogs import BackupDialog, RevokeDialog, RotateDialog
@@ -96,7 +96,9 @@ class IdentityActions(QObject):
         if key is None:
             self.failed.emit("There is no key to back up yet.")
             return
-        dialog = BackupDialog(Path.home() / f"{slug(name)}-colophon-backup.key", self.widget)
+        dialog = BackupDialog(
+            unused_path(Path.home() / f"{slug(name)}-colophon-backup.key"), self.widget
+        )
         if dialog.exec() != BackupDialog.Accepted:
             return
         path, secret = dialog.answer()
@@ -182,7 +184,7 @@ class IdentityActions(QObject):
         if key is None:
             self.failed.emit("There is no key to revoke.")
             return
-        default = Path.home() / f"{slug(name)}-key-revocation.json"
+        default = unused_path(Path.home() / f"{slug(name)}-key-revocation.json")
         dialog = RevokeDialog(key.fingerprint, default, self.widget)
         if dialog.exec() != RevokeDialog.Accepted:
             return

@@ -73,7 +73,6 @@ class _AskDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Problem")
-        self.error.setStyleSheet(ERROR_STYLE)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.Ok)
         self.ok_button.setText(ok_text)
@@ -84,15 +83,18 @@ class _AskDialog(QDialog):
         self.layout_.addWidget(self.error)
         self.layout_.addStretch(1)
         self.layout_.addWidget(self.buttons)
-        self.update_state()
+        self.update_state(first=True)
 
     def problem(self) -> str | None:
         return None
 
-    def update_state(self) -> None:
+    def update_state(self, first: bool = False) -> None:
+        """Enable OK when nothing is wrong; say what is. Before anything was typed, what is
+        still to do ("Choose a passphrase.") is said plainly, not as an error."""
         problem = self.problem()
         self.ok_button.setEnabled(problem is None)
         self.error.setText(problem or "")
+        self.error.setStyleSheet("" if first else ERROR_STYLE)
 
     def accept(self) -> None:
         if self.problem() is None:
