@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gui_helpers import answer_by_button
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
@@ -84,3 +85,19 @@ def test_every_new_action_has_a_shortcut_and_every_control_a_name(make_window, s
     inspector = window.inspector
     assert inspector.terms_section.accessibleName()
     assert inspector.export_history.label.accessibleName()
+
+
+def test_setting_up_with_an_identity_here_says_so_at_once(qtbot, make_window, sync_runner, home):
+    # Not after filling in the wizard's pages: the wizard would only refuse at the end.
+    with Catalog.open(home) as catalog:
+        identity = Identity(catalog)
+        identity.create(Profile("Ada Lovelace"), KeyLocation.keyring())
+        fingerprint = identity.require_key().fingerprint
+    window = make_window(sync_runner)
+    said = answer_by_button(qtbot, "Open Your identity")
+    window.claims.setup_action.trigger()
+    assert window.claims.wizard is None
+    assert said and "already have an identity" in said[0] and fingerprint in said[0]
+    page = window.claims.identity_window
+    assert isinstance(page, IdentityWindow) and page.isVisible()
+    page.close()

@@ -77,7 +77,7 @@ class ClaimActions(QObject):
             "&Set up identity…",
             "",
             "Ctrl+Shift+I",
-            self.open_wizard,
+            self.set_up_identity,
             "Create your identity or restore it from a backup",
         )
 
@@ -100,6 +100,28 @@ class ClaimActions(QObject):
         identity = Identity(self.window.catalog)
         if identity.profile() is None and not self.window.settings.value(SETUP_LATER, False, bool):
             self.open_wizard()
+
+    def set_up_identity(self) -> None:
+        """Open the wizard; with an identity already here, say so first, not after the forms."""
+        key = Identity(self.window.catalog).active_key()
+        if key is None:
+            self.open_wizard()
+            return
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Information)
+        box.setWindowTitle("You have an identity")
+        box.setText("You already have an identity on this computer.")
+        box.setInformativeText(
+            f"Your key's fingerprint is {key.fingerprint}. To sign with a new key, use Replace "
+            "key… in Your identity; to change your name or terms, edit your profile there."
+        )
+        show = box.addButton("Open &Your identity", QMessageBox.AcceptRole)
+        box.addButton(QMessageBox.Close)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is show:
+            self.open_identity()
 
     def open_wizard(self) -> IdentityWizard:
         if self.wizard is not None:
