@@ -12,6 +12,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from colophon.core.catalog import Catalog, now_utc
 from colophon.gui import library_model as lm
+from colophon.gui import work_status as ws
 from colophon.gui.library_model import LibraryModel
 
 
@@ -98,6 +99,18 @@ def test_status_is_found_in_the_background_and_shows_missing_files(qtbot, model,
     assert cell(model, 2, lm.COL_STATUS) == "file missing"
     assert cell(model, 2, lm.COL_STATUS, lm.StatusRole) == "file missing"
     assert cell(model, 2, lm.COL_STATUS, Qt.ForegroundRole) is not None
+
+
+def test_a_file_edited_since_registration_shows_as_changed(qtbot, model, registered):
+    # Its claim no longer describes it: it must not read as "registered" or "exported".
+    qtbot.waitUntil(lambda: cell(model, 3, lm.COL_STATUS) == "registered")
+    registered[3].write_text("another poem altogether")
+    model.presence.mark_stale()
+    cell(model, 3, lm.COL_STATUS)  # asks again
+    qtbot.waitUntil(lambda: cell(model, 3, lm.COL_STATUS) == "file changed", timeout=5000)
+    assert cell(model, 3, lm.COL_STATUS, Qt.ForegroundRole) is not None
+    model.set_filter(status="file changed")
+    assert [cell(model, r, lm.COL_TITLE) for r in range(model.rowCount())] == ["poem-00003"]
 
 
 def test_filters_by_text_kind_and_status(model, registered):
@@ -220,13 +233,13 @@ def test_many_statuses_found_at_once_are_one_change_of_the_column(qtbot, model, 
     monkeypatch.setattr(lm, "MANY_CHANGES", 3)
     changes = []
     model.dataChanged.connect(lambda top, bottom, roles: changes.append((top, bottom)))
-    model.presence.update({i: i != 2 for i in range(1, 7)})
+    model.presence.update({i: ws.GONE if i == 2 else ws.HERE for i in range(1, 7)})
     assert [(t.row(), t.column(), b.row(), b.column()) for t, b in changes] == [
         (0, lm.COL_STATUS, 5, lm.COL_STATUS)
     ]
     assert cell(model, 1, lm.COL_STATUS) == "file missing"
     changes.clear()
-    model.presence.update({1: False, 3: False})  # a few: row by row
+    model.presence.update({1: ws.GONE, 3: ws.GONE})  # a few: row by row
     assert sorted(t.row() for t, _b in changes) == [0, 2]
 
 

@@ -28,7 +28,17 @@ from ..core.errors import ColophonError
 from . import icons
 from .tasks import TaskRunner
 from .thumbnails import FOLDER_NAME, ThumbnailCache
-from .work_status import EXPORTED, MISSING, REGISTERED, PresenceCache, presence_of_catalog
+from .work_status import (
+    CHANGED,
+    EDITED,
+    EXPORTED,
+    GONE,
+    HERE,
+    MISSING,
+    REGISTERED,
+    PresenceCache,
+    state_of_catalog,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +86,14 @@ def query_ids(
     exported: set[int],
     order: str = "added",
     descending: bool = False,
-) -> tuple[list[int], dict[int, bool]]:
-    """Ids matching the filter, sorted, and presence if the filter or order needed it (worker side).
+) -> tuple[list[int], dict[int, str]]:
+    """Ids matching the filter, sorted, and the works' states on disk if the filter or order
+    needed them (worker side).
 
-    A work shows one status: "file missing" when none of its files is there, else "exported"
-    once it went into a bundle (``exported``), else "registered"; the status filter matches what
-    is shown, and sorting by status sorts by what is shown, alphabetically.
+    A work shows one status: "file missing" when none of its files is there, "file changed" when
+    none is as registered, else "exported" once it went into a bundle (``exported``), else
+    "registered"; the status filter matches what is shown, and sorting by status sorts by what is
+    shown, alphabetically.
     """
     by_status = order == "status"
     ids = catalog.work_ids(
@@ -92,11 +104,12 @@ def query_ids(
     )
     if not status and not by_status:
         return ids, {}
-    presence = presence_of_catalog(catalog, ids)
+    presence = state_of_catalog(catalog, ids)
 
     def shown(work_id: int) -> str:
-        if not presence.get(work_id, False):
-            return MISSING
+        state = presence.get(work_id, GONE)
+        if state != HERE:
+            return CHANGED if state == EDITED else MISSING
         return EXPORTED if work_id in exported else REGISTERED
 
     if status:
@@ -125,7 +138,7 @@ class LibraryModel(QAbstractTableModel):
         self.home = catalog.path.parent
         self._runner = runner
         self.thumbnails = thumbnails or ThumbnailCache(self.home / FOLDER_NAME, runner, self)
-        self.presence = presence or PresenceCache(runner, self)
+        self.presence = presence or PresenceCache(self.home, runner, self)
         self.thumbnails.thumbnails_ready.connect(self._on_thumbnails_thumbnails_ready)
         self.presence.presence_changed.connect(self._on_presence_presence_changed)
         self._ids: list[int] = []
@@ -287,7 +300,7 @@ class LibraryModel(QAbstractTableModel):
         if role == DECORATION:
             return self._preview(work) if column == COL_PREVIEW else None
         if role == FOREGROUND:
-            if column == COL_STATUS and self.presence.known_status(work.id) == MISSING:
+            if column == COL_STATUS and self.presence.known_status(work.id) in (MISSING, CHANGED):
                 return MISSING_COLOR
             return None
         if role == TOOLTIP:
@@ -320,7 +333,7 @@ class LibraryModel(QAbstractTableModel):
         return None
 
     def _status(self, work: Work) -> str | None:
-        status = self.presence.status(work.id, work.paths)
+        status = self.presence.status(work.id)
         return EXPORTED if status == REGISTERED and work.id in self.exported else status
 
     def _preview(self, work: Work) -> Any:

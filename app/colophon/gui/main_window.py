@@ -46,7 +46,7 @@ from .report_panel import ReportPanel
 from .tasks import TaskRunner
 from .window_size import fit_to_screen
 from .work_removal import WorkRemoval
-from .work_status import EXPORTED, MISSING, REGISTERED
+from .work_status import CHANGED, EXPORTED, MISSING, REGISTERED
 
 SETTINGS_FILE = "gui.ini"
 SEARCH_DELAY_MS = 250
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.status_combo.addItem("Any status", "")
         self.status_combo.addItem("Registered", REGISTERED)
         self.status_combo.addItem("Exported", EXPORTED)
+        self.status_combo.addItem("File changed", CHANGED)
         self.status_combo.addItem("File missing", MISSING)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
 

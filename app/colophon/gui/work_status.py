@@ -1,10 +1,12 @@
-"""Whether each work's file is still on disk, found out lazily and never on the UI thread.
+"""Whether each work's file is still on disk and as registered, found out lazily, never on the
+UI thread.
 
-The library shows a status per work: "registered", "file missing", and later "exported" (from the
-exports table the bundle feature adds). Knowing whether a file exists costs an ``os.stat`` per
-known path, which on a slow or sleeping disk can take long, so it is asked only for the rows a
-view actually shows, in background batches, and remembered. A work counts as missing when none
-of its known paths exists any more: it can no longer be found to export or to check.
+The library shows a status per work: "registered", "exported" (it went into a bundle), "file
+changed" (its files are there, but none is as it was registered: edited since, so the claim no
+longer describes it), or "file missing" (none of its known paths exists: it can no longer be
+found to export or to check). Knowing this costs an ``os.stat`` per known path, which on a slow
+or sleeping disk can take long, so it is asked only for the rows a view actually shows, in
+background batches, and remembered.
 
 After an import or a check the answers are marked stale: stale answers are still shown (no
 flicker) while fresh ones are asked for.
@@ -15,84 +17,98 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.catalog import Catalog
+from ..core.catalog import Catalog, KnownPath
 from .tasks import Batcher, TaskRunner
 
 REGISTERED = "registered"
-EXPORTED = "exported"  # filled in once exports are recorded in the catalog
+EXPORTED = "exported"
+CHANGED = "file changed"
 MISSING = "file missing"
-STATUSES = (REGISTERED, EXPORTED, MISSING)
+STATUSES = (REGISTERED, EXPORTED, CHANGED, MISSING)
+#: what the disk says of a work's files (a status before "exported" is known)
+HERE, EDITED, GONE = "here", "edited", "gone"
+_STATUS_OF = {HERE: REGISTERED, EDITED: CHANGED, GONE: MISSING}
 
 
-def any_exists(paths: Iterable[str]) -> bool:
-    """True if at least one of ``paths`` exists (a stat per path, stopping at the first)."""
-    return any(os.path.exists(p) for p in paths)
+def state_of(known: Iterable[KnownPath]) -> str:
+    """`HERE` if a file is as registered (same size and time), else `EDITED` if one exists, else
+    `GONE`; a stat per path, stopping at the first found as registered."""
+    exists = False
+    for path in known:
+        try:
+            st = os.stat(path.path)
+        except OSError:
+            continue
+        if (st.st_size, st.st_mtime_ns) == (path.size, path.mtime_ns):
+            return HERE
+        exists = True
+    return EDITED if exists else GONE
 
 
-def presence_of_works(items: list[tuple[int, tuple[str, ...]]]) -> dict[int, bool]:
-    """For a batch of ``(work_id, paths)``: does each work still have a file? (worker thread)"""
-    return {work_id: any_exists(paths) for work_id, paths in items}
-
-
-def presence_of_catalog(catalog: Catalog, ids: Iterable[int] | None = None) -> dict[int, bool]:
-    """Presence of every work (or of ``ids``); call on a worker with its own connection."""
+def state_of_catalog(catalog: Catalog, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """The state of every work (or of ``ids``); call on a worker with its own connection."""
     wanted = None if ids is None else set(ids)
-    paths: dict[int, list[str]] = defaultdict(list)
+    paths: dict[int, list[KnownPath]] = defaultdict(list)
     for known in catalog.iter_known_paths(wanted):
         if wanted is None or known.work_id in wanted:
-            paths[known.work_id].append(known.path)
-    result = {work_id: any_exists(p) for work_id, p in paths.items()}
+            paths[known.work_id].append(known)
+    result = {work_id: state_of(known) for work_id, known in paths.items()}
     for work_id in wanted or ():
-        result.setdefault(work_id, False)  # a work with no known path cannot be found
+        result.setdefault(work_id, GONE)  # a work with no known path cannot be found
     return result
 
 
-class PresenceCache(QObject):
-    """Remembers which works still have a file; asks a worker about the ones not known yet."""
+def _state_of_works(home: Path, work_ids: list[int]) -> dict[int, str]:
+    """For a batch of work ids: the state of each (on a worker, with its own connection)."""
+    with Catalog.open(home) as catalog:
+        return state_of_catalog(catalog, work_ids)
 
-    #: work ids whose presence has just become known or changed
+
+class PresenceCache(QObject):
+    """Remembers each work's state on disk; asks a worker about the ones not known yet."""
+
+    #: work ids whose state has just become known or changed
     presence_changed = Signal(list)
 
-    def __init__(self, runner: TaskRunner, parent: QObject | None = None) -> None:
+    def __init__(self, home: Path, runner: TaskRunner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._known: dict[int, bool] = {}
+        self._known: dict[int, str] = {}
         self._fresh: set[int] = set()
         self._batcher = Batcher(
-            runner, presence_of_works, self._on_batcher_results, label="Looking for files"
+            runner,
+            partial(_state_of_works, home),
+            self._on_batcher_results,
+            label="Looking for files",
         )
 
-    def present(self, work_id: int, paths: Iterable[str]) -> bool | None:
-        """The last answer for ``work_id`` (None if there is none yet); asks again if stale."""
+    def status(self, work_id: int) -> str | None:
+        """The last known status (None if there is none yet); asks again if stale."""
         if work_id not in self._fresh:
-            self._batcher.request(work_id, (work_id, tuple(paths)))
-        return self._known.get(work_id)
-
-    def status(self, work_id: int, paths: Iterable[str]) -> str | None:
-        present = self.present(work_id, paths)
-        if present is None:
-            return None
-        return REGISTERED if present else MISSING
+            self._batcher.request(work_id, work_id)
+        return self.known_status(work_id)
 
     def known_status(self, work_id: int) -> str | None:
         """The status if known, without asking anything."""
-        present = self._known.get(work_id)
-        return None if present is None else (REGISTERED if present else MISSING)
+        state = self._known.get(work_id)
+        return None if state is None else _STATUS_OF[state]
 
-    def update(self, presence: dict[int, bool]) -> None:
+    def update(self, states: dict[int, str]) -> None:
         """Record answers found elsewhere (a full scan, a check of every file)."""
-        self._on_batcher_results(presence)
+        self._on_batcher_results(states)
 
     def mark_stale(self) -> None:
         """Keep showing what is known, but ask again for whatever is shown next."""
         self._fresh.clear()
         self._batcher.clear()
 
-    def _on_batcher_results(self, presence: dict[int, bool]) -> None:
-        changed = [wid for wid, here in presence.items() if self._known.get(wid) != here]
-        self._known.update(presence)
-        self._fresh.update(presence)
+    def _on_batcher_results(self, states: dict[int, str]) -> None:
+        changed = [wid for wid, state in states.items() if self._known.get(wid) != state]
+        self._known.update(states)
+        self._fresh.update(states)
         if changed:
             self.presence_changed.emit(changed)
