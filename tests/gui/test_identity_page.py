@@ -236,3 +236,22 @@ def test_the_backup_dialog_offers_a_free_name_and_scolds_only_after_typing(
     offered = tmp_path / "Ada-Lovelace-colophon-backup-2.key"
     assert seen[0] == (offered, "Choose a passphrase.", "")  # what to do, not an error yet
     assert seen[1][0] == offered and seen[1][1] and seen[1][2] == ERROR_STYLE
+
+
+def test_a_bank_account_is_typed_as_its_iban_is_printed(qtbot, window, home):
+    w = window()
+    w.tabs.setCurrentIndex(0)
+    form = w.form
+    form.channel_combo.setCurrentIndex(form.channel_combo.findData("payto"))
+    form.channel_edit.setFocus()
+    qtbot.keyClicks(form.channel_edit, "de75 5121 0800 1245 1261 99")
+    qtbot.mouseClick(w.save_button, Qt.LeftButton)
+    assert w.profile_error.text() == ""
+    [channel] = identity_of(home).profile().payment_channels
+    assert (channel.kind, channel.value) == ("payto", "payto://iban/DE75512108001245126199")
+    form.set_profile(identity_of(home).profile())
+    assert form.channel_edit.text() == "DE75 5121 0800 1245 1261 99"
+    form.channel_edit.setText("DE75 5121 0800 1245 1261 98")  # a digit wrong
+    qtbot.mouseClick(w.save_button, Qt.LeftButton)
+    assert "not a valid IBAN" in w.profile_error.text()
+    form.set_profile(identity_of(home).profile())  # nothing left to ask about on closing

@@ -18,7 +18,7 @@ from ..core.terms import USE_QUESTIONS, in_words
 PAYMENT_CHOICES = (
     ("", "No payment address", ""),
     ("openPayments", "Open Payments wallet", "https://wallet.example/alice"),
-    ("payto", "Bank account (payto)", "payto://iban/DE75512108001245126199"),
+    ("payto", "Bank account (IBAN)", "e.g. DE75 5121 0800 1245 1261 99, or a payto:// address"),
     ("url", "Payment page (web address)", "https://ko-fi.com/alice"),
 )
 PAYMENT_LABELS = {kind: label for kind, label, _example in PAYMENT_CHOICES if kind}

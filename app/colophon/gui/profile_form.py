@@ -9,6 +9,7 @@ into view. Fields the form does not show (handles, further payment channels) are
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,26 @@ def _edit(name: str, placeholder: str = "") -> QLineEdit:
     edit.setAccessibleName(name)
     edit.setPlaceholderText(placeholder)
     return edit
+
+
+_IBAN_TYPED = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
+_PLAIN_IBAN_URI = re.compile(r"payto://iban/([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})")
+
+
+def bank_address(text: str) -> str:
+    """What was typed for a bank account: an IBAN as printed ("DE89 3704 …") becomes the payto
+    address claims carry (``payto://iban/DE893704…``); a payto address stays as it is."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    return f"payto://iban/{compact}" if _IBAN_TYPED.fullmatch(compact) else text.strip()
+
+
+def shown_bank_address(value: str) -> str:
+    """A plain IBAN payto address as people write the IBAN, in groups of four; else as it is."""
+    plain = _PLAIN_IBAN_URI.fullmatch(value)
+    if plain is None:
+        return value
+    iban = plain.group(1)
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def web_address(text: str) -> str | None:
@@ -144,7 +165,10 @@ class ProfileForm(QObject):
         self.channel_combo.setCurrentIndex(
             max(self.channel_combo.findData(channel.kind if channel else ""), 0)
         )
-        self.channel_edit.setText(channel.value if channel else "")
+        shown = channel.value if channel else ""
+        self.channel_edit.setText(
+            shown_bank_address(shown) if channel and channel.kind == "payto" else shown
+        )
         self._on_model_changed()
         self._on_channel_changed()
 
@@ -191,6 +215,8 @@ class ProfileForm(QObject):
                 )
             if kind == "url":
                 value = web_address(value) or value
+            elif kind == "payto":
+                value = bank_address(value)
             channels.insert(0, PaymentChannel(kind, value))
         model = self.model_combo.currentData()
         amount = self.amount_edit.text().strip().replace(",", ".").rstrip("%").strip() or None
