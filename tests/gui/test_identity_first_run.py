@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from gui_helpers import answer_by_button
+from gui_helpers import PASSPHRASE, answer_by_button, make_creator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
+from colophon.core.backup import write_backup
 from colophon.core.catalog import Catalog
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
@@ -100,4 +101,27 @@ def test_setting_up_with_an_identity_here_says_so_at_once(qtbot, make_window, sy
     assert said and "already have an identity" in said[0] and fingerprint in said[0]
     page = window.claims.identity_window
     assert isinstance(page, IdentityWindow) and page.isVisible()
+    page.close()
+
+
+def test_after_restoring_a_backup_the_profile_is_shown_to_set_terms_again(
+    qtbot, make_window, sync_runner, home, tmp_path
+):
+    # A backup holds the key only: the terms and payment start from the defaults.
+    other, _ids = make_creator(tmp_path / "old-computer")
+    with Catalog.open(other) as catalog, Identity(catalog).signing() as private:
+        write_backup(private, tmp_path / "backup.key", PASSPHRASE)
+    window = make_window(sync_runner)
+    wizard = window.claims.open_wizard()
+    wizard.intro_page.restore_radio.click()
+    wizard.next()
+    wizard.restore_page.file.edit.setText(str(tmp_path / "backup.key"))
+    qtbot.keyClicks(wizard.restore_page.secret, PASSPHRASE)
+    qtbot.keyClicks(wizard.restore_page.name, "Ada Lovelace")
+    qtbot.mouseClick(wizard.button(QWizard.FinishButton), Qt.LeftButton)
+
+    page = window.claims.identity_window
+    assert isinstance(page, IdentityWindow) and page.isVisible()
+    assert page.tabs.currentIndex() == 0
+    assert "check your terms for AI and how to be paid" in page.notice.text()
     page.close()

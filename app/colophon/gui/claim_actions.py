@@ -139,6 +139,13 @@ class ClaimActions(QObject):
             self.window.statusBar().showMessage(
                 "You can set up your identity any time from the Identity menu.", 10000
             )
+        if result == IdentityWizard.Accepted and self.wizard and self.wizard.profile_to_review:
+            page = self.open_identity()
+            page.tabs.setCurrentIndex(0)
+            page.show_notice(
+                "Your key is restored. The backup held only the key: check your terms for AI "
+                "and how to be paid, then save your profile."
+            )
         if self.wizard is not None:
             self.wizard.deleteLater()
         self.wizard = None

@@ -66,6 +66,8 @@ class IdentityWizard(QWizard):
         self._busy_labels: dict[QWizardPage, QWidget] = {}
         with Catalog.open(self.home) as catalog:
             self.existing: Profile | None = Identity(catalog).profile()
+        #: restored with a profile of a name only: its terms and payment are to be set again
+        self.profile_to_review = False
         try:
             self.store.check_keyring()
             self.keyring_ok, self.keyring_problem = True, ""

@@ -220,6 +220,12 @@ class RestorePage(QWizardPage):
         self.error = error_label()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(
+            paragraph(
+                "A backup holds your key only. Once it is restored, Colophon shows your profile "
+                "so that you set your terms for AI and how to be paid again."
+            )
+        )
         layout.addSpacing(6)
         layout.addWidget(self.keep)
         layout.addLayout(self.key_form)
@@ -277,6 +283,7 @@ class RestorePage(QWizardPage):
 
         def restored(record: object) -> None:
             self.restored = True
+            w.profile_to_review = w.existing is None  # only the name came from this page
             w.record = record  # type: ignore[assignment]
             w.identity_changed.emit()
 
