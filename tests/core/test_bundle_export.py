@@ -25,10 +25,16 @@ from bundle_factory import (
 )
 from PIL import Image
 
-from colophon.core import bundle, fsutil, safezip
+from colophon.core import bundle, fsutil, safezip, thumbnail
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.catalog import Contributor
-from colophon.core.errors import Cancelled, DiskFullError, NotFoundError, UsageError
+from colophon.core.errors import (
+    Cancelled,
+    DiskFullError,
+    EnvironmentProblem,
+    NotFoundError,
+    UsageError,
+)
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
 from colophon.core.progress import Progress
@@ -272,6 +278,52 @@ def test_thumbnails_are_small_pictures_of_the_work(ada: Party) -> None:
         assert picture.format == "PNG"
         assert max(picture.size) == 256
         assert picture.convert("RGB").getpixel((10, 10)) == (9, 99, 199)
+
+
+def test_a_second_export_takes_its_pictures_from_the_cache(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Decoding a photographer's photos again at every export takes minutes.
+    [work_id] = ada.add_works({"wide.png": png_bytes((9, 99, 199), (1200, 500))})
+    digest = ada.catalog.get_work(work_id).digest
+    name = f"thumbnails/{digest}.png"
+    first = read_zip(ada.export([work_id]).path)[name]
+    cached = ada.catalog.path.parent / bundle.THUMBNAIL_CACHE / digest[:2] / f"{digest}.png"
+    assert cached.read_bytes() == first
+
+    def no_decoding(_path: str) -> bytes:
+        raise AssertionError("the picture was made again")
+
+    monkeypatch.setattr(thumbnail, "make_thumbnail", no_decoding)
+    assert read_zip(ada.export([work_id]).path)[name] == first
+    monkeypatch.undo()
+
+    cached.write_bytes(b"not a picture")  # a damaged cache file is made again
+    assert read_zip(ada.export([work_id]).path)[name] == first
+    assert cached.read_bytes() == first
+
+
+def test_a_folder_that_takes_no_file_is_said_before_any_picture_is_made(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = ada.add_works()
+    out = ada.root / "read-only"
+    out.mkdir()
+    made: list[str] = []
+    real_mkstemp = fsutil.tempfile.mkstemp
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        if Path(kwargs.get("dir", ".")) == out:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(thumbnail, "make_thumbnail", lambda path: made.append(path))
+
+    with pytest.raises(EnvironmentProblem, match="No permission to write"):
+        bundle.export_bundle(ada.catalog, ada.identity, ids, out / "portfolio.colophon")
+
+    assert made == [] and os.listdir(out) == []
 
 
 def test_a_photograph_gets_a_light_thumbnail_close_to_it(ada: Party, tmp_path: Path) -> None:

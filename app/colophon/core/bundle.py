@@ -7,6 +7,7 @@ anything: members are read into memory by `safezip` under the spec's limits.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -31,7 +32,7 @@ from .claim import (
     parse_statement,
 )
 from .errors import MalformedError, NotFoundError, UsageError
-from .fsutil import read_at_most
+from .fsutil import atomic_write, check_writable, read_at_most
 from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
@@ -52,6 +53,9 @@ MAX_THUMBNAIL_SIDE = 1024  # pixels; Colophon writes 256
 #: the zip's other members are the envelope, the identity card, the key events and the summary
 MAX_THUMBNAILS = safezip.BUNDLE_LIMITS.max_members - 4
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+#: where the pictures made for bundles are kept, in the Colophon folder, by the work's digest
+#: (a new way of making them needs a new name here)
+THUMBNAIL_CACHE = "bundle-thumbnails-1"
 
 
 @dataclass
@@ -93,6 +97,7 @@ def export_bundle(
         raise NotFoundError(f"The folder {out.parent} does not exist.")
     profile = identity.require_profile()
     key = identity.require_key()
+    check_writable(out)  # a read-only or full folder is said now, not after the pictures
     works = catalog.works_by_ids(work_ids)
     if annotations is None:  # content fingerprints travel in the subjects (fingerprints.md)
         from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
@@ -187,7 +192,10 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     """
     sources = [(work, path) for work in works if (path := _thumbnail_source(catalog, work))]
     progress.advance(len(works) - len(sources))  # no picture to make
-    from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
+    cache = catalog.path.parent / THUMBNAIL_CACHE
+
+    def make_thumbnail(work: Work, path: str) -> bytes | None:
+        return _cached_thumbnail(cache, work.digest, path)
 
     members: dict[str, bytes] = {}
     size = 0
@@ -195,7 +203,8 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     pending = iter(sources)
     with ThreadPoolExecutor(workers, thread_name_prefix="colophon-thumbnail") as pool:
         ahead = deque(
-            (work, pool.submit(make_thumbnail, path)) for work, path in islice(pending, 2 * workers)
+            (work, pool.submit(make_thumbnail, work, path))
+            for work, path in islice(pending, 2 * workers)
         )
         try:
             while ahead:
@@ -203,7 +212,7 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
                 picture = made.result()
                 progress.check()
                 for work_next, path in islice(pending, 1):
-                    ahead.append((work_next, pool.submit(make_thumbnail, path)))
+                    ahead.append((work_next, pool.submit(make_thumbnail, work_next, path)))
                 if picture is not None:
                     size += len(picture)
                     _check_thumbnails(len(members) + 1, size)
@@ -213,6 +222,29 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
             for _work, made in ahead:  # cancelled or refused: do not make the rest
                 made.cancel()
     return members
+
+
+def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
+    """The bundle picture of the work with ``digest``, made from ``path`` once and then kept.
+
+    The picture depends only on the work's content, which its digest names, so a later export
+    of the same work takes it from the cache in the Colophon folder instead of decoding the
+    photo again. A cached file that is not a PNG of the right size is made again.
+    """
+    cached = cache / digest[:2] / f"{digest}.png"
+    with contextlib.suppress(OSError):
+        data = read_at_most(cached, MAX_THUMBNAIL_BYTES)
+        side = png_size(data) if data is not None else None
+        if data is not None and side is not None and max(side) <= MAX_THUMBNAIL_SIDE:
+            return data
+    from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
+
+    data = make_thumbnail(path)
+    if data is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(cached, data)
+    return data
 
 
 def _thumbnail_source(catalog: Catalog, work: Work) -> str | None:

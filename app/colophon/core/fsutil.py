@@ -48,6 +48,23 @@ def atomic_writer(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[B
         raise
 
 
+def check_writable(path: str | os.PathLike[str]) -> None:
+    """Raise the error `atomic_writer` would give for ``path`` if its folder takes no new file.
+
+    For long work that ends in writing a file (an export): a read-only or full folder is said
+    before the minutes of work, not after. A trial file is made and removed at once.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, trial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _translate(exc, target) from exc
+    os.close(fd)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(trial)
+
+
 def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` atomically with the given permission bits."""
     with atomic_writer(path, mode) as fh:
