@@ -438,3 +438,22 @@ def test_contacts_add_of_a_bad_bundle_exits_as_verify_does(capsys, creator, tmp_
         got, out, err = run(capsys, "--home", home, "contacts", "add", str(path))
         assert got == code and out == ""
         assert err.startswith("colophon: error: This bundle cannot be trusted")
+
+
+def test_verify_help_lists_each_exit_status_it_can_give(capsys):
+    from colophon.cli.bundles import VERIFY_EXIT
+
+    with pytest.raises(SystemExit):
+        main(["verify", "--help"])
+    shown = capsys.readouterr().out.split("exit status:")[1]
+    for code in set(VERIFY_EXIT.values()):
+        assert f"\n  {code} " in shown, code
+
+
+def test_scan_to_a_report_in_a_missing_folder_stops_before_scanning(capsys, tmp_path):
+    code, _out, err = run(
+        capsys, "scan", str(tmp_path), "--claims", str(tmp_path), "--report",
+        str(tmp_path / "no-such-folder" / "report.csv"),
+    )  # fmt: skip
+    assert code == exitcodes.NOT_FOUND
+    assert f"The folder {tmp_path / 'no-such-folder'} does not exist." in err

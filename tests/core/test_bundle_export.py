@@ -667,6 +667,16 @@ def test_the_claimant_and_identity_card_name_the_active_key(ada: Party) -> None:
     assert "2019/790" in predicate["rightsReservation"]
 
 
+def test_a_license_in_no_form_the_format_takes_is_refused_saying_which_forms_it_takes(
+    ada: Party,
+) -> None:
+    ids = ada.add_works()
+    with pytest.raises(UsageError) as refused:
+        ada.export(ids, license="my own licence!")
+    assert "SPDX license identifier" in refused.value.message
+    assert "anyOf" not in refused.value.message
+
+
 def test_a_profile_the_format_cannot_hold_is_refused_before_signing(
     ada: Party, monkeypatch: pytest.MonkeyPatch
 ) -> None:

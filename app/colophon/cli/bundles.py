@@ -46,6 +46,19 @@ STDIN = "/dev/stdin"
 
 MAX_LISTED = 200  # works listed in the text output; --json lists all
 
+VERIFY_EPILOG = """\
+exit status:
+  0   valid: intact, and signed by you or a contact you trust
+  10  intact, but signed by a key you have not trusted yet
+  11  key mismatch: signed in the name of a contact, or yours, with another key
+  12  signed by a revoked or replaced key
+  13  tampered: a file of the bundle was altered, removed or added
+  14  the signature does not verify
+  15  a claim of a kind or version this Colophon does not read
+  16  not a well-formed bundle or envelope
+  2 usage, 4 not found, 5 environment, 130 cancelled (see README.md)
+The --json fields are listed in resources/spec/json-output.md."""
+
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("export", help="sign a claim to your works and write it as a bundle")
@@ -62,7 +75,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     add_passphrase_options(p)
     p.set_defaults(run=run_export)
 
-    p = sub.add_parser("verify", help="check a bundle: who signed it, is it intact, what it says")
+    p = sub.add_parser(
+        "verify",
+        help="check a bundle: who signed it, is it intact, what it says",
+        epilog=VERIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument(
         "file",
         metavar="FILE",

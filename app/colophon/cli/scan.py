@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import UsageError
+from ..core.errors import NotFoundError, UsageError
 from ..core.fsutil import atomic_writer
 from ..core.pathtext import readable, readable_values
 from . import exitcodes
@@ -47,7 +47,14 @@ CSV_FIELDS = [
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("scan", help="find claimed works in a dataset and report their terms")
+    p = sub.add_parser(
+        "scan",
+        help="find claimed works in a dataset and report their terms",
+        epilog="exit status: 0 done (also when files were skipped: they are named on standard "
+        "error and in --json), 2 usage, 4 a dataset path or the report's folder does not "
+        "exist, 5 environment, 130 cancelled (no report written). The --json fields are "
+        "listed in resources/spec/json-output.md.",
+    )
     p.add_argument("dataset", nargs="+", metavar="DATASET_DIR", help="folders (or files) to scan")
     p.add_argument(
         "--claims",
@@ -68,7 +75,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         type=int,
         default=DEFAULT_THRESHOLD,
         metavar="BITS",
-        help=f"largest fingerprint distance counted as a copy (default {DEFAULT_THRESHOLD})",
+        help=f"largest fingerprint distance counted as a near copy, 0 to {MAX_THRESHOLD} "
+        f"(default {DEFAULT_THRESHOLD})",
     )
     p.add_argument(
         "--export-index",
@@ -88,6 +96,8 @@ def run_scan(ctx: Context) -> int:
     report = Path(a.report) if a.report else None
     if report and report.suffix not in (".json", ".jsonl", ".csv"):
         raise UsageError("--report must end in .json, .jsonl or .csv.")
+    if report and not report.parent.is_dir():  # said before the scan, as export says it
+        raise NotFoundError(f"The folder {report.parent} does not exist.")
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         claims = load_claims(a.claims, catalog, progress)

@@ -168,5 +168,31 @@ def _message(error: Any) -> str:
         if kind.name == "type":
             found = "an array" if isinstance(error.instance, list) else "an object"
             return f"must be of type {' or '.join(kind.types)}, not {found}."
+    if kind.name in ("anyOf", "oneOf"):  # the library names the keyword, not what is wanted
+        field = next((p for p in reversed(tuple(error.instance_path)) if isinstance(p, str)), "")
+        wanted = _descriptions().get(field)
+        if wanted:
+            return f"is not in a form allowed here: {wanted[0].lower()}{wanted[1:]}"
     text = " ".join(error.message.split())
     return text if len(text) <= 300 else text[:297] + "…"
+
+
+@functools.cache
+def _descriptions() -> dict[str, str]:
+    """Each field's description in the two schemas, by field name (the first one found)."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and "description" in sub:
+                    found.setdefault(name, sub["description"])
+            for sub in node.values():
+                walk(sub)
+        elif isinstance(node, list):
+            for sub in node:
+                walk(sub)
+
+    for resource in (PREDICATE_SCHEMA, STATEMENT_SCHEMA):
+        walk(_schema(resource))
+    return found
