@@ -531,6 +531,25 @@ def test_a_retired_key_can_be_revoked_by_its_fingerprint(catalog: Catalog) -> No
     assert _statuses(identity) == ["revoked", "active"]
 
 
+def test_a_key_revoked_as_retired_is_revoked_again_as_compromised_when_it_leaks(
+    catalog: Catalog,
+) -> None:
+    # Whoever gets hold of a retired key can back-date what they sign: only "compromised"
+    # withdraws everything it signed, so the owner must be able to say so afterwards.
+    identity = Identity(catalog)
+    old = identity.create(_profile(), KeyLocation.keyring())
+    identity.revoke("retired")
+    with pytest.raises(UsageError, match="revoke it again as compromised"):
+        identity.revoke("superseded", keyid=old.keyid)
+    identity.revoke("compromised", keyid=old.keyid)
+    (record,) = identity.keys()
+    assert (record.status, record.reason) == ("revoked", "compromised")
+    reasons = [e.reason for e in identity.own_events()]
+    assert reasons == ["retired", "compromised"]  # both travel; verifiers take the worst
+    with pytest.raises(UsageError, match="already revoked as compromised"):
+        identity.revoke("compromised", keyid=old.keyid)
+
+
 # --- which claims an event withdraws (spec 9.4) --------------------------------------------------
 
 T = datetime(2025, 6, 1, 0, 0, 0, tzinfo=UTC)

@@ -513,6 +513,20 @@ def test_a_rotation_signed_by_the_old_key_alone_carries_no_trust_to_a_new_name(
     assert result.signer is not None and result.signer.contact is None
 
 
+def test_a_retired_key_revoked_again_as_compromised_withdraws_its_earlier_claims(
+    world: World,
+) -> None:
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    retired = make_revocation(world.ada.private_key(), "retired", now=later)
+    record_events(world.vera.catalog, [parse_event(retired)])
+    check(world.bundle, world.vera.catalog, Outcome.VALID)  # signed before it was retired
+
+    leaked = make_revocation(world.ada.private_key(), "compromised", now=later)
+    record_events(world.vera.catalog, [parse_event(leaked)])
+    check(world.bundle, world.vera.catalog, Outcome.REVOKED)
+
+
 def stored_events(world: World) -> set[str]:
     rows = world.vera.catalog.conn.execute("SELECT key_id FROM key_events").fetchall()
     return {r[0] for r in rows}

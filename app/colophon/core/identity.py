@@ -391,19 +391,30 @@ class Identity:
 
         By default the active key is revoked; ``keyid`` names another of ours (e.g. a retired
         key that was lost). ``reason`` is ``compromised`` (every claim it signed is withdrawn),
-        ``superseded`` or ``retired`` (claims from now on are withdrawn). Cannot be undone.
+        ``superseded`` or ``retired`` (claims from now on are withdrawn). Cannot be undone. A key
+        revoked for another reason may be revoked again as ``compromised`` (it leaked later):
+        then everything it ever signed is withdrawn.
         """
         if reason not in REASONS:
             raise UsageError(f"The reason must be one of {', '.join(REASONS)}.")
         key = self.require_key() if keyid is None else self.find_key(keyid)
-        if key.status == "revoked":
-            raise UsageError(f"The key {key.fingerprint} is already revoked.")
+        again = key.status == "revoked"
+        if again and (key.reason == "compromised" or reason != "compromised"):
+            raise UsageError(
+                f"The key {key.fingerprint} is already revoked"
+                + (
+                    " as compromised."
+                    if key.reason == "compromised"
+                    else "; if it has since leaked, revoke it again as compromised."
+                )
+            )
         with self.store.unlocked(key.keyid, key.location, passphrase) as private:
             event = make_revocation(private, reason, comment, now)
         with self.catalog.transaction() as conn:
             _record_event(conn, event)
             conn.execute(
-                "UPDATE keys SET status = 'revoked', revoked_at = ?, reason = ? WHERE key_id = ?",
+                "UPDATE keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, ?), "
+                "reason = ? WHERE key_id = ?",
                 (now_utc(), reason, key.keyid),
             )
         return event
