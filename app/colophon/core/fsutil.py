@@ -27,11 +27,8 @@ from .errors import DiskFullError, EnvironmentProblem
 def atomic_writer(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path`` atomically, on error it vanishes."""
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _translate(exc, target) from exc
+    fd, tmp = _temporary(target)
+    folder = Path(tmp).parent
     try:
         os.fchmod(fd, mode)  # permissions before any byte is written
         with os.fdopen(fd, "wb") as fh:
@@ -54,15 +51,19 @@ def check_writable(path: str | os.PathLike[str]) -> None:
     For long work that ends in writing a file (an export): a read-only or full folder is said
     before the minutes of work, not after. A trial file is made and removed at once.
     """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, trial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _translate(exc, target) from exc
+    fd, trial = _temporary(Path(path))
     os.close(fd)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(trial)
+
+
+def _temporary(target: Path) -> tuple[int, str]:
+    """A new hidden file beside ``target`` (descriptor and path), or the error for ``target``."""
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _translate(exc, target) from exc
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:

@@ -162,17 +162,16 @@ class Identity:
 
     def keys_rotated_to(self, keyids: Iterable[str]) -> set[str]:
         """The keys that recorded rotations hand over to one of these keys (nothing is parsed)."""
-        rows = self.catalog.conn.execute(
-            "SELECT DISTINCT key_id FROM key_events "
-            "WHERE new_key_id IN (SELECT value FROM json_each(?))",
-            (json.dumps(sorted(set(keyids))),),
-        )
-        return {r[0] for r in rows}
+        return self._rotations_into(keyids, "key_id")
 
     def rotated_into(self, keyids: Iterable[str]) -> set[str]:
         """Those of these keys that a recorded rotation hands over to (nothing is parsed)."""
+        return self._rotations_into(keyids, "new_key_id")
+
+    def _rotations_into(self, keyids: Iterable[str], column: str) -> set[str]:
+        assert column in ("key_id", "new_key_id")  # the old keys, or the new ones
         rows = self.catalog.conn.execute(
-            "SELECT DISTINCT new_key_id FROM key_events "
+            f"SELECT DISTINCT {column} FROM key_events "
             "WHERE new_key_id IN (SELECT value FROM json_each(?))",
             (json.dumps(sorted(set(keyids))),),
         )
