@@ -527,6 +527,27 @@ def test_a_retired_key_revoked_again_as_compromised_withdraws_its_earlier_claims
     check(world.bundle, world.vera.catalog, Outcome.REVOKED)
 
 
+def test_a_revocation_of_a_pinned_key_is_learnt_from_the_owners_next_bundle(
+    world: World,
+) -> None:
+    # Ada's key was stolen; she revoked it and made a new one (no rotation: the old key is not
+    # to be trusted to name a successor). Her next bundle carries the revocation.
+    add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
+    stolen = make_revocation(world.ada.private_key(), "compromised")
+    later = make_party(world.root / "ada-new-key", "Ada Lovelace", email="ada@example.org")
+    later.add_works({"new.txt": b"after the theft"})
+    path = later.export().path
+    later.close()
+    events = strictjson.dumps([stolen])
+    carried = rebuild(
+        path, world.out("new-key.colophon"), members=lambda m: m.update({EVENTS: events})
+    )
+
+    check(carried, world.vera.catalog, Outcome.KEY_MISMATCH)  # a new key: to be trusted anew
+
+    check(world.bundle, world.vera.catalog, Outcome.REVOKED)
+
+
 def stored_events(world: World) -> set[str]:
     rows = world.vera.catalog.conn.execute("SELECT key_id FROM key_events").fetchall()
     return {r[0] for r in rows}

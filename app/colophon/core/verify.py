@@ -362,7 +362,9 @@ def _worth_keeping(
     the keys rotated, in turn, to it; and of rotations, only those the new key signed too, or
     that hand over from a key this verifier knows (pinned, its own, or one a kept rotation hands
     over to): a rotation signed by its old key alone carries trust from nowhere else
-    (`_signer`), and a bundle that needs it carries it.
+    (`_signer`), and a bundle that needs it carries it. Revocations of keys this verifier knows
+    are kept too, whoever's bundle brings them (a creator's next bundle, after a new key, is
+    where the news that the old one was stolen travels).
     """
     keys, frontier = {signer}, {signer}
     while frontier:
@@ -370,9 +372,14 @@ def _worth_keeping(
             e.keyid for e in carried if e.new_key is not None and e.new_key.keyid in frontier
         } - keys
         keys |= frontier
-    about = [e for e in carried if e.keyid in keys]
     held = identity.keys()
     own = {record.keyid for record in held}
+    revoked = {e.keyid for e in carried if e.event == "revocation"} - keys
+    if revoked:  # of keys pinned, held, or handed over to by a rotation already kept
+        keys |= own & revoked
+        keys |= {c.key.keyid for c in contacts_with_keys(catalog, revoked)}
+        keys |= identity.rotated_into(revoked)
+    about = [e for e in carried if e.keyid in keys]
     known = (own | {c.key.keyid for c in contacts_with_keys(catalog, keys)}) & keys
     known |= identity.rotated_into(keys)
     kept: list[KeyEvent] = []
