@@ -257,6 +257,34 @@ def test_a_bundle_over_the_readers_size_limit_is_not_written(
     assert ada.catalog.exports_of(ada.catalog.work_ids()[0]) == []
 
 
+def bmp_bytes(color: tuple[int, int, int]) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), color).save(out, format="BMP")
+    return out.getvalue()
+
+
+def test_a_picture_edited_without_changing_its_size_or_time_lends_no_thumbnail(
+    ada: Party,
+) -> None:
+    # Size and time say nothing of an edit that keeps both: the preview is made only from a
+    # file with the work's digest, so neither this bundle nor the cache gets the wrong one.
+    red, blue = bmp_bytes((220, 20, 20)), bmp_bytes((20, 20, 220))
+    assert len(red) == len(blue)
+    [work_id] = ada.add_works({"pic.bmp": red})
+    path = ada.works_dir / "pic.bmp"
+    stamp = path.stat()
+    path.write_bytes(blue)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    name = f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"
+
+    assert name not in read_zip(ada.export([work_id]).path)
+
+    path.write_bytes(red)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    with Image.open(io.BytesIO(read_zip(ada.export([work_id]).path)[name])) as picture:
+        assert picture.convert("RGB").getpixel((10, 10)) == (220, 20, 20)
+
+
 def test_no_thumbnail_from_a_picture_changed_since_it_was_registered(ada: Party) -> None:
     [work_id] = ada.add_works({"photo.png": PICTURE})
     path = ada.works_dir / "photo.png"

@@ -227,9 +227,10 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
 def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
     """The bundle picture of the work with ``digest``, made from ``path`` once and then kept.
 
-    The picture depends only on the work's content, which its digest names, so a later export
-    of the same work takes it from the cache in the Colophon folder instead of decoding the
-    photo again. A cached file that is not a PNG of the right size is made again.
+    The picture depends only on the work's content, which its digest names, and it is made only
+    from a file that has that digest; so a later export of the same work takes it from the cache
+    in the Colophon folder instead of reading the photo again. A cached file that is not a PNG
+    of the right size is made again.
     """
     cached = cache / digest[:2] / f"{digest}.png"
     with contextlib.suppress(OSError):
@@ -239,7 +240,7 @@ def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
             return data
     from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
 
-    data = make_thumbnail(path)
+    data = make_thumbnail(path, sha256=digest)  # from the work's very content, or none
     if data is not None:
         with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
             cached.parent.mkdir(parents=True, exist_ok=True)
