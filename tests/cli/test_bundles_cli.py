@@ -152,7 +152,7 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
 
     code, _, err = run(capsys, "--home", other, "contacts", "add", str(card))
     assert code == exitcodes.USAGE
-    assert "as is your contact 'Ada Lovelace'" in err and "--same-person" in err
+    assert "with the email of your contact 'Ada Lovelace'" in err and "--same-person" in err
     code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--same-person")
     assert code == 0 and "Trusted Ada L." in out
     # run again, as a pipeline's set-up step is: nothing to do, and no error

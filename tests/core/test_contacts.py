@@ -342,7 +342,7 @@ def test_a_card_with_another_contacts_email_is_pinned_only_as_the_same_person(
     add_contact(vera.catalog, ada_key, "Ada", ada_card)
     mallory_key, mallory_card = card_for("Mallory Mal", "ADA@example.org")
 
-    with pytest.raises(SharedIdentity, match="as is your contact 'Ada'") as refused:
+    with pytest.raises(SharedIdentity, match="with the email of your contact 'Ada'") as refused:
         add_contact(vera.catalog, mallory_key, "Mallory", mallory_card)
     assert refused.value.contact.key == ada_key
     assert [c.name for c in list_contacts(vera.catalog)] == ["Ada"]

@@ -36,7 +36,7 @@ from colophon.core import dsse, strictjson
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
 from colophon.core.card import make_card
 from colophon.core.claimant import PublicKeyInfo
-from colophon.core.contacts import add_contact
+from colophon.core.contacts import SharedIdentity, add_contact, list_contacts
 from colophon.core.errors import NotFoundError, SignatureError
 from colophon.core.identity import record_events
 from colophon.core.keyevents import make_revocation, make_rotation, parse_event, parse_time
@@ -435,6 +435,29 @@ def test_a_contact_whose_card_gives_another_contacts_email_cannot_sign_as_them(
     assert "not with the key you pinned for Ada Lovelace" in result.message
 
 
+def test_two_keys_said_to_be_one_person_each_sign_as_that_person(world: World) -> None:
+    # Pinned from a bare key and from a card, said to be the same person: either key signs as
+    # Ada, also once one of them signs with a new email.
+    add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace")  # a bare key: no email
+    laptop = another_ada(world, "Ada Lovelace", "ada@example.org")
+    card = laptop.identity.card()
+    with pytest.raises(SharedIdentity):
+        add_contact(world.vera.catalog, laptop.identity.require_key().info, "Ada laptop", card)
+    add_contact(
+        world.vera.catalog, laptop.identity.require_key().info, "Ada laptop", card, same_person=True
+    )
+    persons = {c.name: c.person for c in list_contacts(world.vera.catalog)}
+    assert persons["Ada Lovelace"] is not None and persons["Ada Lovelace"] == persons["Ada laptop"]
+
+    check(world.bundle, world.vera.catalog, Outcome.VALID)
+    laptop.identity.save_profile(Profile("Ada Lovelace", email="ada@new.example"))
+    laptop.add_works({"poem.txt": b"a poem"})
+    path = laptop.export().path
+    laptop.close()
+    result = check(path, world.vera.catalog, Outcome.VALID)
+    assert "your contact Ada laptop" in result.message
+
+
 def test_contacts_of_one_name_with_their_own_emails_each_sign_as_themselves(
     world: World,
 ) -> None:
@@ -458,7 +481,8 @@ def test_a_contact_signing_under_a_name_of_no_other_contact_is_valid_and_says_so
     add_contact(world.vera.catalog, ada_key(world), "Ada (studio)")
     result = check(world.bundle, world.vera.catalog, Outcome.VALID)
     assert result.message == (
-        "Valid: signed by your contact Ada (studio) (signing as Ada Lovelace) and unaltered."
+        "Valid: signed by your contact Ada (studio) (signing as Ada Lovelace <ada@example.org>) "
+        "and unaltered."
     )
 
 

@@ -257,7 +257,7 @@ def test_a_card_with_a_contacts_email_is_trusted_only_when_said_to_be_their_othe
     answer_dialog(qtbot, confirm_then("Don't trust"))
     qtbot.mouseClick(w.add_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: bool(questions and questions[0]))
-    assert "as is your contact 'Ada'" in questions[0][0]
+    assert "with the email of your contact 'Ada'" in questions[0][0]
     assert [c.name for c in contacts(home)] == ["Ada"]
 
     answer_dialog(qtbot, confirm_then("Trust as their other key"))

@@ -34,6 +34,8 @@ class Contact:
     email: str | None = None
     #: the name the contact publishes under, from their identity card (when pinned from one)
     display_name: str | None = None
+    #: contacts with the same number here are one person's keys (`add_contact`'s same_person)
+    person: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -47,7 +49,7 @@ class Contact:
         }
 
 
-_COLUMNS = "id, name, public_key, added_at, email, display_name"
+_COLUMNS = "id, name, public_key, added_at, email, display_name, person"
 _BY_NAME = "ORDER BY name COLLATE NOCASE, id"
 
 
@@ -186,13 +188,29 @@ def add_contact(
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
     check_not_compromised(catalog, key)
     _check_name_free(catalog, name)
-    if published is not None and not same_person:
-        _check_identity_free(catalog, published.profile.display_name, email)
+    shared = _sharing_identity(catalog, published.profile if published else None)
+    if shared and not same_person:
+        other = shared[0]
+        said = f"{display_name} <{email}>" if email else display_name or name
+        what = "email" if email and email_key(email) == email_key(other.email) else "name"
+        raise SharedIdentity(
+            f"This card is in the name of {said}, with the {what} of your contact "
+            f"{other.name!r} (key {other.key.fingerprint}). Trust it only if it is another key "
+            "of that same person.",
+            other,
+        )
+    person = next((c.person for c in shared if c.person is not None), None)
+    person = person if person is not None else (shared[0].id if shared else None)
     with catalog.transaction() as conn:
+        if person is not None:  # one person's keys: the earlier ones join the same number
+            conn.execute(
+                "UPDATE contacts SET person = ? WHERE id IN (SELECT value FROM json_each(?))",
+                (person, json.dumps([c.id for c in shared])),
+            )
         cursor = conn.execute(
             "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at, "
-            "display_name, email, name_key, display_key, email_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "display_name, email, name_key, display_key, email_key, person) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 key.keyid,
@@ -205,6 +223,7 @@ def add_contact(
                 person_key(name),
                 person_key(display_name) if display_name else None,
                 email_key(email),
+                person,
             ),
         )
     found = find_by_keyid(catalog, key.keyid)
@@ -274,20 +293,18 @@ def _check_name_free(catalog: Catalog, name: str, *, but: int | None = None) -> 
         )
 
 
-def _check_identity_free(catalog: Catalog, display_name: str, email: str | None) -> None:
-    """Refuse a card with another contact's email, or with their name where either has no email
-    to tell them apart: two people may share a name, not an address."""
-    mine = email_key(email)
-    for other in namesakes(catalog, display_name, email):
-        theirs = email_key(other.email)
-        if mine is not None and theirs is not None and mine != theirs:
-            continue
-        said = f"{display_name} <{email}>" if email else display_name
-        raise SharedIdentity(
-            f"This card is in the name of {said}, as is your contact {other.name!r} (key "
-            f"{other.key.fingerprint}). Trust it only if it is another key of that same person.",
-            other,
-        )
+def _sharing_identity(catalog: Catalog, profile: Any) -> list[Contact]:
+    """The contacts one pinned from a card of ``profile`` (if any) could be taken for: those
+    with its email, or with its name where either has no email to tell them apart (two people
+    may share a name, not an address)."""
+    if profile is None:
+        return []
+    mine = email_key(profile.email)
+    return [
+        other
+        for other in namesakes(catalog, profile.display_name, profile.email)
+        if not (mine is not None and other.email is not None and mine != email_key(other.email))
+    ]
 
 
 def remove_contact(catalog: Catalog, ref: str) -> Contact:
@@ -399,5 +416,6 @@ def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[s
 
 
 def _contact(row: tuple[Any, ...]) -> Contact:
-    cid, name, public_hex, added_at, email, display_name = row
-    return Contact(cid, name, PublicKeyInfo.from_hex(public_hex), added_at, email, display_name)
+    cid, name, public_hex, added_at, email, display_name, person = row
+    key = PublicKeyInfo.from_hex(public_hex)
+    return Contact(cid, name, key, added_at, email, display_name, person)

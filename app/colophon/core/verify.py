@@ -453,12 +453,14 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str, dict[str, Any] 
     name, email = person_key(signer.name), email_key(signer.email)
     own = next((c for c in trust.pinned if c.name == signer.contact), None)
     as_itself = own is not None and _is_own(own, name, email)
-    # A contact signing as itself (its name, and its email if any) may share them with another
-    # (one person, two keys pinned; `add_contact` asks about that); in another contact's name or
-    # with their email, it is treated like any stranger who does.
+    # A contact signing as itself (its name, and its email if any), or as another key of the
+    # same person (`add_contact` asks), may share name and email with that other contact; in
+    # another contact's name or with their email, it is treated like any stranger who does.
     for contact in [] if as_itself else trust.namesakes:
-        if own is not None and contact.id == own.id:
-            continue
+        if own is not None and (
+            contact.id == own.id or (own.person is not None and contact.person == own.person)
+        ):
+            continue  # itself, or another key of the same person (as the verifier said)
         if not reachable(contact.key.keyid, signer.keyid, trust.chain):
             by = f" with the key of your contact {signer.contact}," if own is not None else ","
             return (
@@ -487,7 +489,8 @@ def _trust(signer: Signer, trust: _Trust) -> tuple[Outcome, str, dict[str, Any] 
             {"contact": None, "fingerprint": yours},
         )
     if own is not None:
-        alias = "" if as_itself else f" (signing as {signer.name})"
+        said = signer.name + (f" <{signer.email}>" if signer.email else "")
+        alias = "" if as_itself else f" (signing as {said})"
         message = f"Valid: signed by your contact {own.name}{alias} and unaltered."
         return Outcome.VALID, message, None
     return (

@@ -32,6 +32,7 @@ from . import (  # noqa: E402 - they use run_script
     v0005_trust_lookups,
     v0006_look_alike_names,
     v0007_work_ids_kept,
+    v0008_same_person,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -44,6 +45,7 @@ MIGRATIONS: list[Migration] = [
     v0005_trust_lookups.upgrade,
     v0006_look_alike_names.upgrade,
     v0007_work_ids_kept.upgrade,
+    v0008_same_person.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
