@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from colophon.core.catalog import Catalog
@@ -63,3 +64,20 @@ def test_works_edited_since_registered_are_found_by_size_and_time_alone(tmp_path
 
         assert changed_on_disk(cat, ids.values()) == [ids["edited.txt"]]
         assert changed_on_disk(cat, [ids["same.txt"]]) == []
+
+
+def test_a_file_touched_but_the_same_is_known_by_its_new_time_after_a_check(tmp_path: Path):
+    # A checkout, a copy without -p or a cloud sync gives a file a new time, not new content:
+    # once checked, it is no longer taken for an edited work.
+    f = tmp_path / "poem.txt"
+    f.write_text("the same words")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [f])
+        [work_id] = cat.work_ids()
+        os.utime(f, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+        assert changed_on_disk(cat, [work_id]) == [work_id]
+
+        assert [r.status for r in check(cat).results] == ["ok"]
+
+        assert changed_on_disk(cat, [work_id]) == []
+        assert cat.known_path(str(f)).mtime_ns == 1_600_000_000_000_000_000

@@ -360,6 +360,16 @@ class Catalog:
         for row in cursor:
             yield KnownPath(*row)
 
+    def restamp_paths(self, stamps: Iterable[tuple[str, int, int]]) -> None:
+        """Record the size and modification time (ns) a known path now has, its content the
+        same: ``(path, size, mtime_ns)``."""
+        rows = [(size, mtime_ns, now_utc(), path) for path, size, mtime_ns in stamps]
+        if rows:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE paths SET size = ?, mtime_ns = ?, seen_at = ? WHERE path = ?", rows
+                )
+
     def count_paths(self) -> int:
         return int(self.db["paths"].count)
 

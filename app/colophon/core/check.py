@@ -82,6 +82,7 @@ def check(
             continue
         present.append(Candidate(k.path, st.st_size, st.st_mtime_ns))
     progress.start(total=len(present), total_bytes=sum(c.size for c in present), label="Checking")
+    restamped: list[tuple[str, int, int]] = []
     try:
         for result in hash_files(present, progress, workers):
             k = by_path[result.path]
@@ -91,6 +92,8 @@ def check(
                 )
             elif result.digest == k.digest:
                 report.results.append(PathCheck(k.work_id, k.path, "ok"))
+                if (result.size, result.mtime_ns) != (k.size, k.mtime_ns):  # touched, same work
+                    restamped.append((k.path, result.size, result.mtime_ns))
             else:
                 report.results.append(
                     PathCheck(k.work_id, k.path, "modified", detail="content differs")
@@ -99,6 +102,9 @@ def check(
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
         found = {}
+    # A file found the same under a new time (copied, checked out, synced again) is known by
+    # that time from now on, so it is not taken for an edited one until it is.
+    catalog.restamp_paths(restamped)
     for k in missing:
         new = found.get(k.digest)
         if new:
