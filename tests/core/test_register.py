@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -229,3 +230,26 @@ def test_pictures_get_content_fingerprints_at_registration_and_texts_on_demand(c
     assert codes[works["essay"].digest][0].startswith("ISCC:")
     assert catalog.get_work(works["essay"].id).fingerprints == codes[works["essay"].digest]
     assert codes[works["noise"].digest] == []
+
+
+def test_a_folder_tree_deeper_than_pythons_recursion_limit_is_walked(tmp_path):
+    from colophon.core.walk import walk
+
+    deep = tmp_path / "top"
+    deep.mkdir()
+    bottom = deep
+    for _ in range(300):  # one level at a time: mkdir recurses
+        bottom = bottom / "d"
+        bottom.mkdir()
+    (bottom / "found.txt").write_text("at the bottom")
+    (deep / "a.txt").write_text("at the top")
+    # A limit this tree is deeper than, above what the test itself uses (cheaper than 1,000
+    # levels of folders).
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        found = [Path(c.path).relative_to(deep) for c in walk([deep], lambda _s: None)]
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert found[0] == Path("a.txt") and found[-1].name == "found.txt" and len(found) == 2

@@ -95,13 +95,14 @@ def _walk_folder(
     on_skip: Callable[[Skipped], None],
     everything: bool,
 ) -> Iterator[Candidate]:
-    try:
-        with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError as exc:
-        on_skip(Skipped(folder, f"folder cannot be read ({exc.strerror})"))
-        return
-    for entry in entries:
+    """Depth first, each folder in name order; without recursion, so that no depth of folders
+    (a link may lead into a tree thousands of levels deep) runs out of stack."""
+    stack = [_entries(folder, on_skip)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         if not everything and is_clutter(entry.name):
             continue
         try:
@@ -119,11 +120,21 @@ def _walk_folder(
             if real in visited:
                 continue  # a link back into a folder already walked
             visited.add(real)
-            yield from _walk_folder(entry.path, root, visited, on_skip, everything)
+            stack.append(_entries(entry.path, on_skip))
         elif stat.S_ISREG(st.st_mode):
             yield Candidate(entry.path, st.st_size, st.st_mtime_ns)
         else:
             on_skip(Skipped(entry.path, "not a regular file"))
+
+
+def _entries(folder: str, on_skip: Callable[[Skipped], None]) -> Iterator[os.DirEntry[str]]:
+    """The entries of ``folder`` in name order (none if it cannot be read, which is said)."""
+    try:
+        with os.scandir(folder) as it:
+            return iter(sorted(it, key=lambda e: e.name))
+    except OSError as exc:
+        on_skip(Skipped(folder, f"folder cannot be read ({exc.strerror})"))
+        return iter(())
 
 
 def _inside(target: str, root: str) -> bool:
