@@ -423,3 +423,27 @@ def test_overlapping_dataset_paths_are_read_once_and_claimants_are_told_apart_by
     assert sorted(summary.by_claimant.values()) == [2, 7]
     assert {c.name for c in summary.by_claimant} == {"Cleo Painter"}
     assert len({c.fingerprint for c in summary.by_claimant}) == 2
+
+
+def test_a_report_and_an_index_written_inside_the_dataset_are_not_scanned(setup, capsys):
+    data = setup["data"]
+    files = sum(1 for p in data.rglob("*") if p.is_file())
+    code = main(
+        [
+            *("--home", str(setup["tmp"] / "company"), "scan", str(data)),
+            *("--claims", str(setup["claims"])),
+            *("--report", str(data / "report.jsonl"), "--export-index", str(data / "index")),
+            "--json",
+        ]
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert code == exitcodes.OK
+    assert summary["files_scanned"] == files
+    assert (data / "report.jsonl").is_file() and (data / "index" / "index.jsonl").is_file()
+
+
+def test_claims_given_in_two_options_are_all_used():
+    from colophon.cli.main import build_parser
+
+    args = build_parser().parse_args(["scan", "data", "--claims", "a", "b", "--claims", "c"])
+    assert args.claims == ["a", "b", "c"]

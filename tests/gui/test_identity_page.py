@@ -22,6 +22,7 @@ from colophon.core.profile import Profile
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
 from colophon.gui.passphrase_dialog import ERROR_STYLE, PassphraseDialog
+from colophon.gui.profile_form import bank_address
 from colophon.gui.tasks import TaskRunner
 
 
@@ -251,6 +252,7 @@ def test_a_bank_account_is_typed_as_its_iban_is_printed(qtbot, window, home):
     assert (channel.kind, channel.value) == ("payto", "payto://iban/DE75512108001245126199")
     form.set_profile(identity_of(home).profile())
     assert form.channel_edit.text() == "DE75 5121 0800 1245 1261 99"
+    assert bank_address("IBAN: DE75.5121.0800.1245.1261.99") == channel.value  # as pasted
     form.channel_edit.setText("DE75 5121 0800 1245 1261 98")  # a digit wrong
     qtbot.mouseClick(w.save_button, Qt.LeftButton)
     assert "not a valid IBAN" in w.profile_error.text()

@@ -59,6 +59,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--claims",
         nargs="+",
+        action="extend",  # given twice, both lists count
         required=True,
         metavar="BUNDLE_OR_DIR",
         help="bundles, or folders holding .colophon / .intoto.json files (give the dataset "
@@ -116,7 +117,15 @@ def run_scan(ctx: Context) -> int:
         claims.export(a.export_index)
     try:
         with _report_writer(report) as write, progress_bar(ctx.stderr, not ctx.json) as progress:
-            summary = scan(a.dataset, claims, write, threshold=a.threshold, progress=progress)
+            outputs = [p for p in (a.report, a.export_index) if p]
+            summary = scan(
+                a.dataset,
+                claims,
+                write,
+                threshold=a.threshold,
+                progress=progress,
+                outputs=outputs,
+            )
             if summary.cancelled:
                 raise _Incomplete  # the report is not written: it would look whole
     except _Incomplete:

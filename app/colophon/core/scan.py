@@ -31,7 +31,7 @@ from .hashing import Hashed, hash_files
 from .match_index import DEFAULT_THRESHOLD, ClaimIndex, match_one
 from .progress import Progress
 from .verify import Outcome, VerifyResult, verify
-from .walk import Skipped, existing, walk
+from .walk import Candidate, Skipped, existing, walk
 
 USABLE = (Outcome.VALID, Outcome.UNKNOWN_SIGNER)
 BUNDLE_SUFFIXES = (".colophon", ".intoto.json")
@@ -252,18 +252,30 @@ def scan(
     threshold: int = DEFAULT_THRESHOLD,
     progress: Progress | None = None,
     workers: int | None = None,
+    outputs: Iterable[str | os.PathLike[str]] = (),
 ) -> ScanSummary:
     """Match every file under ``dataset`` against ``claims``; call ``on_match`` for each match.
 
     A dataset path that does not exist is a `NotFoundError`, before anything is read. A path
-    given twice, or inside another one given, is read once.
+    given twice, or inside another one given, is read once. ``outputs`` are what the scan
+    itself writes (a report, an index folder), perhaps inside the dataset: they are not read,
+    nor the temporary file a report is written to.
     """
     dataset = _outermost(existing(dataset))
     progress = progress or Progress()
     summary = ScanSummary()
     progress.start(label="Scanning")  # the total is not known: the dataset is never listed
+    ours = [os.path.abspath(p) for p in outputs]
+    # a folder's files, the file itself, and the ".NAME.<random>.tmp" a report is first written
+    # to beside it (`atomic_writer`)
+    prefixes = tuple(p + os.sep for p in ours) + tuple(
+        os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.") for p in ours
+    )
 
-    files = walk(dataset, summary.skip, everything=True)
+    def theirs(candidate: Candidate) -> bool:
+        return candidate.path not in ours and not candidate.path.startswith(prefixes)
+
+    files = filter(theirs, walk(dataset, summary.skip, everything=True))
     try:
         for result in hash_files(files, progress, workers, fingerprint=SCAN_FINGERPRINTED):
             if isinstance(result, Skipped):

@@ -42,9 +42,10 @@ _PLAIN_IBAN_URI = re.compile(r"payto://iban/([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30})")
 
 
 def bank_address(text: str) -> str:
-    """What was typed for a bank account: an IBAN as printed ("DE89 3704 …") becomes the payto
-    address claims carry (``payto://iban/DE893704…``); a payto address stays as it is."""
-    compact = re.sub(r"[\s-]", "", text).upper()
+    """What was typed for a bank account: an IBAN as printed or pasted ("DE89 3704 …",
+    "IBAN: DE89.3704…") becomes the payto address claims carry (``payto://iban/DE893704…``); a
+    payto address stays as it is."""
+    compact = re.sub(r"[\s.\-]", "", text).upper().removeprefix("IBAN").lstrip(":")
     return f"payto://iban/{compact}" if _IBAN_TYPED.fullmatch(compact) else text.strip()
 
 
