@@ -361,8 +361,17 @@ def test_two_people_of_one_name_with_their_own_emails_are_both_pinned(vera: Part
     add_contact(vera.catalog, second_key, "John Smith (music)", second_card)
     # without an email to tell them apart, the name alone is another contact's
     bare_key, bare_card = card_for("John Smith", None)
-    with pytest.raises(SharedIdentity):
+    with pytest.raises(SharedIdentity) as refused:
         add_contact(vera.catalog, bare_key, "J. S.", bare_card)
+    assert not refused.value.by_email and "someone else of that name" in refused.value.message
+    # said to be someone else of that name: pinned, and linked to nobody
+    other = add_contact(vera.catalog, bare_key, "J. S.", bare_card, someone_else=True)
+    assert other.person is None
+    # an email is one person's: "someone else" with another contact's email is still refused
+    squat_key, squat_card = card_for("Jo Smith", "john@photo.example")
+    with pytest.raises(SharedIdentity) as refused:
+        add_contact(vera.catalog, squat_key, "Jo", squat_card, someone_else=True)
+    assert refused.value.by_email
 
 
 def test_a_contact_is_renamed_but_not_to_another_contacts_name(vera: Party) -> None:

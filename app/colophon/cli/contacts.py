@@ -46,6 +46,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         help="the card gives the name or email of a contact you have: it is another key of "
         "that same person",
     )
+    p.add_argument(
+        "--someone-else",
+        action="store_true",
+        help="the card gives the name (not the email) of a contact you have, but it is another "
+        "person of that name",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_add)
 
@@ -98,12 +104,16 @@ def run_add(ctx: Context) -> int:
         return exitcodes.OK
     try:
         contact = add_contact(
-            catalog, source.key, name, source.card, same_person=ctx.args.same_person
+            catalog,
+            source.key,
+            name,
+            source.card,
+            same_person=ctx.args.same_person,
+            someone_else=ctx.args.someone_else,
         )
     except SharedIdentity as exc:
-        raise UsageError(
-            f"{exc.message} If it is, add it again with --same-person; if not, do not trust it."
-        ) from exc
+        how = "--same-person" if exc.by_email else "--same-person, or --someone-else"
+        raise UsageError(f"{exc.message} Add it again with {how}; if unsure, do not.") from exc
     if ctx.json:
         ctx.print_json({**contact.to_dict(), "already_pinned": False})
     else:

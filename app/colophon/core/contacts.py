@@ -154,11 +154,13 @@ class UntrustedBundle(UsageError):
 
 
 class SharedIdentity(UsageError):
-    """A card in the name or with the email of another contact: ``contact`` is that one."""
+    """A card in the name or with the email of another contact: ``contact`` is that one;
+    ``by_email``: they share the email (one person's), not only a name."""
 
-    def __init__(self, message: str, contact: Contact) -> None:
+    def __init__(self, message: str, contact: Contact, by_email: bool) -> None:
         super().__init__(message)
         self.contact = contact
+        self.by_email = by_email
 
 
 def add_contact(
@@ -168,12 +170,14 @@ def add_contact(
     card: dict[str, Any] | None = None,
     *,
     same_person: bool = False,
+    someone_else: bool = False,
 ) -> Contact:
     """Pin ``key`` under ``name``; refuses a key already pinned, naming its contact.
 
     A card in the name, or with the email, of another contact is refused (`SharedIdentity`)
-    unless ``same_person`` says it is another key of that person: otherwise one contact could
-    sign as the other and pass for them.
+    unless ``same_person`` says it is another key of that person (otherwise one contact could
+    sign as the other and pass for them), or, for a name alone, ``someone_else`` says it is
+    another person of that name: an email is one person's.
     """
     name = name.strip()
     if not name:
@@ -189,15 +193,19 @@ def add_contact(
     check_not_compromised(catalog, key)
     _check_name_free(catalog, name)
     shared = _sharing_identity(catalog, published.profile if published else None)
+    by_email = [c for c in shared if email is not None and email_key(email) == email_key(c.email)]
+    if someone_else and not by_email:
+        shared = []  # namesakes only, and said to be other people: nothing to link
     if shared and not same_person:
-        other = shared[0]
+        other = (by_email or shared)[0]
         said = f"{display_name} <{email}>" if email else display_name or name
-        what = "email" if email and email_key(email) == email_key(other.email) else "name"
         raise SharedIdentity(
-            f"This card is in the name of {said}, with the {what} of your contact "
-            f"{other.name!r} (key {other.key.fingerprint}). Trust it only if it is another key "
-            "of that same person.",
+            f"This card is in the name of {said}, with the {'email' if by_email else 'name'} "
+            f"of your contact {other.name!r} (key {other.key.fingerprint}). Trust it only if it "
+            "is another key of that same person"
+            + ("." if by_email else ", or if you know it is someone else of that name."),
             other,
+            bool(by_email),
         )
     person = next((c.person for c in shared if c.person is not None), None)
     person = person if person is not None else (shared[0].id if shared else None)

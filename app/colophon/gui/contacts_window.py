@@ -138,6 +138,9 @@ class ContactsModel(QAbstractTableModel):
         return None
 
 
+SAME, OTHER = "same", "other"  # answers to "another key for the same person?"
+
+
 class ContactsWindow(QDialog):
     """Lists, adds and removes the contacts of the Colophon home ``home``."""
 
@@ -294,42 +297,60 @@ class ContactsWindow(QDialog):
             return
         self._pin(source, dialog.contact_name())
 
-    def _pin(self, source: ContactSource, name: str, *, same_person: bool = False) -> None:
+    def _pin(self, source: ContactSource, name: str, answer: str = "") -> None:
         home = self.home
 
         def pin(_progress: object) -> Contact:
             with Catalog.open(home) as catalog:
-                return add_contact(catalog, source.key, name, source.card, same_person=same_person)
+                return add_contact(
+                    catalog,
+                    source.key,
+                    name,
+                    source.card,
+                    same_person=answer == SAME,
+                    someone_else=answer == OTHER,
+                )
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, SharedIdentity) and self._same_person(exc):
-                self._pin(source, name, same_person=True)
-            else:
+            if not isinstance(exc, SharedIdentity):
                 self._on_failed(exc)
+            elif said := self._same_person(exc):
+                self._pin(source, name, said)
 
         self.runner.submit(
             pin, label="Adding the contact", on_success=self._on_added, on_failure=failed
         )
 
-    def _same_person(self, exc: SharedIdentity) -> bool:
-        """Ask whether a card with another contact's name or email is that person's other key."""
+    def _same_person(self, exc: SharedIdentity) -> str:
+        """Ask whether a card with another contact's name or email is that person's other key
+        (`SAME`), or, for a name alone, someone else of that name (`OTHER`); "": neither."""
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Warning)
         box.setWindowTitle("Another key for the same person?")
         box.setTextFormat(Qt.PlainText)
         box.setText(exc.message)
         box.setInformativeText(
-            "Someone else could use this card to sign in their name. Trust it only if "
-            f"{exc.contact.name} told you themselves that this fingerprint is theirs."
+            "Someone else could use this card to sign in their name. Trust it as their other "
+            f"key only if {exc.contact.name} told you themselves that this fingerprint is theirs"
+            + (
+                "."
+                if exc.by_email
+                else "; as someone else only if you know it is another person of that name."
+            )
         )
         same = box.addButton("&Trust as their other key", QMessageBox.AcceptRole)
+        other = (
+            None
+            if exc.by_email  # an email is one person's
+            else box.addButton("Trust as &someone else", QMessageBox.AcceptRole)
+        )
         cancel = box.addButton("Do&n't trust", QMessageBox.RejectRole)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
         clicked = box.clickedButton()
         box.deleteLater()
-        return clicked is same
+        return SAME if clicked is same else OTHER if other and clicked is other else ""
 
     def _on_added(self, contact: Contact) -> None:
         self.contacts_changed.emit()
