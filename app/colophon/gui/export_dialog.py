@@ -42,6 +42,7 @@ from .export_summary import Summary, default_bundle_path, summarize, summary_htm
 from .key_tasks import KeyOperation, run_with_key
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE, FileField
 from .tasks import TaskRunner
+from .window_size import available_height
 
 FILTER = f"Colophon claims (*{SUFFIX});;All files (*)"
 
@@ -107,7 +108,8 @@ class ExportDialog(QDialog):
         scroll.setWidget(self.summary_label)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setMinimumHeight(300)
+        # tall enough to read on most screens; on a short one the dialog still fits it
+        scroll.setMinimumHeight(max(120, min(300, available_height(self) - 480)))
         scroll.viewport().setAutoFillBackground(False)
         QVBoxLayout(claim).addWidget(scroll)
         self.thumbnails_box = QCheckBox("Include small &previews of pictures")

@@ -28,6 +28,7 @@ from ..core.profile import Profile
 from . import icons
 from .profile_form import ProfileForm
 from .tasks import TaskRunner
+from .window_size import fit_to_screen
 from .wizard_pages import (
     ABOUT,
     BACKUP,
@@ -81,7 +82,8 @@ class IdentityWizard(QWizard):
         self.setPixmap(QWizard.LogoPixmap, icons.app_icon().pixmap(48, 48))
         self.setButtonText(QWizard.CancelButton, "Set up &later")
         self.setButtonText(QWizard.CommitButton, "&Create my identity")
-        self.setMinimumSize(660, 600)
+        self.setMinimumSize(520, 400)  # the pages need less; a short screen gets a short wizard
+        fit_to_screen(self, 660, 600)
         self.intro_page = IntroPage(self)
         self.about_page = AboutPage(self)
         self.terms_page = TermsPage(self)

@@ -16,8 +16,10 @@ from PySide6.QtCore import QMetaMethod, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QMainWindow,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -84,10 +86,16 @@ class VerifyWindow(QMainWindow):
         side_widget = QWidget()
         side_widget.setLayout(side)
         side_widget.setFixedWidth(300)
+        side_scroll = QScrollArea()  # on a short screen the signer and the terms scroll
+        side_scroll.setWidget(side_widget)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        side_scroll.setFixedWidth(300 + side_scroll.verticalScrollBar().sizeHint().width())
         self.works = WorksPanel(self.model)
         self.works.cancel_requested.connect(self._on_works_cancel_requested)
         middle = QHBoxLayout()
-        middle.addWidget(side_widget)
+        middle.addWidget(side_scroll)
         middle.addWidget(self.works, 1)
         central = QWidget()
         layout = QVBoxLayout(central)

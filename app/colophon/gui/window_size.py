@@ -23,3 +23,9 @@ def fit_to_screen(window: QWidget, width: int, height: int) -> None:
         width = min(width, int(available.width() * MAX_SHARE) - frame.width())
         height = min(height, int(available.height() * MAX_SHARE) - frame.height())
     window.resize(width, height)
+
+
+def available_height(widget: QWidget) -> int:
+    """The height of the screen ``widget`` is on, less the system's panels (pixels)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry().height() if screen is not None else 1080
