@@ -11,7 +11,7 @@ from gui_helpers import answer_dialog, export_from, make_creator, tamper
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
@@ -41,6 +41,8 @@ def open_window(qtbot, home, sync_runner):
         window = VerifyWindow(path, home, runner or sync_runner)
         qtbot.addWidget(window)
         window.show()
+        qtbot.waitExposed(window)
+        QApplication.processEvents()  # laid out, as before a person can click anything
         return window
 
     return make
