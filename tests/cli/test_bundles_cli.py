@@ -155,6 +155,26 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
     assert "with the email of your contact 'Ada Lovelace'" in err and "--same-person" in err
     code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--same-person")
     assert code == 0 and "Trusted Ada L." in out
+    code, out, _ = run(capsys, "--home", other, "contacts", "list")
+    assert "(same person as Ada Lovelace)" in out and "(same person as Ada L.)" in out
+    # a bare key of hers: nothing to go by, so the contact is named
+    laptop = tmp_path / "laptop"
+    with Catalog.open(laptop) as cat:
+        Identity(cat).create(Profile("Ada"), KeyLocation.keyring())
+    key = tmp_path / "laptop.pub"
+    assert run(capsys, "--home", str(laptop), "identity", "export-public", "-o", str(key))[0] == 0
+    code, out, err = run(
+        capsys, "--home", other, "contacts", "add", str(key), "--name", "Ada laptop",
+        "--same-person", "Ada L.", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    added = json.loads(out)
+    listed = json.loads(run(capsys, "--home", other, "contacts", "list", "--json")[1])
+    assert {c["name"] for c in listed if c["person"] == added["person"]} == {
+        "Ada Lovelace",
+        "Ada L.",
+        "Ada laptop",
+    }
     # run again, as a pipeline's set-up step is: nothing to do, and no error
     code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--json")
     assert code == 0 and json.loads(out)["already_pinned"] is True

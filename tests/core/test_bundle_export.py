@@ -38,6 +38,7 @@ from colophon.core.errors import (
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
 from colophon.core.progress import Progress
+from colophon.core.register import register
 from colophon.core.verify import Outcome, verify
 
 PICTURE = png_bytes((1, 2, 3))
@@ -766,3 +767,21 @@ def test_cancelling_while_thumbnails_are_made_writes_and_records_nothing(ada: Pa
 
     assert not list((ada.root / "out").iterdir())
     assert ada.catalog.exported_work_ids() == set()
+
+
+def test_a_picture_edited_in_one_place_is_previewed_from_its_intact_copy(ada: Party) -> None:
+    red, blue = bmp_bytes((220, 20, 20)), bmp_bytes((20, 20, 220))
+    first = ada.works_dir / "a" / "pic.bmp"
+    second = ada.works_dir / "b" / "pic.bmp"
+    for path in (first, second):
+        path.parent.mkdir(parents=True)
+        path.write_bytes(red)
+    register(ada.catalog, [str(first), str(second)])
+    [work_id] = ada.catalog.work_ids()
+    stamp = first.stat()
+    first.write_bytes(blue)  # the first copy edited, keeping its size and time
+    os.utime(first, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    name = f"thumbnails/{ada.catalog.get_work(work_id).digest}.png"
+
+    with Image.open(io.BytesIO(read_zip(ada.export([work_id]).path)[name])) as picture:
+        assert picture.convert("RGB").getpixel((10, 10)) == (220, 20, 20)

@@ -276,6 +276,7 @@ def test_contacts_are_listed_by_name_and_found_by_key_id(vera: Party) -> None:
         "keyid",
         "fingerprint",
         "added_at",
+        "person",
     }
 
 
@@ -451,3 +452,46 @@ def test_a_key_known_to_be_compromised_cannot_be_pinned(ada: Party, vera: Party)
     record_events(vera.catalog, [parse_event(make_revocation(retired.private_key(), "retired"))])
     add_contact(vera.catalog, retired.identity.require_key().info, "Grace")  # older claims hold
     retired.close()
+
+
+def test_another_key_is_linked_to_the_one_person_named_and_no_one_else(vera: Party) -> None:
+    a1_key, a1_card = card_for("Ada Lovelace", "ada@x.org")
+    b_key, b_card = card_for("Ada Lovelace", None)  # another Ada, without an email
+    a2_key, a2_card = card_for("Ada Lovelace", "ada@x.org")
+    a1 = add_contact(vera.catalog, a1_key, "Ada", a1_card)
+    b = add_contact(vera.catalog, b_key, "Ada B", b_card, someone_else=True)
+    a2 = add_contact(vera.catalog, a2_key, "Ada 2", a2_card, same_person=True)  # by her email
+
+    persons = {c.name: c.person for c in list_contacts(vera.catalog)}
+    assert persons["Ada"] == persons["Ada 2"] is not None
+    assert persons["Ada B"] is None and a2.person == persons["Ada"]
+    assert b.person is None and a1.person is None  # a1 joined the person only with a2
+
+    # a bare key of hers, linked by naming the contact (no card: nothing to go by)
+    laptop = add_contact(vera.catalog, random_key(), "Ada laptop", same_person=a1)
+    assert laptop.person == persons["Ada"]
+
+    # which contact, when the card could be either's, is asked
+    c_key, c_card = card_for("Ada Lovelace", None)
+    with pytest.raises(UsageError, match="Say which contact"):
+        add_contact(vera.catalog, c_key, "Ada C", c_card, same_person=True)
+    # an email is one person's: not linked to someone whose email it is not
+    d_key, d_card = card_for("Ada Lovelace", "ada@x.org")
+    with pytest.raises(UsageError, match="an email is one person's"):
+        add_contact(vera.catalog, d_key, "Ada D", d_card, same_person=b)
+    with pytest.raises(UsageError, match="not both"):
+        add_contact(vera.catalog, d_key, "Ada D", d_card, same_person=True, someone_else=True)
+
+
+def test_a_person_number_is_never_shared_by_two_groups(vera: Party) -> None:
+    # Numbers are not contact ids: removing contacts and adding others never merges groups.
+    first, second = random_key(), random_key()
+    add_contact(vera.catalog, first, "Zed")
+    kept = add_contact(
+        vera.catalog, second, "Zed 2", same_person=find_by_keyid(vera.catalog, first.keyid)
+    )
+    remove_contact(vera.catalog, "Zed")
+    bob = add_contact(vera.catalog, random_key(), "Bob")
+    bob2 = add_contact(vera.catalog, random_key(), "Bob 2", same_person=bob)
+    assert bob2.person is not None and bob2.person != kept.person
+    assert find_by_keyid(vera.catalog, second.keyid).person == kept.person

@@ -189,13 +189,18 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
     choose_file(monkeypatch, bundle)
     w = open_window()
 
+    questions = []
+
     def confirm(dialog):
         qtbot.mouseClick(dialog.compared, Qt.LeftButton)
         qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+        # the card's name is the contact's: first asked whose key it is
+        questions.append(answer_by_button(qtbot, "Trust as someone else"))
 
     answer_dialog(qtbot, confirm)
     qtbot.mouseClick(w.add_button, Qt.LeftButton)
-    assert "already exists" in w.notice.text()
+    qtbot.waitUntil(lambda: "already exists" in w.notice.text())
+    assert "with the name of your contact 'Ada Lovelace'" in questions[0][0]
     assert [c.key for c in contacts(home)] == [key_of(bo_home)]
 
 

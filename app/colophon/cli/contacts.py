@@ -16,6 +16,7 @@ from ..core.contacts import (
     read_contact_source,
     remove_contact,
     rename_contact,
+    resolve,
 )
 from ..core.errors import UsageError
 from ..core.identity import record_events
@@ -42,9 +43,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--name", help="the contact's name (default: the name in the card or bundle)")
     p.add_argument(
         "--same-person",
-        action="store_true",
-        help="the card gives the name or email of a contact you have: it is another key of "
-        "that same person",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="CONTACT",
+        help="this is another key of the contact CONTACT (name, id or fingerprint; by default "
+        "the one contact the card shares a name or email with): either key signs as them",
     )
     p.add_argument(
         "--someone-else",
@@ -102,13 +106,15 @@ def run_add(ctx: Context) -> int:
         else:
             ctx.print(f"Already trusted as {pinned.name}: {pinned.key.fingerprint}")
         return exitcodes.OK
+    same = ctx.args.same_person
+    owner = resolve(catalog, same) if isinstance(same, str) else same
     try:
         contact = add_contact(
             catalog,
             source.key,
             name,
             source.card,
-            same_person=ctx.args.same_person,
+            same_person=owner,
             someone_else=ctx.args.someone_else,
         )
     except SharedIdentity as exc:
@@ -161,6 +167,9 @@ def run_list(ctx: Context) -> int:
     else:
         for c in contacts:
             said = f"  (key {news[c.key.keyid]})" if c.key.keyid in news else ""
+            others = [o.name for o in contacts if o.person is not None and o.person == c.person]
+            if len(others) > 1:  # one person's keys
+                said += f"  (same person as {', '.join(o for o in others if o != c.name)})"
             ctx.print(f"{c.id:>4}  {c.name:<30}  {c.key.fingerprint}{said}")
     return exitcodes.OK
 

@@ -190,12 +190,12 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     pictures are made on every core: a photographer's 10,000 photos are a matter of minutes. At
     most a few are made ahead of the one awaited, so memory stays flat; Cancel stops at the next.
     """
-    sources = [(work, path) for work in works if (path := _thumbnail_source(catalog, work))]
+    sources = [(work, paths) for work in works if (paths := _thumbnail_sources(catalog, work))]
     progress.advance(len(works) - len(sources))  # no picture to make
     cache = catalog.path.parent / THUMBNAIL_CACHE
 
-    def make_thumbnail(work: Work, path: str) -> bytes | None:
-        return _cached_thumbnail(cache, work.digest, path)
+    def make_thumbnail(work: Work, paths: list[str]) -> bytes | None:
+        return _cached_thumbnail(cache, work.digest, paths)
 
     members: dict[str, bytes] = {}
     size = 0
@@ -203,16 +203,16 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     pending = iter(sources)
     with ThreadPoolExecutor(workers, thread_name_prefix="colophon-thumbnail") as pool:
         ahead = deque(
-            (work, pool.submit(make_thumbnail, work, path))
-            for work, path in islice(pending, 2 * workers)
+            (work, pool.submit(make_thumbnail, work, paths))
+            for work, paths in islice(pending, 2 * workers)
         )
         try:
             while ahead:
                 work, made = ahead.popleft()
                 picture = made.result()
                 progress.check()
-                for work_next, path in islice(pending, 1):
-                    ahead.append((work_next, pool.submit(make_thumbnail, work_next, path)))
+                for work_next, paths in islice(pending, 1):
+                    ahead.append((work_next, pool.submit(make_thumbnail, work_next, paths)))
                 if picture is not None:
                     size += len(picture)
                     _check_thumbnails(len(members) + 1, size)
@@ -224,7 +224,7 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     return members
 
 
-def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
+def _cached_thumbnail(cache: Path, digest: str, paths: list[str]) -> bytes | None:
     """The bundle picture of the work with ``digest``, made from ``path`` once and then kept.
 
     The picture depends only on the work's content, which its digest names, and it is made only
@@ -240,7 +240,10 @@ def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
             return data
     from .thumbnail import make_thumbnail  # Pillow: only when a picture is exported
 
-    data = make_thumbnail(path, sha256=digest)  # from the work's very content, or none
+    data = None
+    for path in paths:  # the first whose content is the work's (an edit may keep size and time)
+        if (data := make_thumbnail(path, sha256=digest)) is not None:
+            break
     if data is not None:
         with contextlib.suppress(OSError):  # a cache that cannot be written is no cache
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -248,14 +251,16 @@ def _cached_thumbnail(cache: Path, digest: str, path: str) -> bytes | None:
     return data
 
 
-def _thumbnail_source(catalog: Catalog, work: Work) -> str | None:
-    """The file to preview an image work from: one that has not changed since it was registered.
+def _thumbnail_sources(catalog: Catalog, work: Work) -> list[str]:
+    """The files to preview an image work from: those not changed since they were registered.
 
     The claim signs the picture as showing the work, so a file edited since (same path, other
-    content) must not lend it one; size and modification time tell without hashing again.
+    content) must not lend it one; size and modification time tell most edits without hashing
+    (`_cached_thumbnail` then checks the content itself).
     """
     if work.kind != "image":
-        return None
+        return []
+    paths = []
     for path in work.paths:
         known = catalog.known_path(path)
         try:
@@ -266,8 +271,8 @@ def _thumbnail_source(catalog: Catalog, work: Work) -> str | None:
             continue
         if (known.size, known.mtime_ns) != (info.st_size, info.st_mtime_ns):
             continue
-        return path
-    return None
+        paths.append(path)
+    return paths
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class Contact:
             "keyid": self.key.keyid,
             "fingerprint": self.key.fingerprint,
             "added_at": self.added_at,
+            "person": self.person,
         }
 
 
@@ -169,7 +170,7 @@ def add_contact(
     name: str,
     card: dict[str, Any] | None = None,
     *,
-    same_person: bool = False,
+    same_person: Contact | bool = False,
     someone_else: bool = False,
 ) -> Contact:
     """Pin ``key`` under ``name``; refuses a key already pinned, naming its contact.
@@ -177,11 +178,15 @@ def add_contact(
     A card in the name, or with the email, of another contact is refused (`SharedIdentity`)
     unless ``same_person`` says it is another key of that person (otherwise one contact could
     sign as the other and pass for them), or, for a name alone, ``someone_else`` says it is
-    another person of that name: an email is one person's.
+    another person of that name: an email is one person's. ``same_person`` is the contact it is
+    another key of, or True for the one contact the card shares a name or email with. The two
+    are then kept as one person's keys: either may sign as that person.
     """
     name = name.strip()
     if not name:
         raise UsageError("A contact needs a name.")
+    if same_person is not False and someone_else:
+        raise UsageError("A key is either another key of a contact or someone else's, not both.")
     published = parse_card(card) if card is not None else None
     if published is not None and published.key.keyid != key.keyid:
         raise UsageError("The identity card names another key than the one to pin.")
@@ -191,12 +196,11 @@ def add_contact(
     if existing is not None:
         raise UsageError(f"This key is already pinned as the contact {existing.name!r}.")
     check_not_compromised(catalog, key)
-    _check_name_free(catalog, name)
     shared = _sharing_identity(catalog, published.profile if published else None)
     by_email = [c for c in shared if email is not None and email_key(email) == email_key(c.email)]
     if someone_else and not by_email:
         shared = []  # namesakes only, and said to be other people: nothing to link
-    if shared and not same_person:
+    if shared and same_person is False:
         other = (by_email or shared)[0]
         said = f"{display_name} <{email}>" if email else display_name or name
         raise SharedIdentity(
@@ -207,14 +211,15 @@ def add_contact(
             other,
             bool(by_email),
         )
-    person = next((c.person for c in shared if c.person is not None), None)
-    person = person if person is not None else (shared[0].id if shared else None)
+    _check_name_free(catalog, name)
+    if isinstance(same_person, Contact):  # as it is now: it may have joined a person since
+        same_person = find_by_keyid(catalog, same_person.key.keyid) or same_person
+    owner = _owner(same_person, shared, by_email) if same_person is not False else None
     with catalog.transaction() as conn:
-        if person is not None:  # one person's keys: the earlier ones join the same number
-            conn.execute(
-                "UPDATE contacts SET person = ? WHERE id IN (SELECT value FROM json_each(?))",
-                (person, json.dumps([c.id for c in shared])),
-            )
+        person = None
+        if owner is not None:  # one person's keys share a number, never one used before
+            person = owner.person or _new_person(conn)
+            conn.execute("UPDATE contacts SET person = ? WHERE id = ?", (person, owner.id))
         cursor = conn.execute(
             "INSERT INTO contacts (name, key_id, public_key, fingerprint, card, added_at, "
             "display_name, email, name_key, display_key, email_key, person) "
@@ -237,6 +242,37 @@ def add_contact(
     found = find_by_keyid(catalog, key.keyid)
     assert found is not None and found.id == cursor.lastrowid
     return found
+
+
+def _owner(same_person: Contact | bool, shared: list[Contact], by_email: list[Contact]) -> Contact:
+    """The contact a new key is another key of, as ``same_person`` says; `UsageError` if that
+    is unclear, or if the card has the email of a contact who is not that person."""
+    if isinstance(same_person, Contact):
+        owner = same_person
+    else:
+        candidates = {c.person or -c.id: c for c in (by_email or shared)}
+        if len(candidates) != 1:
+            names = ", ".join(repr(c.name) for c in (by_email or shared)) or "none"
+            raise UsageError(
+                f"Say which contact this is another key of (contacts with its name or email: "
+                f"{names})."
+            )
+        owner = next(iter(candidates.values()))
+    strangers = [
+        c for c in by_email if c.id != owner.id and (c.person is None or c.person != owner.person)
+    ]
+    if strangers:
+        raise UsageError(
+            f"This card has the email of your contact {strangers[0].name!r}, not of "
+            f"{owner.name!r}: an email is one person's."
+        )
+    return owner
+
+
+def _new_person(conn: Any) -> int:
+    # One more than any in use: a number left by removed contacts is taken again only when no
+    # contact holds it any more.
+    return int(conn.execute("SELECT COALESCE(MAX(person), 0) + 1 FROM contacts").fetchone()[0])
 
 
 def key_news(catalog: Catalog, contacts: Iterable[Contact]) -> dict[str, str]:

@@ -297,7 +297,9 @@ class ContactsWindow(QDialog):
             return
         self._pin(source, dialog.contact_name())
 
-    def _pin(self, source: ContactSource, name: str, answer: str = "") -> None:
+    def _pin(
+        self, source: ContactSource, name: str, answer: str = "", owner: Contact | None = None
+    ) -> None:
         home = self.home
 
         def pin(_progress: object) -> Contact:
@@ -307,7 +309,7 @@ class ContactsWindow(QDialog):
                     source.key,
                     name,
                     source.card,
-                    same_person=answer == SAME,
+                    same_person=owner if answer == SAME and owner is not None else False,
                     someone_else=answer == OTHER,
                 )
 
@@ -315,7 +317,7 @@ class ContactsWindow(QDialog):
             if not isinstance(exc, SharedIdentity):
                 self._on_failed(exc)
             elif said := self._same_person(exc):
-                self._pin(source, name, said)
+                self._pin(source, name, said, exc.contact)  # the contact the question named
 
         self.runner.submit(
             pin, label="Adding the contact", on_success=self._on_added, on_failure=failed
