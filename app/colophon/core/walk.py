@@ -68,7 +68,7 @@ def walk(
     ``exclude`` (Colophon's own data folder, say) are never entered. With ``everything``, hidden
     files and clutter are taken too, and links are followed wherever they point.
     """
-    excluded = {os.path.realpath(e) for e in exclude}
+    excluded = {_identity(e) for e in exclude} - {None}
     for given in paths:
         path = os.path.abspath(os.fspath(given))
         try:
@@ -81,7 +81,8 @@ def walk(
             continue
         if stat.S_ISDIR(st.st_mode):
             root = os.path.realpath(path)
-            yield from _walk_folder(path, root, {root, *excluded}, on_skip, everything)
+            visited = {(st.st_dev, st.st_ino), *excluded}
+            yield from _walk_folder(path, root, visited, on_skip, everything)
         elif stat.S_ISREG(st.st_mode):
             yield Candidate(path, st.st_size, st.st_mtime_ns)
         else:
@@ -91,7 +92,7 @@ def walk(
 def _walk_folder(
     folder: str,
     root: str,
-    visited: set[str],
+    visited: set[tuple[int, int]],
     on_skip: Callable[[Skipped], None],
     everything: bool,
 ) -> Iterator[Candidate]:
@@ -116,10 +117,11 @@ def _walk_folder(
             on_skip(Skipped(entry.path, f"cannot be read ({exc.strerror})"))
             continue
         if stat.S_ISDIR(st.st_mode):
-            real = os.path.realpath(entry.path)
-            if real in visited:
+            # A folder is known by its device and inode, which `stat` gave already: resolving
+            # its path instead would cost a look-up per level, for every folder.
+            if (st.st_dev, st.st_ino) in visited:
                 continue  # a link back into a folder already walked
-            visited.add(real)
+            visited.add((st.st_dev, st.st_ino))
             stack.append(_entries(entry.path, on_skip))
         elif stat.S_ISREG(st.st_mode):
             yield Candidate(entry.path, st.st_size, st.st_mtime_ns)
@@ -135,6 +137,14 @@ def _entries(folder: str, on_skip: Callable[[Skipped], None]) -> Iterator[os.Dir
     except OSError as exc:
         on_skip(Skipped(folder, f"folder cannot be read ({exc.strerror})"))
         return iter(())
+
+
+def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None  # nothing there to keep out
+    return (st.st_dev, st.st_ino)
 
 
 def _inside(target: str, root: str) -> bool:
