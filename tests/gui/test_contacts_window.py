@@ -269,6 +269,11 @@ def test_a_card_with_a_contacts_email_is_trusted_only_when_said_to_be_their_othe
     qtbot.mouseClick(w.add_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: len(contacts(home)) == 2)
     assert "Ada at the studio is now one of your contacts." in w.notice.text()
+    names = [w.model.index(r, 0).data() for r in range(w.model.rowCount())]
+    assert names == [
+        "Ada (same person as Ada at the studio)",
+        "Ada at the studio (same person as Ada)",
+    ]
 
 
 def test_an_identity_card_file_brings_its_name(qtbot, open_window, home, ada, monkeypatch):

@@ -118,10 +118,14 @@ class ContactsModel(QAbstractTableModel):
             if role == Qt.ToolTipRole:
                 return f"The key was {news}." if news else None
             return ("Revoked" if news.startswith("revoked") else "Replaced") if news else "In use"
+        same = self._same_person(contact)
         if role == Qt.ToolTipRole:
-            return f"{contact.name}\n{contact.key.fingerprint}" if column == 0 else None
+            if column != 0:
+                return None
+            also = f"\nAnother key of the same person as {', '.join(same)}" if same else ""
+            return f"{contact.name}\n{contact.key.fingerprint}{also}"
         if column == 0:
-            return contact.name
+            return f"{contact.name} (same person as {', '.join(same)})" if same else contact.name
         if column == 1:
             return contact.display_name or ""
         if column == 2:
@@ -129,6 +133,12 @@ class ContactsModel(QAbstractTableModel):
         if column == self.FINGERPRINT:
             return contact.key.fingerprint
         return contact.added_at[:10]
+
+    def _same_person(self, contact: Contact) -> list[str]:
+        """The other contacts said to be the same person's keys, by name."""
+        if contact.person is None:
+            return []
+        return [c.name for c in self._contacts if c.person == contact.person and c.id != contact.id]
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole
