@@ -372,16 +372,16 @@ def _worth_keeping(
             e.keyid for e in carried if e.new_key is not None and e.new_key.keyid in frontier
         } - keys
         keys |= frontier
-    held = identity.keys()
-    own = {record.keyid for record in held}
     revoked = {e.keyid for e in carried if e.event == "revocation"} - keys
-    if revoked:  # of keys pinned, held, or handed over to by a rotation already kept
-        keys |= own & revoked
-        keys |= {c.key.keyid for c in contacts_with_keys(catalog, revoked)}
-        keys |= identity.rotated_into(revoked)
+    asked = keys | revoked
+    # among them, the keys this verifier knows: its own, pinned, or handed over to by a rotation
+    # it kept before
+    held = identity.keys()  # the key records this catalog has held (not a dict)
+    known = {record.keyid for record in held} & asked
+    known |= {c.key.keyid for c in contacts_with_keys(catalog, asked)}
+    known |= identity.rotated_into(asked)
+    keys |= revoked & known
     about = [e for e in carried if e.keyid in keys]
-    known = (own | {c.key.keyid for c in contacts_with_keys(catalog, keys)}) & keys
-    known |= identity.rotated_into(keys)
     kept: list[KeyEvent] = []
     for _ in range(len(about) + 1):  # each pass reaches one more step along a chain of rotations
         kept = [e for e in about if e.event != "rotation" or e.consented or e.keyid in known]
