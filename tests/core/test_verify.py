@@ -102,6 +102,14 @@ def test_unknown_signer_for_a_fresh_catalog(world: World) -> None:
     assert Outcome.UNKNOWN_SIGNER.intact and not result.valid
 
 
+def final_bundle(party: Party, files: dict[str, bytes]) -> Path:
+    """``party`` registers ``files``, exports all its works, and is done."""
+    party.add_works(files)
+    path = party.export().path
+    party.close()
+    return path
+
+
 def test_unknown_signer_without_any_catalog(world: World) -> None:
     check(world.bundle, None, Outcome.UNKNOWN_SIGNER)
 
@@ -405,9 +413,7 @@ def test_a_pinned_contact_signing_as_another_pinned_contact_is_a_mismatch(world:
     mallory = make_party(world.root / "mallory", "Mallory", email="mallory@example.org")
     add_contact(world.vera.catalog, mallory.identity.require_key().info, "Mallory")
     mallory.identity.save_profile(Profile("Ada Lovelace", email="ada@example.org"))
-    mallory.add_works({"forgery.txt": b"mine now"})
-    posing = mallory.export().path
-    mallory.close()
+    posing = final_bundle(mallory, {"forgery.txt": b"mine now"})
 
     result = check(posing, world.vera.catalog, Outcome.KEY_MISMATCH)
 
@@ -426,9 +432,7 @@ def test_a_contact_whose_card_gives_another_contacts_email_cannot_sign_as_them(
         world.vera.catalog, mallory.identity.require_key().info, "Mallory", mallory.identity.card()
     )
     mallory.identity.save_profile(Profile("Ada Lovelace", email="ada@example.org"))
-    mallory.add_works({"forgery.txt": b"mine now"})
-    posing = mallory.export().path
-    mallory.close()
+    posing = final_bundle(mallory, {"forgery.txt": b"mine now"})
 
     result = check(posing, world.vera.catalog, Outcome.KEY_MISMATCH)
 
@@ -451,9 +455,7 @@ def test_two_keys_said_to_be_one_person_each_sign_as_that_person(world: World) -
 
     check(world.bundle, world.vera.catalog, Outcome.VALID)
     laptop.identity.save_profile(Profile("Ada Lovelace", email="ada@new.example"))
-    laptop.add_works({"poem.txt": b"a poem"})
-    path = laptop.export().path
-    laptop.close()
+    path = final_bundle(laptop, {"poem.txt": b"a poem"})
     result = check(path, world.vera.catalog, Outcome.VALID)
     assert "your contact Ada laptop" in result.message
 
@@ -466,9 +468,7 @@ def test_contacts_of_one_name_with_their_own_emails_each_sign_as_themselves(
     add_contact(
         world.vera.catalog, other.identity.require_key().info, "Countess", other.identity.card()
     )
-    other.add_works({"poem.txt": b"a poem"})
-    theirs = other.export().path
-    other.close()
+    theirs = final_bundle(other, {"poem.txt": b"a poem"})
 
     check(world.bundle, world.vera.catalog, Outcome.VALID)
     result = check(theirs, world.vera.catalog, Outcome.VALID)
@@ -524,9 +524,7 @@ def test_a_rotation_signed_by_the_old_key_alone_carries_no_trust_to_a_new_name(
     newcomer = make_party(world.root / "newcomer", "Ada King", email="ada.king@example.org")
     alone = make_rotation(world.ada.private_key(), newcomer.identity.require_key().info)
     assert not parse_event(alone).consented
-    newcomer.add_works({"work.txt": b"a work"})
-    path = newcomer.export().path
-    newcomer.close()
+    path = final_bundle(newcomer, {"work.txt": b"a work"})
     events = strictjson.dumps([alone])
     with_rotation = rebuild(
         path, world.out("alone.colophon"), members=lambda m: m.update({EVENTS: events})
@@ -559,9 +557,7 @@ def test_a_revocation_of_a_pinned_key_is_learnt_from_the_owners_next_bundle(
     add_contact(world.vera.catalog, ada_key(world), "Ada", world.ada.identity.card())
     stolen = make_revocation(world.ada.private_key(), "compromised")
     later = make_party(world.root / "ada-new-key", "Ada Lovelace", email="ada@example.org")
-    later.add_works({"new.txt": b"after the theft"})
-    path = later.export().path
-    later.close()
+    path = final_bundle(later, {"new.txt": b"after the theft"})
     events = strictjson.dumps([stolen])
     carried = rebuild(
         path, world.out("new-key.colophon"), members=lambda m: m.update({EVENTS: events})
@@ -605,9 +601,7 @@ def test_a_rotation_signed_by_a_pinned_key_alone_is_kept_and_followed_further(
     first = make_rotation(world.ada.private_key(), PublicKeyInfo.of(middle.public_key()))
     later = make_party(world.root / "later", "Ada Lovelace", email="ada@example.org")
     second = make_rotation(middle, later.identity.require_key().info)
-    later.add_works({"work.txt": b"a later work"})
-    path = later.export().path
-    later.close()
+    path = final_bundle(later, {"work.txt": b"a later work"})
     events = strictjson.dumps([first, second])
     carried = rebuild(
         path, world.out("later.colophon"), members=lambda m: m.update({EVENTS: events})
@@ -634,9 +628,7 @@ def test_a_forged_signature_of_the_new_key_makes_the_rotation_unreadable(world: 
 def test_invisible_characters_do_not_make_another_name(world: World, mark: str) -> None:
     add_contact(world.vera.catalog, ada_key(world), "Ada Lovelace", world.ada.identity.card())
     impostor = another_ada(world, f"Ada Love{mark}lace", email="someone@example.org")
-    impostor.add_works({"forgery.txt": b"mine now"})
-    path = impostor.export().path
-    impostor.close()
+    path = final_bundle(impostor, {"forgery.txt": b"mine now"})
 
     check(path, world.vera.catalog, Outcome.KEY_MISMATCH)
 
