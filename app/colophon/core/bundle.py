@@ -194,7 +194,7 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     progress.advance(len(works) - len(sources))  # no picture to make
     cache = catalog.path.parent / THUMBNAIL_CACHE
 
-    def make_thumbnail(work: Work, paths: list[str]) -> bytes | None:
+    def picture_of(work: Work, paths: list[str]) -> bytes | None:
         return _cached_thumbnail(cache, work.digest, paths)
 
     members: dict[str, bytes] = {}
@@ -203,7 +203,7 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     pending = iter(sources)
     with ThreadPoolExecutor(workers, thread_name_prefix="colophon-thumbnail") as pool:
         ahead = deque(
-            (work, pool.submit(make_thumbnail, work, paths))
+            (work, pool.submit(picture_of, work, paths))
             for work, paths in islice(pending, 2 * workers)
         )
         try:
@@ -212,7 +212,7 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
                 picture = made.result()
                 progress.check()
                 for work_next, paths in islice(pending, 1):
-                    ahead.append((work_next, pool.submit(make_thumbnail, work_next, paths)))
+                    ahead.append((work_next, pool.submit(picture_of, work_next, paths)))
                 if picture is not None:
                     size += len(picture)
                     _check_thumbnails(len(members) + 1, size)
