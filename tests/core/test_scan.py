@@ -442,6 +442,31 @@ def test_a_report_and_an_index_written_inside_the_dataset_are_not_scanned(setup,
     assert (data / "report.jsonl").is_file() and (data / "index" / "index.jsonl").is_file()
 
 
+@pytest.mark.parametrize("through", ["dataset", "outputs"])
+def test_outputs_inside_the_dataset_are_known_however_either_is_named(setup, capsys, through):
+    # A dataset named through a link (a mounted volume, a "current" link) holds the report
+    # written into its real folder, and the converse: neither is scanned as the dataset's own.
+    data = setup["data"]
+    files = sum(1 for p in data.rglob("*") if p.is_file())
+    link = setup["tmp"] / "current"
+    link.symlink_to(data, target_is_directory=True)
+    dataset, place = (link, data) if through == "dataset" else (data, link)
+    report = place / "report.jsonl"
+    for run in range(2):  # the second run finds the first one's report there
+        code = main(
+            [
+                *("--home", str(setup["tmp"] / "company"), "scan", str(dataset)),
+                *("--claims", str(setup["claims"])),
+                *("--report", str(report), "--export-index", str(place / "index")),
+                "--json",
+            ]
+        )
+        summary = json.loads(capsys.readouterr().out)
+        assert code == exitcodes.OK
+        assert summary["files_scanned"] == files, run
+    assert (data / "report.jsonl").is_file() and (data / "index" / "index.jsonl").is_file()
+
+
 def test_claims_given_in_two_options_are_all_used():
     from colophon.cli.main import build_parser
 

@@ -265,17 +265,8 @@ def scan(
     progress = progress or Progress()
     summary = ScanSummary()
     progress.start(label="Scanning")  # the total is not known: the dataset is never listed
-    ours = [os.path.abspath(p) for p in outputs]
-    # a folder's files, the file itself, and the ".NAME.<random>.tmp" a report is first written
-    # to beside it (`atomic_writer`)
-    prefixes = tuple(p + os.sep for p in ours) + tuple(
-        os.path.join(os.path.dirname(p), f".{os.path.basename(p)}.") for p in ours
-    )
-
-    def theirs(candidate: Candidate) -> bool:
-        return candidate.path not in ours and not candidate.path.startswith(prefixes)
-
-    files = filter(theirs, walk(dataset, summary.skip, everything=True))
+    ours = _Outputs(outputs)
+    files = filter(ours.excludes, walk(dataset, summary.skip, ours.folders, everything=True))
     try:
         for result in hash_files(files, progress, workers, fingerprint=SCAN_FINGERPRINTED):
             if isinstance(result, Skipped):
@@ -296,6 +287,28 @@ def scan(
     except (Cancelled, KeyboardInterrupt):
         summary.cancelled = True
     return summary
+
+
+class _Outputs:
+    """What a scan writes (a report, an index folder), told apart from the dataset's own files
+    by where it really is: a dataset named through a link still holds the report written into
+    its real folder."""
+
+    def __init__(self, outputs: Iterable[str | os.PathLike[str]]) -> None:
+        paths = [os.path.abspath(p) for p in outputs]
+        self.folders = [p for p in paths if os.path.isdir(p)]  # walked around, by identity
+        self._files = {(os.path.realpath(os.path.dirname(p)), os.path.basename(p)) for p in paths}
+        self._names = {name for _, name in self._files}
+
+    def excludes(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` is none of the outputs, nor the ".NAME.<random>.tmp" file a
+        report is first written to beside it (`atomic_writer`)."""
+        folder, name = os.path.split(candidate.path)
+        if name.startswith(".") and name.endswith(".tmp"):
+            name = name[1:-4].rpartition(".")[0] or name
+        if name not in self._names:  # most files: no path is resolved
+            return True
+        return (os.path.realpath(folder), name) not in self._files
 
 
 def _outermost(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
