@@ -209,6 +209,27 @@ def test_edit_changes_only_what_is_given(
     assert "email" not in shown["profile"]
 
 
+def test_another_compensation_model_does_not_inherit_the_old_amount(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A fee of 0.05 EUR is not a 0.05 % revenue share, and "negotiate" takes no amount at all.
+    home = tmp_path / "home"
+    _init(capsys, home, *("--compensation", "perUse", "--amount", "0.05", "--currency", "EUR"))
+    edit = ("--home", str(home), "identity", "edit")
+    edited = _json(capsys, *edit, "--compensation", "negotiate", "--contact", "ada@example.org")
+    assert edited["compensation"] == {"model": "negotiate", "contact": "ada@example.org"}
+    edited = _json(capsys, *edit, "--compensation", "revenueShare", "--amount", "5")
+    assert edited["compensation"] == {
+        "model": "revenueShare",
+        "amount": "5",
+        "contact": "ada@example.org",
+    }
+    edited = _json(capsys, *edit, "--amount", "7.5")  # the same model keeps the rest
+    assert edited["compensation"]["amount"] == "7.5"
+    code, _, err = run(capsys, *edit, "--compensation", "negotiate", "--amount", "500")
+    assert code == exitcodes.USAGE and "no amount goes with compensation 'negotiate'" in err
+
+
 def test_identity_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["identity"])

@@ -100,6 +100,10 @@ def test_the_spec_example_key_fields_are_the_real_ones() -> None:
         ("compensation/currency", _DELETE),
         ("compensation", {"model": "revenueShare", "amount": "10", "currency": "EUR"}),
         ("compensation", {"model": "none", "amount": "10", "currency": "EUR"}),
+        ("compensation", {"model": "negotiate", "amount": "500", "currency": "EUR"}),
+        ("compensation", {"model": "negotiate", "currency": "EUR"}),
+        ("compensation", {"model": "revenueShare", "amount": "150"}),
+        ("compensation", {"model": "revenueShare", "amount": "100.5"}),
         ("license", "not a license id"),
         ("license", "http://licenses.example/1"),
         ("rightsReservation", "All rights reserved, thank you very much."),
@@ -142,6 +146,9 @@ def test_the_schema_refuses(path: str, value: Any) -> None:
         ("license", "https://creativecommons.org/licenses/by-nc-nd/4.0/"),
         ("license", "LicenseRef-ada-1"),
         ("compensation", {"model": "revenueShare", "amount": "12.5"}),
+        ("compensation", {"model": "revenueShare", "amount": "100.00"}),
+        ("compensation", {"model": "revenueShare", "amount": "0"}),
+        ("compensation", {"model": "flatFee", "amount": "1500", "currency": "EUR"}),
         ("compensation", {"model": "negotiate", "contact": "https://ada.example/licensing"}),
         ("compensation", {"model": "none"}),
         ("critical", ["org.example.royalties"]),
@@ -207,6 +214,35 @@ def test_the_statement_schema_accepts_the_example_with_annotations() -> None:
     assert statement_errors(statement) == []
 
 
+@pytest.mark.parametrize(
+    "annotations",
+    [
+        {"iscc": "ISCC:EAAZ7DHWMQNHXOFB"},
+        {"iscc": "ISCC:EEAZ7DHWMQNHXOFB", "iscc_untrimmed": "ISCC:EEA7777777777777"},
+        {"iscc": "ISCC:EEAZ7DHWMQNHXOFB", "org.example.tag": "anything, in one line"},
+    ],
+)
+def test_the_statement_schema_accepts_fingerprints_as_the_spec_gives_them(
+    annotations: dict[str, str],
+) -> None:
+    statement = example_statement()
+    statement["subject"][0]["annotations"] = annotations
+    assert statement_errors(statement) == []
+
+
+def test_every_code_colophon_writes_fits_the_schema() -> None:
+    from colophon.core.fingerprint import FAMILIES, int_to_code
+
+    for family in FAMILIES:
+        for body in (0, 1, 2**63, 2**64 - 1, 0x0123456789ABCDEF):
+            statement = example_statement()
+            code = int_to_code(body, family)
+            statement["subject"][0]["annotations"] = {"iscc": code}
+            if family == "image":
+                statement["subject"][0]["annotations"]["iscc_untrimmed"] = code
+            assert statement_errors(statement) == [], code
+
+
 def test_the_statement_schema_reaches_into_the_predicate() -> None:
     statement = example_statement()
     statement["predicate"]["works"][0]["kind"] = "photograph"
@@ -225,6 +261,19 @@ def test_the_statement_schema_reaches_into_the_predicate() -> None:
         ("annotations", {"iscc": "x" * 257}),
         ("annotations", {"iscc": 1}),
         ("annotations", {"iscc": "ISCC:\x1b[2J"}),
+        ("annotations", {"iscc": "ISCC:!!!!"}),
+        ("annotations", {"iscc": "ISCC:EEAZ7DHWMQNHXOF"}),  # a character short
+        ("annotations", {"iscc": "iscc:eeaz7dhwmqnhxofb"}),
+        ("annotations", {"iscc": "ISCC:KACZ7DHWMQNHXOFB"}),  # another kind of ISCC code
+        ("annotations", {"iscc_untrimmed": "ISCC:EEAZ7DHWMQNHXOFB"}),  # without its iscc
+        (
+            "annotations",
+            {"iscc": "ISCC:EAAZ7DHWMQNHXOFB", "iscc_untrimmed": "ISCC:EEAZ7DHWMQNHXOFB"},
+        ),
+        (
+            "annotations",
+            {"iscc": "ISCC:EEAZ7DHWMQNHXOFB", "iscc_untrimmed": "ISCC:EAAZ7DHWMQNHXOFB"},
+        ),
         ("surprise", "x"),
     ],
 )

@@ -198,3 +198,27 @@ def test_a_catalog_another_process_upgraded_meanwhile_is_not_upgraded_twice(tmp_
     late._migrate()
     assert late.schema_version == LATEST
     assert late.integrity_ok()
+
+
+def test_a_profile_asking_to_negotiate_loses_the_amount_the_format_forbids(tmp_path):
+    # The command line used to keep an amount with "negotiate"; the claim format has none, and
+    # a profile with one would now be refused when read.
+    build(tmp_path / CATALOG_FILE, 8)
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    profile = Profile("Ada Lovelace", email="ada@example.org").to_dict()
+    profile["compensation"] = {
+        "model": "negotiate",
+        "amount": "500",
+        "currency": "EUR",
+        "contact": "licensing@ada.example",
+    }
+    conn.execute("INSERT INTO settings (key, value) VALUES ('profile', ?)", (json.dumps(profile),))
+    conn.commit()
+    conn.close()
+    with Catalog.open(tmp_path) as cat:
+        kept = Identity(cat).require_profile()
+    assert kept.compensation.to_dict() == {
+        "model": "negotiate",
+        "contact": "licensing@ada.example",
+    }
+    assert (kept.display_name, kept.email) == ("Ada Lovelace", "ada@example.org")

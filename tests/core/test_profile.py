@@ -220,6 +220,7 @@ def test_terms_rules() -> None:
         (Compensation("perUse", "1.5"), "compensation.currency"),
         (Compensation("flatFee", None, "EUR"), "compensation.amount"),
         (Compensation("none", "5", "EUR"), "compensation.amount"),
+        (Compensation("negotiate", "500", "EUR"), "compensation.amount"),
         (Compensation("revenueShare", "12.5", "EUR"), "compensation.currency"),
         (Compensation("revenueShare", "120"), "compensation.amount"),
         (Compensation("negotiate", contact="line\nbreak"), "compensation.contact"),

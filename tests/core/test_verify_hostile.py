@@ -611,6 +611,41 @@ def test_malformed_when_a_critical_extension_is_known_but_absent(
     malformed(world.forge(dangling), "predicate.critical", "not in extensions")
 
 
+@pytest.mark.parametrize(
+    "annotations",
+    [
+        {"iscc": "ISCC:!!!!"},
+        {"iscc_untrimmed": "ISCC:EEAZ7DHWMQNHXOFB"},
+        {"iscc": "ISCC:EAAZ7DHWMQNHXOFB", "iscc_untrimmed": "ISCC:EEAZ7DHWMQNHXOFB"},
+    ],
+)
+def test_malformed_when_a_subject_fingerprint_breaks_the_rules(
+    world: World, annotations: dict[str, str]
+) -> None:
+    # A bad fingerprint signed by its maker is still a claim that breaks the format (spec 3):
+    # refused, not kept with near matching silently off for that work.
+    def annotate(statement: Statement) -> None:
+        statement["subject"][0]["annotations"] = annotations
+
+    malformed(world.forge(annotate), "subject[0].annotations")
+
+
+@pytest.mark.parametrize(
+    "compensation",
+    [
+        {"model": "negotiate", "amount": "5", "currency": "EUR"},
+        {"model": "revenueShare", "amount": "150"},
+    ],
+)
+def test_malformed_when_the_compensation_breaks_the_rules(
+    world: World, compensation: dict[str, str]
+) -> None:
+    def ask(statement: Statement) -> None:
+        statement["predicate"]["compensation"] = compensation
+
+    malformed(world.forge(ask), "predicate.compensation")
+
+
 def test_malformed_when_the_identity_card_is_not_json(world: World) -> None:
     forged = world.rebuild(members=lambda m: m.update({IDENTITY: b"{not json"}))
     malformed(forged, IDENTITY)

@@ -573,10 +573,13 @@ def apply_profile_options(base: Profile, args: argparse.Namespace) -> Profile:
         profile.terms = profile.terms.with_use(use, value, condition)
     if any(v is not None for v in (args.compensation, args.amount, args.currency, args.contact)):
         old = profile.compensation
+        # Another model gives an amount another meaning (a fee, a percent, none at all): the
+        # old amount and currency are kept only with the old model.
+        kept = old if args.compensation in (None, old.model) else Compensation(old.model)
         profile.compensation = Compensation(
             model=args.compensation or old.model,
-            amount=old.amount if args.amount is None else (args.amount or None),
-            currency=old.currency if args.currency is None else (args.currency.upper() or None),
+            amount=kept.amount if args.amount is None else (args.amount or None),
+            currency=kept.currency if args.currency is None else (args.currency.upper() or None),
             contact=old.contact if args.contact is None else (args.contact or None),
         )
     return profile

@@ -194,8 +194,10 @@ class Compensation:
             raise ProfileError(f"{where}.amount", "must be a plain decimal number like 12.50.")
         if self.currency is not None and not _CURRENCY.fullmatch(self.currency):
             raise ProfileError(f"{where}.currency", "must be a 3-letter ISO 4217 code like EUR.")
-        if self.model == "none" and (self.amount or self.currency):
-            raise ProfileError(f"{where}.amount", "no amount goes with compensation 'none'.")
+        if self.model in ("none", "negotiate") and (self.amount or self.currency):
+            raise ProfileError(
+                f"{where}.amount", f"no amount goes with compensation '{self.model}'."
+            )
         if self.model == "revenueShare":
             if self.currency is not None:
                 raise ProfileError(f"{where}.currency", "a revenue share is a percentage.")

@@ -33,6 +33,7 @@ from . import (  # noqa: E402 - they use run_script
     v0006_look_alike_names,
     v0007_work_ids_kept,
     v0008_same_person,
+    v0009_negotiate_without_amount,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -46,6 +47,7 @@ MIGRATIONS: list[Migration] = [
     v0006_look_alike_names.upgrade,
     v0007_work_ids_kept.upgrade,
     v0008_same_person.upgrade,
+    v0009_negotiate_without_amount.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
