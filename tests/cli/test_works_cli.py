@@ -158,6 +158,48 @@ def test_edit_sets_fields_and_rejects_bad_shares(capsys, tmp_path, portfolio):
     assert code == exitcodes.USAGE and "'lots' is not a number" in err
 
 
+def test_edit_gives_a_work_terms_of_its_own_that_its_claim_carries(capsys, tmp_path, portfolio):
+    home = ("--home", str(tmp_path / "h"))
+    run(capsys, *home, "add", str(portfolio))
+    run(capsys, *home, "identity", "init", "--name", "Ada Lovelace", "--term", "training=allowed")
+    code, out, err = run(
+        capsys,
+        *(*home, "edit", "1", "--term", "training=notAllowed"),
+        *("--term", "inference=constrained:search indexing only", "--term", "data-mining=allowed"),
+    )
+    assert code == exitcodes.OK, err
+    assert "own terms   May be used to train AI: No" in out
+    assert "own terms   May be given to an AI as input: Only with conditions: search" in out
+    code, out, err = run(capsys, *home, "edit", "1", "--term", "data-mining=default", "--json")
+    assert code == exitcodes.OK, err
+    assert json.loads(out)["terms"] == {
+        "cawg.ai_training": {"use": "notAllowed"},
+        "cawg.ai_inference": {"use": "constrained", "constraint_info": "search indexing only"},
+    }
+    bundle = tmp_path / "claim.colophon"
+    assert run(capsys, *home, "export", "--all", "-o", str(bundle))[0] == exitcodes.OK
+    code, out, err = run(capsys, *home, "verify", str(bundle), "--json")
+    assert code == exitcodes.OK, err
+    terms = {w["title"]: w["terms"] for w in json.loads(out)["works"]}
+    own, other = terms["harbour"], terms["story"]
+    assert own["cawg.ai_training"] == {"use": "notAllowed"}
+    assert own["cawg.ai_inference"]["constraint_info"] == "search indexing only"
+    assert other["cawg.ai_training"] == {"use": "allowed"}  # the profile's, as before
+    assert own["cawg.data_mining"] == other["cawg.data_mining"] == {"use": "notAllowed"}
+
+    code, out, err = run(capsys, *home, "edit", "1", "--clear-terms", "--json")
+    assert code == exitcodes.OK and json.loads(out)["terms"] is None
+    for bad, says in (
+        ("painting=allowed", "USE one of training"),
+        ("training=maybe", "allowed, notAllowed or constrained"),
+        ("training=constrained:", "say the condition"),
+        ("training=constrained:a\x1b[2Jb", "control"),
+    ):
+        code, _, err = run(capsys, *home, "edit", "1", "--term", bad)
+        assert code == exitcodes.USAGE and says in err, (bad, err)
+    assert json.loads(run(capsys, *home, "show", "1", "--json")[1])["terms"] is None
+
+
 def test_unknown_work_is_one_line_and_exit_4(capsys, tmp_path):
     code, _, err = run(capsys, "--home", str(tmp_path / "h"), "show", "77")
     assert code == exitcodes.NOT_FOUND

@@ -532,7 +532,8 @@ def add_profile_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
         "--term",
         action="append",
         metavar="USE=VALUE",
-        help="USE: training, generative-training, inference, data-mining (or the cawg.* name); "
+        help="USE: training (of models that generate nothing), generative-training, inference, "
+        "data-mining (or the cawg.* name); "
         "VALUE: allowed, notAllowed, or constrained:CONDITION in words. "
         "E.g. --term inference=allowed --term 'training=constrained:licence needed' (repeat)",
     )
@@ -569,7 +570,7 @@ def apply_profile_options(base: Profile, args: argparse.Namespace) -> Profile:
     if channels or getattr(args, "clear_payments", False):
         profile.payment_channels = channels
     for item in args.term or []:
-        use, value, condition = _parse_term(item)
+        use, value, condition = parse_term(item)
         profile.terms = profile.terms.with_use(use, value, condition)
     if any(v is not None for v in (args.compensation, args.amount, args.currency, args.contact)):
         old = profile.compensation
@@ -585,7 +586,8 @@ def apply_profile_options(base: Profile, args: argparse.Namespace) -> Profile:
     return profile
 
 
-def _parse_term(text: str) -> tuple[str, str, str | None]:
+def parse_term(text: str) -> tuple[str, str, str | None]:
+    """``USE=VALUE`` of a --term option: the CAWG use, its value, and the condition if any."""
     name, sep, value = text.partition("=")
     use = USE_NAMES.get(name.strip().lower(), name.strip())
     if not sep or use not in USE_NAMES.values():

@@ -8,9 +8,12 @@ from typing import Any
 from ..core.catalog import WORK_ORDERS, Contributor, Work
 from ..core.check import check
 from ..core.errors import UsageError
+from ..core.profile import UseTerm
 from ..core.register import register as register_paths
+from ..core.terms import in_words
 from . import exitcodes
 from .context import Context, counted
+from .identity import parse_term
 from .progressbar import progress_bar
 
 
@@ -21,7 +24,11 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(run=run_add)
 
     p = sub.add_parser("list", help="list registered works")
-    p.add_argument("--search", metavar="TEXT", help="only works whose title, tags or path has TEXT")
+    p.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only works whose title, description, tags, path or digest has TEXT",
+    )
     p.add_argument(
         "--kind", choices=["image", "audio", "video", "text", "code", "document", "other"]
     )
@@ -65,6 +72,17 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         action="append",
         metavar="NAME:ROLE:SHARE",
         help="set the contributors (repeat for several; shares in percent add up to 100)",
+    )
+    p.add_argument(
+        "--term",
+        action="append",
+        metavar="USE=VALUE",
+        help="this work's own term for one AI use, as for 'identity edit --term' (allowed, "
+        "notAllowed, constrained:CONDITION), or USE=default to follow your profile again "
+        "(repeat for several uses)",
+    )
+    p.add_argument(
+        "--clear-terms", action="store_true", help="follow your profile's terms for every use"
     )
     p.add_argument("--json", action="store_true", help="print the changed work as JSON")
     p.set_defaults(run=run_edit)
@@ -141,17 +159,26 @@ def run_edit(ctx: Context) -> int:
     a = ctx.args
     tags = [] if a.clear_tags else a.tag
     contributors = [parse_contributor(c) for c in a.contributor] if a.contributor else None
-    if all(v is None for v in (a.title, a.description, a.created, tags, contributors)):
+    if (
+        all(v is None for v in (a.title, a.description, a.created, tags, contributors, a.term))
+        and not a.clear_terms
+    ):
         raise UsageError(
-            "Nothing to change: give --title, --description, --created, --tag or --contributor."
+            "Nothing to change: give --title, --description, --created, --tag, --contributor "
+            "or --term."
         )
-    work = ctx.catalog().update_work(
+    catalog = ctx.catalog()
+    terms: dict[str, Any] | bool | None = False  # False: left as they are
+    if a.term or a.clear_terms:
+        terms = _own_terms({} if a.clear_terms else catalog.get_work(a.ref).terms, a.term or [])
+    work = catalog.update_work(
         a.ref,
         title=a.title,
         description=a.description,
         created=a.created,
         tags=tags,
         contributors=contributors,
+        terms=terms,
     )
     if ctx.json:
         ctx.print_json(work.to_dict())
@@ -179,6 +206,22 @@ def run_check(ctx: Context) -> int:
             extra = f" -> {r.new_path}" if r.new_path else (f" ({r.detail})" if r.detail else "")
             ctx.print(f"{r.status:<10} work {r.work_id}  {r.path}{extra}")
     return status
+
+
+def _own_terms(current: dict[str, Any] | None, options: list[str]) -> dict[str, Any] | None:
+    """A work's own terms after the --term options (None: it follows the profile for all)."""
+    terms = dict(current or {})
+    for text in options:
+        name, sep, value = text.partition("=")
+        if sep and value.strip().lower() == "default":
+            use = parse_term(f"{name}=allowed")[0]  # the use, checked as for any other value
+            terms.pop(use, None)
+            continue
+        use, value, condition = parse_term(text)
+        term = UseTerm(value, condition)
+        term.validate(f"--term {name.strip()}")
+        terms[use] = term.to_dict()
+    return terms or None
 
 
 def parse_contributor(text: str) -> Contributor:
@@ -214,7 +257,11 @@ def _print_work(ctx: Context, w: Work) -> None:
     if w.tags:
         ctx.print(f"  tags        {', '.join(w.tags)}")
     for c in w.contributors:
-        share = f", {c.share:g} %" if c.share is not None else ""
-        ctx.print(f"  contributor {c.name}" + (f" ({c.role}{share})" if c.role or share else ""))
+        notes = [c.role] if c.role else []
+        if c.share is not None:
+            notes.append(f"{c.share:g} %")
+        ctx.print(f"  contributor {c.name}" + (f" ({', '.join(notes)})" if notes else ""))
+    for question, answer in in_words(w.terms or {}):
+        ctx.print(f"  own terms   {question}: {answer}")
     for p in w.paths:
         ctx.print(f"  path        {p}")

@@ -99,9 +99,14 @@ def mappings(terms: Mapping[str, Any]) -> Mappings:
 
 
 def in_words(terms: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``[(question, answer)]`` in plain words, e.g. ("May be used to train AI", "No")."""
+    """``[(question, answer)]`` in plain words, e.g. ("May be used to train AI", "No").
+
+    For the uses ``terms`` has, in the order of `AI_USES`: a work's own terms may name only some.
+    """
     lines = []
     for use in AI_USES:
+        if use not in terms:
+            continue
         term = terms[use]
         answer = ANSWERS[term["use"]]
         if term["use"] == CONSTRAINED:
