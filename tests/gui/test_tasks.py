@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 
 import pytest
 
-from colophon.core.errors import NotFoundError
+from colophon.core.errors import EnvironmentProblem, NotFoundError
 from colophon.core.progress import Progress
 from colophon.gui.tasks import Batcher, SyncTaskRunner, TaskRunner
 
@@ -36,6 +37,18 @@ def test_result_is_delivered_on_the_ui_thread(qtbot, runner):
     assert seen["worker"] != threading.get_ident()
     assert seen["delivered"] == threading.get_ident()
     assert runner.running == []
+
+
+def test_a_database_error_is_delivered_in_plain_words(qtbot, runner):
+    # A catalog another process holds, or a full disk, is no internal error for a person.
+    def work(progress: Progress) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    task = runner.submit(work)
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], EnvironmentProblem)
+    assert "busy: another Colophon is writing to it" in blocker.args[0].message
 
 
 def test_errors_are_delivered_not_lost(qtbot, runner):

@@ -11,12 +11,14 @@ import argparse
 import contextlib
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..core.catalog import database_problem
 from ..core.errors import ColophonError
 from . import bundles, contacts, exitcodes, identity, scan, works
 from .context import Context
@@ -92,11 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _terminate_as_interrupt():
             return int(args.run(ctx))
-    except ColophonError as exc:
-        ctx.warn(f"error: {exc.message}")
+    except (ColophonError, sqlite3.Error) as exc:
+        error = exc if isinstance(exc, ColophonError) else database_problem(exc)
+        ctx.warn(f"error: {error.message}")
         if os.environ.get("COLOPHON_DEBUG"):
             traceback.print_exc(file=ctx.stderr)
-        return exc.exit_code
+        return error.exit_code
     except KeyboardInterrupt:
         ctx.warn("cancelled.")
         return exitcodes.CANCELLED

@@ -24,7 +24,14 @@ import platformdirs
 if TYPE_CHECKING:
     import sqlite_utils
 
-from .errors import CatalogError, NotFoundError, UsageError
+from .errors import (
+    CatalogError,
+    ColophonError,
+    DiskFullError,
+    EnvironmentProblem,
+    NotFoundError,
+    UsageError,
+)
 from .migrations import LATEST, MIGRATIONS
 
 CATALOG_FILE = "catalog.sqlite"
@@ -52,6 +59,11 @@ def default_home() -> Path:
 def now_utc() -> str:
     """The current time as RFC 3339 in UTC, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+#: how long a command waits for another process (the app, another command) that is writing to
+#: the catalog before it says the catalog is busy
+BUSY_TIMEOUT_MS = 5000
 
 
 @dataclass(slots=True)
@@ -141,7 +153,7 @@ class Catalog:
         path = folder / CATALOG_FILE
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -201,15 +213,22 @@ class Catalog:
         """One atomic write: everything inside commits together or not at all.
 
         Only plain ``conn.execute`` calls belong inside: sqlite-utils' table methods commit on
-        their own and would split the transaction.
+        their own and would split the transaction. A database error (busy, disk full, read-only,
+        damaged) comes out as the `ColophonError` `database_problem` gives.
         """
-        self.conn.execute("BEGIN IMMEDIATE")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:  # SQLite may have rolled back on its own
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise database_problem(exc, self.path) from exc
 
     # -- settings ----------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -370,6 +389,20 @@ class Catalog:
                     "UPDATE paths SET size = ?, mtime_ns = ?, seen_at = ? WHERE path = ?", rows
                 )
 
+    def relocate_paths(self, moves: Iterable[tuple[str, str, int, int]]) -> None:
+        """Record that the file at a known path is now at another: ``(old, new, size,
+        mtime_ns)``, the new file having the work's very content."""
+        moves = list(moves)
+        if not moves:
+            return
+        with self.transaction() as conn:
+            for old, new, size, mtime_ns in moves:
+                row = conn.execute("SELECT work_id FROM paths WHERE path = ?", (old,)).fetchone()
+                if row is None:  # forgotten meanwhile
+                    continue
+                self.record_path(conn, row[0], new, size, mtime_ns)
+                conn.execute("DELETE FROM paths WHERE path = ?", (old,))
+
     def count_paths(self) -> int:
         return int(self.db["paths"].count)
 
@@ -508,6 +541,35 @@ class Catalog:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def database_problem(exc: sqlite3.Error, path: Path | None = None) -> ColophonError:
+    """The error to show for a database error met while reading or writing the catalog.
+
+    Writes run in transactions (`Catalog.transaction`), so a write that fails changed nothing.
+    """
+    text = str(exc).lower()
+    where = f"The catalog {path}" if path else "The catalog"
+    if "locked" in text or "busy" in text:
+        return EnvironmentProblem(
+            f"{where} is busy: another Colophon is writing to it. Nothing was changed; try "
+            "again when it is done."
+        )
+    if "full" in text:
+        return DiskFullError(
+            "The disk holding the catalog is full, so nothing was changed. Free some space "
+            "and try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return EnvironmentProblem(
+            f"{where} cannot be changed: the file or its folder is read-only. Nothing was changed."
+        )
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return CatalogError(
+            f"{where} is damaged ({exc}).",
+            details="Restore it from a backup copy, or run Colophon with another --home.",
+        )
+    return EnvironmentProblem(f"{where} could not be read or written: {exc}.")
 
 
 # -- reading many works at once --------------------------------------------------------------

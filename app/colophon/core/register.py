@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .catalog import Catalog, Work, now_utc
-from .errors import Cancelled, DiskFullError, EnvironmentProblem
+from .errors import Cancelled, DiskFullError
 from .hashing import Hashed, hash_files
 from .pathtext import is_utf8
 from .progress import Progress
@@ -112,12 +112,10 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
                     work_id = row[0]
                     extra += 1
                 catalog.record_path(conn, work_id, item.path, item.size, item.mtime_ns)
-    except sqlite3.OperationalError as exc:
-        if "full" in str(exc):
-            raise DiskFullError(
-                "The disk holding the catalog is full; the last files were not recorded."
-            ) from exc
-        raise EnvironmentProblem(f"The catalog could not be written: {exc}.") from exc
+    except DiskFullError as exc:  # the files recorded before this batch stay recorded
+        raise DiskFullError(
+            "The disk holding the catalog is full; the last files were not recorded."
+        ) from exc
     report.added.extend(added)
     report.new_paths += extra
 
