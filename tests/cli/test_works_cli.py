@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,3 +243,39 @@ def test_the_installed_command_runs_headless(tmp_path, portfolio):
         timeout=60,
     )
     assert out.returncode == 0 and out.stderr == ""
+
+
+def test_a_check_stopped_by_a_signal_says_it_is_incomplete(tmp_path):
+    # Ctrl-C or `timeout` ends a check early: what it printed must not read as a full check.
+    home = tmp_path / "h"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"the poem {name}")
+    assert main(["--home", str(home), "add", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    with open(tmp_path / "a.txt", "wb") as fh:
+        fh.truncate(64 << 30)  # sparse: reading it takes long, storing it nothing
+    command = [sys.executable, "-m", "colophon", "--home", str(home), "check"]
+    checking = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _has_open(checking.pid, tmp_path / "a.txt") and time.monotonic() < deadline:
+        time.sleep(0.05)  # not yet reading the large file
+    checking.send_signal(signal.SIGTERM)
+    out, err = checking.communicate(timeout=60)
+    assert checking.returncode == exitcodes.CANCELLED, err
+    assert out.startswith("Cancelled: only checked")
+    assert "cancelled: files not yet checked are not listed" in err
+    assert "Traceback" not in err
+
+
+def _has_open(pid: int, path: Path) -> bool:
+    """Whether process ``pid`` has ``path`` open (Linux)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                return True
+        except OSError:
+            continue
+    return False

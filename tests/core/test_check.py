@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from colophon.core.catalog import Catalog
@@ -36,6 +37,20 @@ def test_check_reports_ok_modified_missing_and_moved(tmp_path: Path):
         "missing": 1,
         "moved": 1,
         "unreadable": 0,
+    }
+    with Catalog.open(tmp_path / "home") as cat:  # the move is recorded; the rest is as it was
+        assert {Path(p).name for w in cat.list_works() for p in w.paths} == {
+            "keep.txt",
+            "edit.txt",
+            "renamed.txt",
+            "lose.txt",
+        }
+        again = {Path(r.path).name: r.status for r in check(cat).results}
+    assert again == {
+        "keep.txt": "ok",
+        "edit.txt": "modified",
+        "renamed.txt": "ok",
+        "lose.txt": "missing",
     }
 
 
@@ -81,3 +96,29 @@ def test_a_file_touched_but_the_same_is_known_by_its_new_time_after_a_check(tmp_
 
         assert changed_on_disk(cat, [work_id]) == []
         assert cat.known_path(str(f)).mtime_ns == 1_600_000_000_000_000_000
+
+
+def test_what_a_check_finds_is_reported_even_if_the_catalog_cannot_record_it(tmp_path: Path):
+    # Another process writing to the catalog (or a full disk) must not cost the report.
+    f = tmp_path / "poem.txt"
+    f.write_text("the same words")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [f])
+        os.utime(f, ns=(1_600_000_000_000_000_000, 1_600_000_000_000_000_000))
+        moved = tmp_path / "moved"
+        moved.mkdir()
+        (tmp_path / "lost.txt").write_text("another work")
+        register(cat, [tmp_path / "lost.txt"])
+        (tmp_path / "lost.txt").rename(moved / "found.txt")
+        cat.conn.execute("PRAGMA busy_timeout = 50")
+        other = sqlite3.connect(cat.path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            report = check(cat, [moved])
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert sorted(r.status for r in report.results) == ["moved", "ok"]
+        assert report.not_recorded is not None and "busy" in report.not_recorded
+        assert cat.known_path(str(tmp_path / "lost.txt")) is not None  # nothing recorded
+        assert cat.known_path(str(f)).mtime_ns != 1_600_000_000_000_000_000

@@ -201,10 +201,19 @@ def run_check(ctx: Context) -> int:
         summary = ", ".join(
             f"{report.count(s)} {s}" for s in ("ok", "modified", "missing", "moved")
         )
-        ctx.print(f"Checked {len(report.results)} locations: {summary}.")
+        checked = "Cancelled: only checked" if report.cancelled else "Checked"
+        ctx.print(f"{checked} {counted(len(report.results), 'location')}: {summary}.")
         for r in report.problems:
             extra = f" -> {r.new_path}" if r.new_path else (f" ({r.detail})" if r.detail else "")
             ctx.print(f"{r.status:<10} work {r.work_id}  {r.path}{extra}")
+        if report.count("moved") and not report.not_recorded:
+            ctx.print("The catalog now knows the moved files by their new paths.")
+    if report.cancelled:
+        ctx.warn(
+            "cancelled: files not yet checked are not listed, and a missing one may have moved."
+        )
+    if report.not_recorded:
+        ctx.warn(f"what was found is not recorded in the catalog: {report.not_recorded}")
     return status
 
 

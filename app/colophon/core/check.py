@@ -2,7 +2,9 @@
 
 Every known path is read again and its digest compared with the work's. A path that is gone is
 "missing"; if folders to look in are given, their files are hashed too and a missing work found
-there under another path is reported "moved" with its new location. Nothing on disk is changed.
+there under another path is reported "moved" with its new location, which the catalog then
+records in place of the old one (the file there has the very same content). Nothing on disk is
+changed.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .catalog import Catalog, KnownPath
-from .errors import Cancelled
+from .errors import Cancelled, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
@@ -42,6 +44,8 @@ class PathCheck:
 class CheckReport:
     results: list[PathCheck] = field(default_factory=list)
     cancelled: bool = False
+    #: why what was found could not be recorded in the catalog (None: it was, or nothing was)
+    not_recorded: str | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -55,6 +59,7 @@ class CheckReport:
             "summary": {s: self.count(s) for s in STATUSES},
             "problems": [r.to_dict() for r in self.problems],
             "cancelled": self.cancelled,
+            "not_recorded": self.not_recorded,
         }
 
 
@@ -102,15 +107,22 @@ def check(
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
         found = {}
-    # A file found the same under a new time (copied, checked out, synced again) is known by
-    # that time from now on, so it is not taken for an edited one until it is.
-    catalog.restamp_paths(restamped)
+    moves: list[tuple[str, str, int, int]] = []
     for k in missing:
         new = found.get(k.digest)
         if new:
-            report.results.append(PathCheck(k.work_id, k.path, "moved", new_path=new))
+            report.results.append(PathCheck(k.work_id, k.path, "moved", new_path=new.path))
+            moves.append((k.path, new.path, new.size, new.mtime_ns))
         else:
             report.results.append(PathCheck(k.work_id, k.path, "missing"))
+    # A file found the same under a new time (copied, checked out, synced again) is known by
+    # that time from now on, so it is not taken for an edited one until it is; a moved one, by
+    # its new path. The findings stand even if the catalog cannot take them (busy, disk full).
+    try:
+        catalog.restamp_paths(restamped)
+        catalog.relocate_paths(moves)
+    except EnvironmentProblem as exc:
+        report.not_recorded = exc.message
     return report
 
 
@@ -120,18 +132,18 @@ def _find_moved(
     known: dict[str, KnownPath],
     progress: Progress,
     workers: int | None,
-) -> dict[str, str]:
-    """Map digests of missing works to a new path under ``search_in`` where they now are."""
+) -> dict[str, Hashed]:
+    """Map digests of missing works to the file under ``search_in`` where they now are."""
     wanted = {k.digest for k in missing}
     folders = list(search_in)
     if not wanted or not folders:
         return {}
     unknown = [c for c in walk(folders, lambda _s: None) if c.path not in known]
     progress.start(total=len(unknown), total_bytes=sum(c.size for c in unknown), label="Searching")
-    found: dict[str, str] = {}
+    found: dict[str, Hashed] = {}
     for result in hash_files(unknown, progress, workers):
         if isinstance(result, Hashed) and result.digest in wanted:
-            found.setdefault(result.digest, result.path)
+            found.setdefault(result.digest, result)
     return found
 
 

@@ -26,7 +26,7 @@ from .tasks import Task, TaskRunner
 CHECK_WORDS = {
     "missing": "Missing",
     "modified": "Changed since it was registered (add it again to claim the new version)",
-    "moved": "Moved",
+    "moved": "Moved (now known by its new place)",
     "unreadable": "Cannot be read",
 }
 
@@ -54,6 +54,8 @@ def check_lines(report: CheckReport) -> list[str]:
         elif result.detail and result.status == "unreadable":
             line += f" ({result.detail})"
         lines.append(line)
+    if report.not_recorded:
+        lines.append(f"What was found could not be recorded: {report.not_recorded}")
     return lines
 
 
