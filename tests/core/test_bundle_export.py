@@ -8,6 +8,7 @@ import hashlib
 import html
 import io
 import os
+import sqlite3
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -505,6 +506,35 @@ def test_a_failed_export_leaves_the_previous_bundle_untouched(
     assert first.path.read_bytes() == before
     assert os.listdir(first.path.parent) == [first.path.name]
     assert [r["id"] for r in ada.catalog.exports_of(ids[0])] == [first.export_id]
+
+
+def test_a_catalog_that_cannot_record_the_export_gets_no_bundle_either(ada: Party) -> None:
+    # The history and the file go together: a bundle on disk that the catalog does not know
+    # would look, to its maker, like one never made.
+    ids = ada.add_works()
+    out = ada.root / "portfolio.colophon"
+    ada.catalog.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(ada.catalog.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing to the catalog
+    try:
+        with pytest.raises(EnvironmentProblem, match="busy"):
+            bundle.export_bundle(ada.catalog, ada.identity, ids, out, thumbnails=False)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert [name for name in os.listdir(ada.root) if "portfolio" in name] == []  # nor a .tmp
+    assert all(ada.catalog.exports_of(i) == [] for i in ids)
+
+
+def test_works_removed_while_their_claim_was_made_are_left_out_of_its_record(ada: Party) -> None:
+    # Another window or command may remove a work while a large export runs; the bundle still
+    # claims it, and the record keeps the works the catalog still has.
+    ids = ada.add_works()
+    ada.catalog.remove_works([ids[1]])
+    export_id = ada.catalog.record_export("x.colophon", "k" * 64, "d" * 64, ids)
+    assert [r["id"] for r in ada.catalog.exports_of(ids[0])] == [export_id]
+    assert ada.catalog.exports_of(ids[1]) == []
+    assert ada.catalog.exports_of(ids[0])[0]["work_count"] == len(ids)
 
 
 # -- what the claim and the page say -------------------------------------------------------------

@@ -144,16 +144,22 @@ def export_bundle(
     if events:
         members[EVENTS] = strictjson.dumps(events)
     progress.advance()
-    try:
-        safezip.write_zip(
-            out, members, limits=safezip.BUNDLE_LIMITS, stored=stored_members(members)
-        )
-    except UsageError as exc:  # over a limit every verifier enforces: not written at all
-        advice = "in several bundles, or without thumbnails" if pictures else "in several bundles"
-        raise UsageError(f"This bundle cannot be written. {exc.message} Export {advice}.") from exc
-    progress.advance()
     digest = hashlib.sha256(payload).hexdigest()
-    export_id = catalog.record_export(out, key.keyid, digest, [w.id for w in works])
+    # The catalog's record and the file: both or neither (a full disk, a cancel, a catalog
+    # another process holds), so the history never misses a bundle that was written.
+    with catalog.recording_export(out, key.keyid, digest, [w.id for w in works]) as export_id:
+        try:
+            safezip.write_zip(
+                out, members, limits=safezip.BUNDLE_LIMITS, stored=stored_members(members)
+            )
+        except UsageError as exc:  # over a limit every verifier enforces: not written at all
+            advice = (
+                "in several bundles, or without thumbnails" if pictures else "in several bundles"
+            )
+            raise UsageError(
+                f"This bundle cannot be written. {exc.message} Export {advice}."
+            ) from exc
+    progress.advance()
     return ExportResult(out, len(works), len(pictures), digest, export_id, out.stat().st_size)
 
 

@@ -510,6 +510,23 @@ class Catalog:
         work_ids: list[int],
     ) -> int:
         """Remember that a bundle with these works was written; returns the export's id."""
+        with self.recording_export(path, key_id, statement_sha256, work_ids) as export_id:
+            return export_id
+
+    @contextlib.contextmanager
+    def recording_export(
+        self,
+        path: os.PathLike[str] | str,
+        key_id: str,
+        statement_sha256: str,
+        work_ids: list[int],
+    ) -> Iterator[int]:
+        """Record an export while the block writes its bundle: both happen, or neither.
+
+        The record is made first, in a transaction the block's end commits; a block that fails
+        (a full disk, a cancel) leaves no record. Works removed from the catalog since the
+        claim was made are still in the bundle, and left out of the record.
+        """
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO exports (created_at, path, key_id, statement_sha256, work_count) "
@@ -520,10 +537,11 @@ class Catalog:
             # One statement for all the works: the ids travel as one JSON array, not as
             # 100,000 separately bound rows.
             conn.execute(
-                "INSERT INTO export_works (export_id, work_id) SELECT ?, value FROM json_each(?)",
+                "INSERT INTO export_works (export_id, work_id) SELECT ?, value FROM json_each(?) "
+                "WHERE value IN (SELECT id FROM works)",
                 (export_id, _json_ids(work_ids)),
             )
-        return export_id
+            yield export_id
 
     def exports_of(self, work_id: int) -> list[dict[str, Any]]:
         """Every export that included the work, newest first."""
