@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
 import json
 import os
 import random
@@ -18,9 +20,10 @@ from PIL import Image, ImageDraw
 
 from colophon.cli import exitcodes
 from colophon.cli.main import main
+from colophon.core import scan as scan_module
 from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
-from colophon.core.errors import NotFoundError
+from colophon.core.errors import DiskFullError, NotFoundError
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
 from colophon.core.match_index import ClaimIndex
@@ -116,6 +119,32 @@ def test_exported_index_reads_back_for_distributed_matching(setup):
     (other / "a-first.colophon").write_bytes(b"not a claim, listed first")
     with_more = load_claims([other, setup["claims"]])
     assert set(with_more.works) == {r["key"] for r in rows}
+
+
+def test_an_index_that_cannot_be_written_leaves_both_files_as_they_were(setup, monkeypatch):
+    # index.jsonl and works.jsonl are joined on their keys: one of this run and one of the last
+    # would lose terms. A full disk on the way leaves both of the last run.
+    folder = setup["tmp"] / "index"
+    folder.mkdir()
+    before = {"index.jsonl": b'{"key": "last run"}\n', "works.jsonl": b'{"key": "last run"}\n'}
+    for name, data in before.items():
+        (folder / name).write_bytes(data)
+    real = scan_module.atomic_writer
+
+    class Full:
+        def write(self, data: bytes) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    @contextlib.contextmanager
+    def full(path, mode=0o644):
+        with real(path, mode):
+            yield Full()
+
+    monkeypatch.setattr(scan_module, "atomic_writer", full)  # works.jsonl cannot be written
+    with pytest.raises(DiskFullError):
+        load_claims([setup["claims"]]).export(folder)
+    assert {name: (folder / name).read_bytes() for name in before} == before
+    assert sorted(os.listdir(folder)) == ["index.jsonl", "works.jsonl"]
 
 
 def test_scan_command_writes_a_csv_report(setup, capsys):

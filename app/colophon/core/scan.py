@@ -78,10 +78,15 @@ class ClaimSet:
         """
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        self.index.export_jsonl(out / "index.jsonl")
+        # The two files go together (a join of one run's index with another's works would
+        # lose terms): the works are written out first, the index replaced next, the works
+        # last, so a full disk or a failure on the way leaves both as they were.
         with atomic_writer(out / "works.jsonl") as fh:
             for work in self.works.values():
                 fh.write(json.dumps(work.to_dict(), ensure_ascii=False).encode() + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+            self.index.export_jsonl(out / "index.jsonl")
 
 
 def bundle_paths(sources: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
