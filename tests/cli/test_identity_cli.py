@@ -4,6 +4,7 @@ subprocesses where a terminal (or its absence) matters."""
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import os
@@ -14,12 +15,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from colophon.cli import exitcodes
 from colophon.cli.main import main
-from colophon.core import backup, keyevents, keys
+from colophon.core import backup, fsutil, keyevents, keys
 from colophon.core.card import parse_card
 from memory_keyring import MemoryKeyring
 
@@ -482,6 +484,39 @@ def test_revoke_writes_a_statement_others_can_check(
     again = _json(capsys, "--home", home, "identity", "init")
     assert again["profile"]["displayName"] == "Ada Lovelace"
     assert again["key"]["keyid"] != made["keyid"]
+
+
+def test_a_revocation_that_could_not_be_saved_is_not_made(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Revoking cannot be undone: a folder whose disk is full is said first, and the key stays.
+    home = str(tmp_path / "home")
+    _init(capsys, tmp_path / "home")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fsutil, "os", SimpleNamespace(**{**vars(os), "write": full}))
+    path = out / "revocation.json"
+    code, _, err = run(
+        capsys,
+        "--home",
+        home,
+        "identity",
+        "revoke",
+        "--reason",
+        "superseded",
+        "--yes",
+        "-o",
+        str(path),
+    )
+    monkeypatch.undo()
+    assert code == exitcodes.ENVIRONMENT
+    assert "disk space" in _one_error_line(err) and "revoked" not in err
+    assert list(out.iterdir()) == []  # not even the trial file
+    assert _json(capsys, "--home", home, "identity", "show")["active_key"]["status"] == "active"
 
 
 # --- without a terminal, and with one ---------------------------------------------------------

@@ -45,16 +45,25 @@ def atomic_writer(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[B
         raise
 
 
-def check_writable(path: str | os.PathLike[str]) -> None:
-    """Raise the error `atomic_writer` would give for ``path`` if its folder takes no new file.
+def check_writable(path: str | os.PathLike[str], room: int = 0) -> None:
+    """Raise the error `atomic_writer` would give for ``path`` if its folder takes no new file
+    (of ``room`` bytes, when given).
 
-    For long work that ends in writing a file (an export): a read-only or full folder is said
-    before the minutes of work, not after. A trial file is made and removed at once.
+    For work that ends in writing a file, long (an export) or not to be undone (a revocation):
+    a read-only or full folder is said before, not after. A trial file is made and removed.
     """
-    fd, trial = _temporary(Path(path))
-    os.close(fd)
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(trial)
+    target = Path(path)
+    fd, trial = _temporary(target)
+    try:
+        if room:
+            os.write(fd, bytes(room))
+            os.fsync(fd)
+    except OSError as exc:
+        raise _translate(exc, target) from exc
+    finally:
+        os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(trial)
 
 
 def _temporary(target: Path) -> tuple[int, str]:
