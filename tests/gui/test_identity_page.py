@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
+import os
+from types import SimpleNamespace
 
 import pytest
 from gui_helpers import PASSPHRASE, answer_dialog
@@ -11,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel
 
+from colophon.core import fsutil
 from colophon.core.backup import read_backup
 from colophon.core.card import parse_card
 from colophon.core.catalog import Catalog
@@ -204,6 +208,32 @@ def test_revoking_warns_asks_a_reason_and_saves_the_statement(qtbot, window, hom
     assert w.key_tab.history.item(0, 1).text() == "Revoked (lost or stolen)"
     qtbot.mouseClick(w.key_tab.setup_button, Qt.LeftButton)
     assert setup == [True]
+
+
+def test_a_revocation_that_could_not_be_saved_is_not_made(
+    qtbot, window, home, tmp_path, monkeypatch
+):
+    # Revoking cannot be undone: a full disk where the statement goes is said first.
+    w = window()
+    statement = tmp_path / "revocation.json"
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def revoke(dialog):
+        dialog.reasons.buttons()[1].click()
+        dialog.file.edit.setText(str(statement))
+        dialog.understood.click()
+        monkeypatch.setattr(fsutil, "os", SimpleNamespace(**{**vars(os), "write": full}))
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, revoke)
+    qtbot.mouseClick(w.key_tab.revoke_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "disk space" in w.notice.text(), timeout=10_000)
+    monkeypatch.undo()
+    assert "revoked" not in w.notice.text()
+    assert identity_of(home).active_key() is not None and not statement.exists()
+    assert w.key_tab.revoke_button.isEnabled()
 
 
 def test_without_an_identity_it_offers_to_set_one_up(qtbot, home, sync_runner):

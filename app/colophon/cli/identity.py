@@ -18,7 +18,7 @@ from ..core import backup as backups
 from ..core.errors import Cancelled, ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable
 from ..core.identity import Identity, KeyRecord
-from ..core.keyevents import REASONS, KeyEvent
+from ..core.keyevents import REASONS, STATEMENT_ROOM, KeyEvent
 from ..core.keystore import KeyLocation, KeyringUnavailable, KeyStore
 from ..core.profile import (
     AI_GENERATIVE_TRAINING,
@@ -41,9 +41,6 @@ from .passphrase import (
     backup_source,
     key_file_source,
 )
-
-#: bytes a revocation statement takes on disk, with room to spare (it is about 1 KB)
-REVOCATION_ROOM = 16 * 1024
 
 _PASSPHRASES = """\
 passphrases:
@@ -434,7 +431,7 @@ def run_revoke(ctx: Context) -> int:
         raise UsageError(f"The key {key.fingerprint} is already revoked.")
     path = Path(a.output)
     _check_output(path, a.force)
-    check_writable(path, room=REVOCATION_ROOM)  # said before the key is revoked, not after
+    check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked, not after
     if not a.yes:
         _confirm_revocation(ctx, key, a.reason)
     source = _key_source(ctx)

@@ -26,6 +26,9 @@ REASONS = ("compromised", "superseded", "retired")
 MAX_EVENTS = 64
 MAX_EVENTS_FILE_BYTES = 1024 * 1024
 MAX_COMMENT = 500
+#: bytes a saved revocation takes on disk, with room to spare (it is about 1 KB): checked for
+#: before a key is revoked, which cannot be undone
+STATEMENT_ROOM = 16 * 1024
 
 
 @dataclass(frozen=True)

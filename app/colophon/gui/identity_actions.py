@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ..core.catalog import Catalog
 from ..core.errors import ColophonError
-from ..core.fsutil import atomic_write, unused_path
+from ..core.fsutil import atomic_write, check_writable, unused_path
 from ..core.identity import Identity, KeyRecord
+from ..core.keyevents import STATEMENT_ROOM
 from ..core.keystore import KeyStore, PassphraseProvider
 from .key_dialogs import BackupDialog, RevokeDialog, RotateDialog
 from .key_tasks import run_with_key
@@ -191,6 +192,7 @@ class IdentityActions(QObject):
         reason, comment, path = dialog.answer()
 
         def revoke(identity: Identity, provider: PassphraseProvider | None) -> Path:
+            check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked
             statement = identity.revoke(reason, provider, comment, keyid=key.keyid)
             try:
                 atomic_write(path, _json_bytes(statement), mode=0o644)
