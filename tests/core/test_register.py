@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from colophon.core.catalog import Catalog
+from colophon.core.errors import Cancelled
 from colophon.core.hashing import CHUNK, hash_file
 from colophon.core.progress import Progress
 from colophon.core.register import register
@@ -230,6 +231,36 @@ def test_pictures_get_content_fingerprints_at_registration_and_texts_on_demand(c
     assert codes[works["essay"].digest][0].startswith("ISCC:")
     assert catalog.get_work(works["essay"].id).fingerprints == codes[works["essay"].digest]
     assert codes[works["noise"].digest] == []
+
+
+def test_fingerprints_computed_before_a_cancel_are_kept(catalog, tmp_path):
+    # Fingerprinting many long texts takes a while; a cancel must not throw it all away.
+    from colophon.core.register import fill_fingerprints
+
+    for i in range(6):
+        (tmp_path / f"essay-{i}.txt").write_text(f"Essay {i} on walks by the river. " * 60)
+    register(catalog, [tmp_path])
+    works = catalog.list_works()
+    progress = Progress(on_change=lambda p: p.done >= 3 and p.cancel())  # half-way through
+    with pytest.raises(Cancelled):
+        fill_fingerprints(catalog, works, progress)
+    kept = [w for w in catalog.list_works() if w.fingerprints]
+    assert 3 <= len(kept) < 6
+    assert fill_fingerprints(catalog, catalog.list_works())  # the rest, on the next export
+    assert all(w.fingerprints for w in catalog.list_works())
+
+
+def test_a_text_edited_since_it_was_registered_lends_its_work_no_fingerprint(catalog, tmp_path):
+    # The fingerprint travels in the claim as the work's: it must be of the work's content.
+    essay = tmp_path / "essay.txt"
+    essay.write_text("A long walk by the river, " * 40)
+    register(catalog, [essay])
+    essay.write_text("Something else entirely, written later. " * 40)
+    from colophon.core.register import fill_fingerprints
+
+    [work] = catalog.list_works()
+    assert fill_fingerprints(catalog, [work]) == {work.digest: []}
+    assert catalog.get_work(work.id).fingerprints is None  # still to compute, from the work
 
 
 def test_a_folder_tree_deeper_than_pythons_recursion_limit_is_walked(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -146,7 +147,9 @@ def fill_fingerprints(
 ) -> dict[str, list[str]]:
     """Compute and keep the fingerprints works lack; returns every work's codes by digest.
 
-    A work whose file is not on disk any more keeps "not computed" and gets none now.
+    A work with no file on disk as it was registered (gone, or edited since: another size or
+    time) keeps "not computed" and gets none now. What was computed is kept every few seconds
+    and when the work is cancelled, so it is never computed twice.
     """
     from .fingerprint import compute_fingerprint  # Pillow and iscc-core: only when needed
 
@@ -154,16 +157,45 @@ def fill_fingerprints(
     todo = [w for w in works if w.fingerprints is None and w.kind in ("image", "text")]
     progress.start(total=len(todo), label="Fingerprinting")
     found: dict[int, list[str]] = {}
-    for work in todo:
-        progress.check()
-        path = next((p for p in work.paths if os.path.isfile(p)), None)
-        if path is not None:
-            found[work.id] = list(compute_fingerprint(path, work.kind).codes)
-        progress.advance()
-    if found:
+    unsaved: dict[int, list[str]] = {}
+    saved_at = time.monotonic()
+    try:
+        for work in todo:
+            progress.check()
+            path = _unchanged_path(catalog, work)
+            if path is not None:
+                found[work.id] = unsaved[work.id] = list(compute_fingerprint(path, work.kind).codes)
+            progress.advance()
+            if unsaved and time.monotonic() - saved_at > BATCH_SECONDS:
+                _keep_fingerprints(catalog, unsaved)
+                unsaved, saved_at = {}, time.monotonic()
+    finally:
+        _keep_fingerprints(catalog, unsaved)
+    return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}
+
+
+def _unchanged_path(catalog: Catalog, work: Work) -> str | None:
+    """A path of ``work`` whose file has the size and time it had when it was recorded."""
+    for path in work.paths:
+        known = catalog.known_path(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        if (
+            known is not None
+            and known.work_id == work.id
+            and stat.S_ISREG(info.st_mode)
+            and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns)
+        ):
+            return path
+    return None
+
+
+def _keep_fingerprints(catalog: Catalog, codes: dict[int, list[str]]) -> None:
+    if codes:
         with catalog.transaction() as conn:
             conn.executemany(
                 "UPDATE works SET fingerprints = ? WHERE id = ?",
-                [(json.dumps(codes), wid) for wid, codes in found.items()],
+                [(json.dumps(c), wid) for wid, c in codes.items()],
             )
-    return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}
