@@ -104,6 +104,23 @@ def test_create_in_the_keyring(catalog: Catalog, memory_keyring: MemoryKeyring) 
     assert len(identity.keys()) == 1
 
 
+def test_two_identities_made_at_once_do_not_retire_one_another(
+    catalog: Catalog, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two windows (or the app and a command) set up an identity at the same moment: both saw
+    # none, so both go on. The second must not silently retire the first one's new key.
+    first = Identity(catalog)
+    second = Identity(Catalog.open(catalog.path.parent))
+    monkeypatch.setattr(second, "active_key", lambda: None)  # it looked before the first wrote
+    made = first.create(_profile(), KeyLocation.keyring())
+    with pytest.raises(UsageError, match="made meanwhile"):
+        second.create(Profile("Someone Else"), KeyLocation.keyring())
+    second.catalog.close()
+    assert [(k.keyid, k.status) for k in first.keys()] == [(made.keyid, "active")]
+    assert first.require_profile() == _profile()
+    assert set(memory_keyring.secrets) == {(SERVICE, made.keyid)}  # the other key is forgotten
+
+
 def test_create_in_a_key_file(catalog: Catalog, tmp_path: Path, no_keyring: None) -> None:
     identity = Identity(catalog)
     location = KeyLocation.file(tmp_path / "keys" / "colophon.key")

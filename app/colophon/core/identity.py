@@ -276,6 +276,14 @@ class Identity:
         fresh = self._store_new(private, location, passphrase)
         try:
             with self.catalog.transaction() as conn:
+                # Asked again here: another window or command may have made one meanwhile,
+                # which this key must not silently retire.
+                row = conn.execute("SELECT fingerprint FROM keys WHERE status = 'active'")
+                if (active := row.fetchone()) is not None:
+                    raise UsageError(
+                        f"An identity was made meanwhile (key {active[0]}), in another window "
+                        "or command; yours was not made."
+                    )
                 _insert_key(conn, info, location)
                 _save_profile(conn, profile)
         except BaseException:
