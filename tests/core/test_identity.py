@@ -116,7 +116,8 @@ def test_two_identities_made_at_once_do_not_retire_one_another(
     with pytest.raises(UsageError, match="made meanwhile"):
         second.create(Profile("Someone Else"), KeyLocation.keyring())
     second.catalog.close()
-    assert [(k.keyid, k.status) for k in first.keys()] == [(made.keyid, "active")]
+    records = first.keys()
+    assert [(k.keyid, k.status) for k in records] == [(made.keyid, "active")]
     assert first.require_profile() == _profile()
     assert set(memory_keyring.secrets) == {(SERVICE, made.keyid)}  # the other key is forgotten
 
