@@ -82,6 +82,16 @@ def test_search_matches_title_tags_and_paths(catalog):
     assert catalog.list_works(search="100%") == []  # LIKE wildcards are taken literally
 
 
+def test_search_of_several_words_finds_works_that_have_them_all_anywhere(catalog):
+    catalog.update_work(1, title="Harbour at dawn")
+    catalog.update_work(2, title="Harbour at dusk", tags=["pelican"])
+    assert [w.id for w in catalog.list_works(search="harbour dawn")] == [1]
+    assert [w.id for w in catalog.list_works(search="  dawn   Harbour ")] == [1]
+    assert [w.id for w in catalog.list_works(search="pelican harbour")] == [2]  # tag and title
+    assert [w.id for w in catalog.list_works(search="harbour")] == [1, 2]
+    assert catalog.list_works(search="harbour noon") == []
+
+
 def test_edit_changes_only_what_is_given(catalog):
     before = catalog.get_work(1)
     after = catalog.update_work(

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--search",
         metavar="TEXT",
-        help="only works whose title, description, tags, path or digest has TEXT",
+        help="only works with each word of TEXT in their title, description, tags, path or digest",
     )
     p.add_argument(
         "--kind", choices=["image", "audio", "video", "text", "code", "document", "other"]

@@ -310,8 +310,8 @@ class Catalog:
         if kind:
             clauses.append("kind = ?")
             params.append(kind)
-        if search:
-            like = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for word in (search or "").split():  # every word, each anywhere: "harbour dawn"
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             clauses.append(
                 "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\'"
                 " OR digest LIKE ? ESCAPE '\\'"
