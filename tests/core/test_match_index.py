@@ -309,14 +309,16 @@ def test_match_one_reports_exact_then_near_once_per_work() -> None:
     exact_and_near = {"sha256": digest(1), "fingerprints": [int_to_code(0xF0F0, FAMILY_IMAGE)]}
     assert match_one(exact_and_near, index) == [{"key": "photo", "match": "exact", "distance": 0}]
     resized = {"sha256": digest(77), "iscc": int_to_code(0xABCDEE, FAMILY_TEXT)}
-    assert match_one(resized, index) == [{"key": "essay", "match": "near", "distance": 1}]
+    assert match_one(resized, index) == [{"key": "essay", "match": "fingerprint", "distance": 1}]
     assert match_one({"sha256": digest(3)}, index) == [
         {"key": "score", "match": "exact", "distance": 0}
     ]
     assert match_one({"sha256": digest(99), "fingerprints": []}, index) == []
     far = {"sha256": digest(99), "iscc": int_to_code(0xABCDEF ^ 0xFF, FAMILY_TEXT)}
     assert match_one(far, index) == []
-    assert match_one(far, index, threshold=8) == [{"key": "essay", "match": "near", "distance": 8}]
+    assert match_one(far, index, threshold=8) == [
+        {"key": "essay", "match": "fingerprint", "distance": 8}
+    ]
 
 
 def test_load_jsonl_refuses_bad_bytes_and_missing_files(tmp_path: Path) -> None:

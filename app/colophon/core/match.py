@@ -82,4 +82,6 @@ def _near(index: ClaimIndex, digest: str, codes: Sequence[str] | None) -> list[t
     from .match_index import match_one
 
     record = {"sha256": digest, "fingerprints": list(codes or ())}
-    return [(m["key"], m["distance"]) for m in match_one(record, index) if m["match"] == "near"]
+    return [
+        (m["key"], m["distance"]) for m in match_one(record, index) if m["match"] == "fingerprint"
+    ]

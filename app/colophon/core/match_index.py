@@ -260,7 +260,7 @@ def match_one(
 
     ``record`` holds ``"sha256"`` (hex) and optionally ``"fingerprints"`` (a list of ISCC codes,
     as `fingerprint.Fingerprint.codes`) or ``"iscc"`` (one code). Returns one plain dict per
-    matching work, exact matches first: ``{"key", "match": "exact"|"near", "distance"}``, which
+    matching work, exact matches first: ``{"key", "match": "exact"|"fingerprint", "distance"}`` (as in scan reports), which
     every engine can store (e.g. Ray: ``ds.map(lambda r: {**r, "matches": match_one(r, idx)})``).
     """
     matches: list[dict[str, Any]] = []
@@ -273,7 +273,7 @@ def match_one(
         exact = {m["key"] for m in matches}
         for key, distance in index.match_fingerprint(codes, threshold):
             if key not in exact:
-                matches.append({"key": key, "match": "near", "distance": distance})
+                matches.append({"key": key, "match": "fingerprint", "distance": distance})
     return matches
 
 

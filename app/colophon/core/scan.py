@@ -337,7 +337,7 @@ def _matches(file: Hashed, claims: ClaimSet, threshold: int) -> list[ScanMatch]:
         ScanMatch(
             file.path,
             file.digest,
-            "exact" if m["match"] == "exact" else "fingerprint",
+            m["match"],
             m["distance"],
             claims.works[m["key"]],
         )
