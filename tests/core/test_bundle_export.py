@@ -585,6 +585,8 @@ def test_summary_shows_the_works_terms_and_fingerprint(ada: Party) -> None:
     assert "<td>Image</td>" in page and "<td>image</td>" not in page
     assert "Contributors" not in page
     assert page.count("As for all works (above)") == len(ids) - 1
+    # "fingerprint" is the key's, to compare with the creator's; a file has a checksum
+    assert page.count("fingerprint") == 2 and "File checksum (SHA-256)" in page
 
 
 def test_per_work_terms_appear_with_their_equivalents(ada: Party) -> None:

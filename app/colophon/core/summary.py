@@ -65,7 +65,7 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
     parts.append(
         "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
         + ("<th>Contributors</th>" if credits else "")
-        + "<th>Terms</th><th>File fingerprint (SHA-256)</th></tr>"
+        + "<th>Terms</th><th>File checksum (SHA-256)</th></tr>"
     )
     for work in shown:
         digest = work["digest"]["sha256"]
