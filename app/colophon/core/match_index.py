@@ -260,8 +260,9 @@ def match_one(
 
     ``record`` holds ``"sha256"`` (hex) and optionally ``"fingerprints"`` (a list of ISCC codes,
     as `fingerprint.Fingerprint.codes`) or ``"iscc"`` (one code). Returns one plain dict per
-    matching work, exact matches first: ``{"key", "match": "exact"|"fingerprint", "distance"}`` (as in scan reports), which
-    every engine can store (e.g. Ray: ``ds.map(lambda r: {**r, "matches": match_one(r, idx)})``).
+    matching work, exact matches first: ``{"key", "match": "exact"|"fingerprint", "distance"}``
+    (``match`` as in scan reports), which every engine can store (e.g. Ray:
+    ``ds.map(lambda r: {**r, "matches": match_one(r, idx)})``).
     """
     matches: list[dict[str, Any]] = []
     digest = record.get("sha256")
