@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from terminal import converse, terminal_env
 
 from colophon.cli import exitcodes
 from colophon.cli.main import main
@@ -135,6 +136,42 @@ def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, t
         main(["--home", other, "contacts", "list", "--bogus"])
     assert exc.value.code == exitcodes.USAGE
     assert "(see 'colophon contacts list --help')" in capsys.readouterr().err
+
+
+def test_contacts_add_with_the_fingerprint_given_trusts_only_that_key(capsys, creator, tmp_path):
+    other = str(tmp_path / "company")
+    bundle = str(export(capsys, creator))
+    fingerprint = json.loads(run(capsys, "verify", bundle, "--json")[1])["signer"]["fingerprint"]
+    wrong = fingerprint[::-1].replace(" ", "")  # a key the creator never had
+    code, out, err = run(capsys, "--home", other, "contacts", "add", bundle, "--fingerprint", wrong)
+    assert code == exitcodes.KEY_MISMATCH and out == ""
+    assert f"this file holds the key {fingerprint}, not the one you were given" in err
+    assert json.loads(run(capsys, "--home", other, "contacts", "list", "--json")[1]) == []
+    typed = fingerprint.lower().replace(" ", "-")  # as someone might copy it from a message
+    code, out, err = run(capsys, "--home", other, "contacts", "add", bundle, "--fingerprint", typed)
+    assert code == exitcodes.OK, err
+    assert f"Trusted Ada Lovelace: {fingerprint}" in out and "Make sure" not in out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_contacts_add_on_a_terminal_asks_whether_the_fingerprint_is_the_one_given(
+    capsys, creator, tmp_path
+):
+    bundle = str(export(capsys, creator))
+    fingerprint = json.loads(run(capsys, "verify", bundle, "--json")[1])["signer"]["fingerprint"]
+    env = terminal_env(tmp_path)
+    code, text = converse(["contacts", "add", bundle], ["no"], env)
+    assert code == exitcodes.CANCELLED and fingerprint in text and "Nothing was trusted" in text
+    assert (
+        json.loads(run(capsys, "--home", env["COLOPHON_HOME"], "contacts", "list", "--json")[1])
+        == []
+    )
+    code, text = converse(["contacts", "add", bundle], ["yes"], env)
+    assert code == exitcodes.OK, text
+    assert "Trusted Ada Lovelace" in text
+    code, text = converse(["contacts", "add", bundle, "--name", "Ada", "--yes"], [], env)
+    assert code == exitcodes.OK and "Already trusted" in text and "Type 'yes'" not in text
 
 
 def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_email(

@@ -8,7 +8,6 @@ import errno
 import hashlib
 import json
 import os
-import select
 import shutil
 import stat
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from terminal import converse, terminal_env
 
 from colophon.cli import exitcodes
 from colophon.cli.main import main
@@ -522,17 +522,6 @@ def test_a_revocation_that_could_not_be_saved_is_not_made(
 # --- without a terminal, and with one ---------------------------------------------------------
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COLOPHON_") and k != "HOME"}
-    env.update(
-        HOME=str(tmp_path),
-        COLOPHON_HOME=str(tmp_path / "home"),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        **extra,
-    )
-    return env
-
-
 def test_without_a_terminal_a_missing_passphrase_fails_at_once(tmp_path: Path) -> None:
     key_file = tmp_path / "ada.key"
     colophon = [sys.executable, "-m", "colophon"]
@@ -542,7 +531,7 @@ def test_without_a_terminal_a_missing_passphrase_fails_at_once(tmp_path: Path) -
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=terminal_env(tmp_path),
         timeout=60,
     )
     assert done.returncode == exitcodes.USAGE, done.stderr
@@ -557,60 +546,19 @@ def test_without_a_terminal_a_missing_passphrase_fails_at_once(tmp_path: Path) -
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=_env(tmp_path),
+        env=terminal_env(tmp_path),
         timeout=60,
     )
     assert done.returncode == exitcodes.ENVIRONMENT
     assert "--key-file PATH" in _one_error_line(done.stderr)
 
 
-def _converse(argv: list[str], answers: list[str], env: dict[str, str]) -> tuple[int, str]:
-    """Run colophon on a pseudo-terminal, typing each answer after each new prompt."""
-    import pty
-
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "colophon", *argv],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(terminal)
-    seen, unanswered = b"", b""
-    deadline = time.monotonic() + 60
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([controller], [], [], 0.1)
-            if not ready:
-                if process.poll() is not None:
-                    break
-                continue
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # the other side closed
-                break
-            seen += chunk
-            unanswered += chunk
-            if answers and unanswered.rstrip().endswith(b":"):
-                time.sleep(0.1)  # let the prompt turn echo off before typing
-                os.write(controller, answers.pop(0).encode() + b"\n")
-                unanswered = b""
-        return process.wait(timeout=10), seen.decode(errors="replace")
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(controller)
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_on_a_terminal_passphrases_are_asked_and_may_be_retyped(tmp_path: Path) -> None:
-    env = _env(tmp_path)
+    env = terminal_env(tmp_path)
     key_file = tmp_path / "ada.key"
-    code, text = _converse(
+    code, text = converse(
         ["identity", "init", "--name", "Ada", "--key-file", str(key_file)],
         ["short", PASSPHRASE, "heron meadow lattice 5", PASSPHRASE, PASSPHRASE],
         env,
@@ -621,7 +569,7 @@ def test_on_a_terminal_passphrases_are_asked_and_may_be_retyped(tmp_path: Path) 
     backup.read_backup(key_file, PASSPHRASE)
 
     card = tmp_path / "card.json"
-    code, text = _converse(
+    code, text = converse(
         ["identity", "card", "-o", str(card)], ["heron meadow lattice 59", PASSPHRASE], env
     )
     assert code == 0, text
@@ -629,15 +577,15 @@ def test_on_a_terminal_passphrases_are_asked_and_may_be_retyped(tmp_path: Path) 
     assert "wrong; please try again" in text
     parse_card(json.loads(card.read_text()))
 
-    code, text = _converse(["identity", "card", "--force", "-o", str(card)], ["wrong one"] * 3, env)
+    code, text = converse(["identity", "card", "--force", "-o", str(card)], ["wrong one"] * 3, env)
     assert code == exitcodes.WRONG_PASSPHRASE, text
     assert text.count("Passphrase for the Colophon key file") == 3
 
     revocation = tmp_path / "revocation.json"
     argv = ["identity", "revoke", "--reason", "retired", "-o", str(revocation)]
-    code, text = _converse(argv, ["no"], env)
+    code, text = converse(argv, ["no"], env)
     assert code == exitcodes.CANCELLED and "cannot be undone" in text
     assert not revocation.exists()
-    code, text = _converse(argv, ["revoke", PASSPHRASE], env)
+    code, text = converse(argv, ["revoke", PASSPHRASE], env)
     assert code == 0, text
     assert keyevents.parse_event(json.loads(revocation.read_text())).reason == "retired"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ..core.contacts import (
+    ContactSource,
     SharedIdentity,
     UntrustedBundle,
     add_contact,
@@ -18,9 +20,10 @@ from ..core.contacts import (
     rename_contact,
     resolve,
 )
-from ..core.errors import UsageError
+from ..core.errors import Cancelled, UsageError
 from ..core.identity import record_events
 from ..core.keyevents import KeyEvent, read_events_file
+from ..core.keys import fingerprints_match, normalize_fingerprint
 from . import exitcodes
 from .bundles import VERIFY_EXIT
 from .context import Context
@@ -55,6 +58,18 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="the card gives the name (not the email) of a contact you have, but it is another "
         "person of that name",
+    )
+    p.add_argument(
+        "--fingerprint",
+        metavar="FINGERPRINT",
+        help="the key's fingerprint as its owner gave it to you: the key is trusted only if it "
+        "is this one (exit 11 otherwise)",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="trust the key without asking on a terminal whether its fingerprint is the one "
+        "you were given",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_add)
@@ -97,6 +112,13 @@ def run_add(ctx: Context) -> int:
     name = ctx.args.name or source.name
     if not name:
         raise UsageError("This file carries no name; give one with --name.")
+    given = ctx.args.fingerprint
+    if given is not None and not fingerprints_match(given, source.key.fingerprint):
+        ctx.warn(
+            f"error: this file holds the key {source.key.fingerprint}, not the one you were "
+            f"given ({normalize_fingerprint(given)}); it was not trusted."
+        )
+        return exitcodes.KEY_MISMATCH
     catalog = ctx.catalog()
     pinned = find_by_keyid(catalog, source.key.keyid)
     if pinned is not None:  # run again (a pipeline's set-up step): nothing to do
@@ -108,6 +130,8 @@ def run_add(ctx: Context) -> int:
         return exitcodes.OK
     same = ctx.args.same_person
     owner = resolve(catalog, same) if isinstance(same, str) else same
+    if ctx.args.fingerprint is None and not ctx.args.yes and sys.stdin.isatty():
+        _confirm_fingerprint(ctx, name, source)
     try:
         contact = add_contact(
             catalog,
@@ -127,8 +151,26 @@ def run_add(ctx: Context) -> int:
         if contact.display_name is not None:
             said = f" <{contact.email}>" if contact.email else ""
             ctx.print(f"Their card says: {contact.display_name}{said}")
-        ctx.print("Make sure this fingerprint matches the one the creator gave you in person.")
+        if ctx.args.fingerprint is None:
+            ctx.print("Make sure this fingerprint is the one the creator gave you in person.")
     return exitcodes.OK
+
+
+def _confirm_fingerprint(ctx: Context, name: str, source: ContactSource) -> None:
+    """On a terminal, show the key and trust it only once the person says it is the right one."""
+    said = f" (the file says: {source.name})" if source.name and source.name != name else ""
+    ctx.stderr.write(
+        f"The key of {name}{said} has the fingerprint\n"
+        f"    {source.key.fingerprint}\n"
+        "Trust it only if this is the fingerprint its owner gave you in person or over a channel "
+        "you trust.\n"
+    )
+    try:
+        answer = input("Is it the same? Type 'yes' to trust this key: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() != "yes":
+        raise Cancelled("Nothing was trusted.")
 
 
 def _learn(ctx: Context, events: list[KeyEvent]) -> int:
