@@ -651,7 +651,8 @@ def normalise_date(text: str) -> str:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise UsageError(
-            f"'{text}' is not a date; use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+HH:MM."
+            f"'{text}' is not a date: write year-month-day, such as 2024-05-31 (a time may "
+            "follow: 2024-05-31T14:30:00+02:00)."
         ) from exc
     return parsed.isoformat(timespec="seconds")
 

@@ -265,7 +265,8 @@ class ExportDialog(QDialog):
         self.progress_bar.setVisible(progress is not None)
         if progress is None:
             return
-        self.progress_label.setText(f"{progress.label or 'Exporting'}…")
+        counts = f" ({progress.done:,} of {progress.total:,})" if progress.total > 1 else ""
+        self.progress_label.setText(f"{progress.label or 'Exporting'}{counts}…")
         self.progress_bar.setRange(0, max(progress.total, 0))
         self.progress_bar.setValue(min(progress.done, progress.total))
 

@@ -161,6 +161,22 @@ def verdict(outcome: str) -> tuple[str, str]:
     return VERDICTS.get(outcome, ("red", "Not valid"))
 
 
+#: what a malformed file is, for a person: the reason the core gives names the part of the file
+MALFORMED_IN_WORDS = (
+    "The file is damaged, was changed after it was made, or is not a claim at all, so nothing in "
+    "it can be relied on."
+)
+
+
+def verdict_message(outcome: str, message: str) -> str:
+    """The sentence under the headline: the core's reason, led by plain words where it is
+    technical (a malformed file's reason names a zip member or a JSON field)."""
+    if outcome != "malformed":
+        return message
+    detail = message.removeprefix("Not a valid claim: ")
+    return f"{MALFORMED_IN_WORDS}\nDetails: {detail}"
+
+
 def trust_words(trust: str, contact: str | None) -> str:
     """How the signer relates to the person verifying, in words."""
     if trust == "you":

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..core.verify import VerifyResult
 from . import icons
-from .plain_words import verdict
+from .plain_words import verdict, verdict_message
 from .signal_colors import COLORS, ICONS, RED, tint
 
 NEUTRAL = "neutral"
@@ -59,7 +59,8 @@ class VerdictBanner(QFrame):
 
     def show_result(self, result: VerifyResult) -> None:
         level, headline = verdict(result.outcome.value)
-        self._paint(level, ICONS[level], headline, result.message)
+        message = verdict_message(result.outcome.value, result.message)
+        self._paint(level, ICONS[level], headline, message)
 
     def _paint(self, level: str, icon: str, headline: str, message: str) -> None:
         self.level = level
