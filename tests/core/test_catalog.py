@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from colophon.core.catalog import CATALOG_FILE, Catalog, Contributor, default_home
+from colophon.core.catalog import (
+    APPLICATION_ID,
+    CATALOG_FILE,
+    Catalog,
+    Contributor,
+    default_home,
+)
 from colophon.core.errors import CatalogError, NotFoundError, UsageError
-from colophon.core.migrations import LATEST
+from colophon.core.migrations import LATEST, MIGRATIONS
 from colophon.core.register import register
 
 
@@ -148,6 +154,37 @@ def test_a_file_that_is_not_a_catalog_is_a_clear_error(tmp_path):
     (tmp_path / CATALOG_FILE).write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(CatalogError, match="cannot be opened"):
         Catalog.open(tmp_path)
+
+
+@pytest.mark.parametrize("version", [0, 2])
+def test_another_programs_database_of_that_name_is_left_as_it_is(tmp_path, version):
+    path = tmp_path / CATALOG_FILE
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    conn.execute("INSERT INTO notes (text) VALUES ('shopping list')")
+    conn.execute(f"PRAGMA user_version = {version}")
+    if version:  # a program that marks its files, as SQLite asks
+        conn.execute("PRAGMA application_id = 1234")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(CatalogError, match="is not a Colophon catalog"):
+        Catalog.open(tmp_path)
+    assert path.read_bytes() == before
+
+
+def test_a_catalog_is_marked_as_colophons_and_older_ones_are_marked_when_upgraded(tmp_path):
+    with Catalog.open(tmp_path / "new") as cat:
+        assert cat.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    (tmp_path / "old").mkdir()
+    conn = sqlite3.connect(tmp_path / "old" / CATALOG_FILE, isolation_level=None)
+    for target in range(LATEST - 1):  # written before catalogs were marked
+        MIGRATIONS[target](conn)
+        conn.execute(f"PRAGMA user_version = {target + 1}")
+    conn.close()
+    with Catalog.open(tmp_path / "old") as cat:
+        assert cat.schema_version == LATEST
+        assert cat.conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_a_catalog_from_a_newer_colophon_is_refused(tmp_path):

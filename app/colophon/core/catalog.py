@@ -11,6 +11,7 @@ import contextlib
 import functools
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ def now_utc() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+#: what marks a SQLite file as a Colophon catalog (``PRAGMA application_id``; "Colo" in ASCII),
+#: written by every upgrade: another program's database of the same name is never changed
+APPLICATION_ID = 0x436F6C6F
 #: how long a command waits for another process (the app, another command) that is writing to
 #: the catalog before it says the catalog is busy
 BUSY_TIMEOUT_MS = 5000
@@ -151,19 +155,22 @@ class Catalog:
                 f"Cannot create the Colophon folder {folder}: {exc.strerror}."
             ) from exc
         path = folder / CATALOG_FILE
+        conn = None
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            _check_ours(conn, path)  # before anything is written to it
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             catalog = cls(path, conn)
             catalog._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise CatalogError(
-                f"The catalog {path} cannot be opened: {exc}.",
-                details="It may be damaged or not a Colophon catalog.",
-            ) from exc
+        except (sqlite3.DatabaseError, ColophonError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, ColophonError):
+                raise
+            raise _open_problem(exc, path) from exc
         return catalog
 
     def close(self) -> None:
@@ -205,6 +212,7 @@ class Catalog:
                             f"schema {target}. The catalog may be damaged."
                         )
                     self.conn.execute(f"PRAGMA user_version = {target + 1}")
+                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         finally:
             self.conn.execute("PRAGMA foreign_keys = ON")
 
@@ -559,6 +567,45 @@ class Catalog:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's database that has the catalog's name, before changing it."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    application = conn.execute("PRAGMA application_id").fetchone()[0]
+    if application not in (0, APPLICATION_ID) or (
+        version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    ):
+        raise CatalogError(
+            f"The file {path} is not a Colophon catalog; it was left as it is.",
+            details="Move it away, or use another Colophon folder (--home).",
+        )
+
+
+def _open_problem(exc: sqlite3.Error, path: Path) -> ColophonError:
+    """The error to show for a catalog that cannot be opened: a full disk or a read-only folder
+    (the catalog writes beside itself even to be read) said as such."""
+    folder = path.parent
+    try:
+        full = shutil.disk_usage(folder).free < 1024 * 1024
+    except OSError:
+        full = False
+    if full:
+        return DiskFullError(
+            f"The disk holding the catalog {path} is full: even reading the catalog needs a "
+            "little room. Free some space and try again."
+        )
+    if not os.access(folder, os.W_OK):
+        return EnvironmentProblem(
+            f"The folder {folder} is read-only, and the catalog needs to write beside itself "
+            "even to be read. Copy the folder somewhere you may write, and use --home."
+        )
+    if "locked" in str(exc) or "busy" in str(exc):
+        return database_problem(exc, path)
+    return CatalogError(
+        f"The catalog {path} cannot be opened: {exc}.",
+        details="It may be damaged or not a Colophon catalog.",
+    )
 
 
 def database_problem(exc: sqlite3.Error, path: Path | None = None) -> ColophonError:
