@@ -19,7 +19,7 @@ from colophon.core.profile import (
     Terms,
 )
 from colophon.gui.library_model import COL_TITLE
-from colophon.gui.terms_editor import INHERIT, MIXED
+from colophon.gui.terms_editor import INHERIT, MIXED, SHOWN_CHARS, TermsEditor
 
 
 @pytest.fixture
@@ -157,3 +157,26 @@ def test_the_export_history_lists_the_bundles(qtbot, window, tmp_path, monkeypat
     )
     history.label.linkActivated.emit("1")
     assert opened == [tmp_path / "first.colophon"]
+
+
+def test_inheriting_a_use_with_conditions_names_the_conditions(qtbot):
+    # "As in your profile (With conditions)" said nothing of which; a long one is cut, and
+    # shown whole as the choice's tooltip.
+    editor = TermsEditor(inherit=True)
+    qtbot.addWidget(editor)
+    long = "Only for research at public universities, with credit, and never for faces. " * 2
+    editor.set_profile_terms(
+        Terms()
+        .with_use(AI_INFERENCE, CONSTRAINED, "Credit me")
+        .with_use(AI_TRAINING, CONSTRAINED, long.strip())
+        .to_dict()
+    )
+    inference = editor.row(AI_INFERENCE).combo
+    at = inference.findData(INHERIT)
+    assert inference.itemText(at) == "As in your profile (Only with conditions: Credit me)"
+    training = editor.row(AI_TRAINING).combo
+    shown = training.itemText(training.findData(INHERIT))
+    assert shown.startswith("As in your profile (Only with conditions: Only for research")
+    assert shown.endswith("…)") and len(shown) == SHOWN_CHARS
+    tip = training.itemData(training.findData(INHERIT), Qt.ToolTipRole)
+    assert tip == f"As in your profile (Only with conditions: {long.strip()})"

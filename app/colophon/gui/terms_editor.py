@@ -35,6 +35,8 @@ MIXED = "mixed"  # several works, answered differently: each keeps its own
 MIXED_TEXT = "Differs among the selected works"
 CHOICES = (NOT_ALLOWED, ALLOWED, CONSTRAINED)
 CONDITION_HINT = "The conditions, e.g. only for non-commercial research, with credit"
+#: the longest "As in your profile (...)" a choice shows; the whole text is its tooltip
+SHOWN_CHARS = 72
 
 
 #: where each question's Alt+letter goes (letters no other field of the profile form uses)
@@ -189,10 +191,15 @@ class TermsEditor(QWidget):
         if not self.inherit:
             return
         for row in self.rows:
-            value = (terms or {}).get(row.use, {}).get("use", "")
-            answer = "With conditions" if value == CONSTRAINED else ANSWERS.get(value, "")
-            text = f"As in your profile ({answer})" if answer else "As in your profile"
-            row.combo.setItemText(row.combo.findData(INHERIT), text)
+            term = (terms or {}).get(row.use, {})
+            answer = ANSWERS.get(term.get("use", ""), "")
+            if term.get("use") == CONSTRAINED:  # which conditions: the point of the answer
+                answer += f": {term.get('constraint_info', '')}"
+            full = f"As in your profile ({answer})" if answer else "As in your profile"
+            short = full if len(full) <= SHOWN_CHARS else full[: SHOWN_CHARS - 2] + "…)"
+            index = row.combo.findData(INHERIT)
+            row.combo.setItemText(index, short)
+            row.combo.setItemData(index, full, Qt.ToolTipRole)  # a long condition, whole
 
     # -- helpers -------------------------------------------------------------------------------
     def _fill(self, data: Mapping[str, Any]) -> None:
