@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -69,10 +71,28 @@ def check_writable(path: str | os.PathLike[str], room: int = 0) -> None:
 def _temporary(target: Path) -> tuple[int, str]:
     """A new hidden file beside ``target`` (descriptor and path), or the error for ``target``."""
     folder = target.parent if str(target.parent) else Path(".")
+    _sweep(folder, target.name)
     try:
         return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise _translate(exc, target) from exc
+
+
+#: a temporary file of an earlier write this old was left by a process that was killed (or lost
+#: its power) half-way: no write takes this long
+STALE_SECONDS = 24 * 3600
+
+
+def _sweep(folder: Path, name: str) -> None:
+    """Remove the temporary files earlier writes of ``name`` left behind when they were killed;
+    they are hidden, and may be as large as what was being written."""
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for left in folder.glob(f".{glob.escape(name)}.{'?' * 8}.tmp"):  # as mkstemp names them
+            with contextlib.suppress(OSError):
+                info = left.lstat()
+                if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
+                    left.unlink()
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
