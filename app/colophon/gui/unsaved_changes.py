@@ -8,6 +8,9 @@ Two situations, one rule: whoever leaves a form that holds unsaved edits decides
   fields are valid) or *Discard changes*.
 * A form saved by a button (the profile in "Your identity") asks on closing: Save, Discard or
   Cancel, as desktop apps do for documents.
+
+Both questions answer to Alt+letter, never to a letter typed alone: someone still typing when
+one opens must not answer it unread.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from enum import Enum
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+from .alt_key_question import AltKeyQuestion
 
 
 class Answer(Enum):
@@ -41,8 +46,9 @@ def ask_about_invalid_edits(
 
     ``savable`` names the edited fields that are valid (e.g. "title"); when there are some, the
     person may save those alone. Titles and problems are shown as plain text, never markup.
+    The buttons answer to Alt+letter, not to a letter typed alone (`AltKeyQuestion`).
     """
-    box = QMessageBox(parent)
+    box = AltKeyQuestion(parent)
     box.setIcon(QMessageBox.Warning)
     box.setWindowTitle("Changes not saved yet")
     box.setTextFormat(Qt.PlainText)
@@ -70,7 +76,7 @@ def ask_about_invalid_edits(
 
 def ask_to_save(parent: QWidget, question: str, detail: str) -> QMessageBox.StandardButton:
     """Ask ``question`` with Save (the default), Discard and Cancel (also Escape)."""
-    box = QMessageBox(parent)
+    box = AltKeyQuestion(parent)  # desktops that underline "Discard" do not discard on a "d"
     box.setIcon(QMessageBox.Question)
     box.setWindowTitle("Unsaved changes")
     box.setTextFormat(Qt.PlainText)

@@ -3,21 +3,31 @@ already exported still claim the works. Adding the files again registers them an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core.catalog import Catalog
+from .alt_key_question import AltKeyQuestion
 from .tasks import TaskRunner
 
 
-def confirm_removal(parent: QWidget, count: int) -> bool:
-    """Ask before ``count`` works are removed; True to go on. Cancel is the default."""
-    these = "this work" if count == 1 else f"these {count:,} works"
-    box = QMessageBox(parent)
+def confirm_removal(parent: QWidget, count: int, title: str = "") -> bool:
+    """Ask before ``count`` works are removed; True to go on. Cancel is the default.
+
+    One work is named by its ``title`` (when it has one), several are counted. The buttons
+    answer to Alt+letter, not to a letter typed alone (`AltKeyQuestion`).
+    """
+    if count == 1:
+        these = f"“{title}”" if title.strip() else "this work"
+    else:
+        these = f"these {count:,} works"
+    box = AltKeyQuestion(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Remove from the catalog")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # a title is shown as typed, never as markup
     box.setText(f"Remove {these} from your catalog?")
     box.setInformativeText(
         "The files stay where they are, and bundles you already exported still claim "
@@ -28,7 +38,9 @@ def confirm_removal(parent: QWidget, count: int) -> bool:
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()
-    return box.clickedButton() is remove
+    clicked = box.clickedButton()
+    box.deleteLater()
+    return clicked is remove
 
 
 class WorkRemoval(QObject):
@@ -44,10 +56,22 @@ class WorkRemoval(QObject):
         self.home = home
         self.runner = runner
 
-    def remove(self, parent: QWidget, work_ids: list[int]) -> bool:
-        """Ask, then remove ``work_ids``; False if the person said no (nothing is changed)."""
-        if not work_ids or not confirm_removal(parent, len(work_ids)):
+    def remove(
+        self,
+        parent: QWidget,
+        work_ids: list[int],
+        title: str = "",
+        confirmed: Callable[[], None] | None = None,
+    ) -> bool:
+        """Ask, then remove ``work_ids``; False if the person said no (nothing is changed).
+
+        ``title`` names a single work in the question. ``confirmed`` is called once the person
+        said yes, before anything is removed (to drop edits to these works, say): never on No.
+        """
+        if not work_ids or not confirm_removal(parent, len(work_ids), title):
             return False
+        if confirmed is not None:
+            confirmed()
         home, ids = self.home, list(work_ids)
 
         def run(_progress: object) -> int:
