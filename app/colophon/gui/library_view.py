@@ -1,8 +1,13 @@
 """The library on screen: a table or a grid of thumbnails over the same model and selection.
 
-Both views share one selection model, so switching keeps what is selected. Nothing here reads
-every row: row heights are fixed, columns are not sized to their contents, and the grid lays
-out items of one uniform size in batches, so 100,000 works cost no more than the rows shown.
+Both views share one selection model, so switching keeps what is selected. A change of
+selection the person made is told apart from one the library made by itself (rows reloaded
+after a search, works selected again by the program), so that the inspector asks questions only
+about the first. Tab leaves the works for the next control; the arrow keys move among them.
+
+Nothing here reads every row: row heights are fixed, columns are not sized to their contents,
+and the grid lays out items of one uniform size in batches, so 100,000 works cost no more than
+the rows shown.
 """
 
 from __future__ import annotations
@@ -61,8 +66,11 @@ class _GridDelegate(QStyledItemDelegate):
 class LibraryView(QStackedWidget):
     """The works, as a table or as a grid; emits the selected work ids."""
 
-    #: ids of the selected works, in row order
+    #: the person changed the selection: ids of the selected works, in row order
     selection_changed = Signal(list)
+    #: the selection changed by itself (rows reloaded, e.g. a search hid some of the selected
+    #: works, or `select_work_ids` was called): ids of the works selected now, in row order
+    selection_reloaded = Signal(list)
     #: "table" or "grid"
     mode_changed = Signal(str)
 
@@ -83,6 +91,8 @@ class LibraryView(QStackedWidget):
             view.installEventFilter(self)
         self._mode = TABLE
         self._kept_selection: list[int] = []
+        self._by_program = False  # the next emission is for a change the person did not make
+        self._selecting = False  # `select_work_ids` is changing the selection
         self._selection_timer = QTimer(self, singleShot=True, interval=0)
         self._selection_timer.timeout.connect(self._on_selection_timer_timeout)
         self.selection_model.selectionChanged.connect(self._on_selection_selection_changed)
@@ -97,6 +107,7 @@ class LibraryView(QStackedWidget):
         table.setModel(model)
         table.setSelectionBehavior(QAbstractItemView.SelectRows)
         table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        table.setTabKeyNavigation(False)  # Tab goes on to the details, not through every cell
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
@@ -263,11 +274,16 @@ class LibraryView(QStackedWidget):
                 selection.select(self.model.index(top, 0), self.model.index(bottom, COL_STATUS))
                 start = i
         flags = QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-        self.selection_model.select(selection, flags)
-        if rows:
-            first = self.model.index(rows[0], COL_TITLE)
-            self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
-            self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
+        self._by_program, self._selecting = True, True
+        try:
+            self.selection_model.select(selection, flags)
+            if rows:
+                first = self.model.index(rows[0], COL_TITLE)
+                self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
+                self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
+        finally:
+            self._selecting = False
+        self._selection_timer.start()  # emitted (as reloaded) even when nothing changed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if (
@@ -295,10 +311,14 @@ class LibraryView(QStackedWidget):
         self.selection_model.setCurrentIndex(current, flags)
 
     def _on_selection_selection_changed(self, *_args: object) -> None:
+        if not self._selecting:  # the person's change wins over one the library made just before
+            self._by_program = False
         self._selection_timer.start()  # one emission for a burst of changes
 
     def _on_selection_timer_timeout(self) -> None:
-        self.selection_changed.emit(self.selected_work_ids())
+        by_program, self._by_program = self._by_program, False
+        signal = self.selection_reloaded if by_program else self.selection_changed
+        signal.emit(self.selected_work_ids())
 
     def _on_model_about_to_be_reset(self) -> None:
         ids = self.selected_work_ids()
@@ -307,9 +327,9 @@ class LibraryView(QStackedWidget):
     def _on_model_loaded(self) -> None:
         self._update_page()
         kept, self._kept_selection = self._kept_selection, []
+        self._by_program = True
         if kept:
             self.select_work_ids(kept)  # those still shown (a change of selection is emitted)
-        if not kept or not self.selection_model.hasSelection():
-            # None of them is shown any more (a search hid them): say so, as the selection
-            # model does not when the rows are reset.
-            self._selection_timer.start()
+        # None of them may be shown any more (a search hid them): say so, as the selection
+        # model does not when the rows are reset.
+        self._selection_timer.start()

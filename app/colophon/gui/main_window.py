@@ -4,14 +4,20 @@ The window only wires parts together: the model and views (`library_model`, `lib
 the inspector, and `LibraryOperations` for imports and checks, all running their slow work
 through one `TaskRunner`. Window geometry and view choices are kept in an INI file under the
 Colophon home, so each home (and each test) has its own.
+
+The search applies itself a moment after typing stops; Escape in it clears it. A search never
+asks about the edits under way: works it hides while their edits cannot be saved stay in the
+inspector, and are selected again when the search shows them (the question comes when the
+person selects other works, or closes the window).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -19,6 +25,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QIcon,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -34,10 +41,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog
+from ..core.errors import ColophonError
 from ..core.media import KINDS
 from . import icons
 from .claim_actions import ClaimActions
 from .inspector import Inspector
+from .inspector_display import describe_selection
 from .library_model import LibraryModel
 from .library_operations import LibraryOperations
 from .library_view import GRID, TABLE, LibraryView
@@ -112,6 +121,7 @@ class MainWindow(QMainWindow):
         self.status_combo.addItem("File changed", CHANGED)
         self.status_combo.addItem("File missing", MISSING)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.search_edit.installEventFilter(self)  # Escape clears the search
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
@@ -245,9 +255,11 @@ class MainWindow(QMainWindow):
         self._search_timer.timeout.connect(self._apply_filter)
         self.kind_combo.currentIndexChanged.connect(self._apply_filter)
         self.status_combo.currentIndexChanged.connect(self._apply_filter)
-        self.model.loaded.connect(self._update_count)
-        self.view.selection_changed.connect(self.inspector.show_works)
-        self.view.selection_changed.connect(lambda ids: self.remove_action.setEnabled(bool(ids)))
+        self.model.loaded.connect(self._on_model_loaded)
+        self.view.selection_changed.connect(self.inspector.show_works)  # the person chose
+        self.view.selection_reloaded.connect(self._on_view_selection_reloaded)  # a search, say
+        for changed in (self.view.selection_changed, self.view.selection_reloaded):
+            changed.connect(lambda ids: self.remove_action.setEnabled(bool(ids)))
         self.removal.removed.connect(lambda _count: self.model.refresh())
         self.removal.message_posted.connect(self._show_message)
         self.inspector.leave_refused.connect(self.view.select_work_ids)  # "Fix": back to it
@@ -310,13 +322,41 @@ class MainWindow(QMainWindow):
         ids = self.view.selected_work_ids()
         if not ids:
             return
-        self.inspector.revert()  # edits to works about to be forgotten are moot
-        if self.removal.remove(self, ids):
+        title = ""
+        if len(ids) == 1:
+            with contextlib.suppress(ColophonError):  # removed meanwhile: "this work"
+                title = self.catalog.get_work(ids[0]).title
+
+        def drop_edits() -> None:  # once the person said yes: edits to forgotten works are moot
+            if set(self.inspector.work_ids) & set(ids):
+                self.inspector.revert()
+
+        if self.removal.remove(self, ids, title, confirmed=drop_edits):
             self.inspector.show_works([])
 
     def _on_find_action_triggered(self) -> None:
         self.search_edit.setFocus(Qt.ShortcutFocusReason)
         self.search_edit.selectAll()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Escape in the search field clears it (Ctrl+Z brings it back); when empty, nothing.
+
+        The field keeps Escape from the window's Cancel, so that pressing it twice to clear
+        a search never stops an import under way.
+        """
+        if (
+            watched is self.search_edit
+            and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and not event.modifiers()
+        ):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress and self.search_edit.text():
+                self.search_edit.selectAll()
+                self.search_edit.del_()  # as typed, so that undo brings the search back
+            return True
+        return super().eventFilter(watched, event)
 
     def _apply_filter(self) -> None:
         self.model.set_filter(
@@ -336,6 +376,32 @@ class MainWindow(QMainWindow):
     def _on_operations_check_finished(self, _report: object) -> None:
         self.model.presence.mark_stale()
         self.model.refresh()
+
+    def _on_view_selection_reloaded(self, work_ids: list[int]) -> None:
+        """The library changed the selection by itself (a search hid works, rows were reloaded).
+
+        The inspector follows, saving valid edits as ever, except when its edits cannot be
+        saved: then they stay shown, with their problems, and nothing is asked. The person did
+        not choose other works, and may be typing in the search field, where a question would
+        take their next keystrokes. They are asked once they select other works or close.
+        """
+        inspector = self.inspector
+        held = inspector.dirty and inspector.error is not None  # edits that cannot be saved
+        if not held or work_ids == inspector.work_ids:
+            inspector.show_works(work_ids)
+            return
+        subject = describe_selection(inspector.works, len(inspector.work_ids))
+        self._show_message(
+            f"Your changes to {subject} are kept until you fix them or choose another work."
+        )
+
+    def _on_model_loaded(self) -> None:
+        self._update_count()
+        held = self.inspector.work_ids
+        if self.inspector.dirty and held and not self.view.selection_model.hasSelection():
+            # Works kept in the inspector, with edits to fix, after a search hid them: shown
+            # again, they are selected again.
+            self.view.select_work_ids(held)
 
     def _update_count(self) -> None:
         total = self.catalog.count_works()
