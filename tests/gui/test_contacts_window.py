@@ -375,3 +375,16 @@ def test_a_card_of_a_key_known_to_be_compromised_is_refused_before_any_trust_que
     qtbot.wait(400)
     assert not seen and contacts(home) == []
     assert "revoked as compromised" in w.notice.text() and "cannot be trusted" in w.notice.text()
+
+
+def test_tab_leaves_the_contacts_table_and_arrows_move_in_it(qtbot, open_window, home, ada):
+    ada_home, _bundle = ada
+    pin(home, Ada=ada_home, Bo=make_creator(ada_home.parent / "bo", "Bo")[0])
+    w = open_window()
+    w.table.setFocus()
+    qtbot.waitUntil(w.table.hasFocus)
+    qtbot.keyClick(w.table, Qt.Key_Down)
+    assert w.selected().name == "Bo"
+    qtbot.keyClick(w.table, Qt.Key_Tab)  # on to the buttons, not the next cell
+    assert not w.table.hasFocus()
+    assert w.selected().name == "Bo"

@@ -154,3 +154,88 @@ def test_tabbing_into_the_library_keeps_a_selection(qtbot, window):
     qtbot.keyClick(window.status_combo, Qt.Key_Tab)
     assert window.view.table.hasFocus()
     assert window.view.selected_work_ids() == [3]
+
+
+def focused() -> QWidget | None:
+    return QApplication.focusWidget()
+
+
+def test_tab_leaves_the_library_table_for_the_details_and_arrows_move_in_it(qtbot, window):
+    table = window.view.table
+    window.status_combo.setFocus()
+    qtbot.waitUntil(window.status_combo.hasFocus)
+    qtbot.keyClick(window.status_combo, Qt.Key_Tab)
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Right)  # within the row: still the second work
+    assert window.view.selected_work_ids() == [window.model.work_id_at(1)]
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [window.model.work_id_at(1)])
+    qtbot.keyClick(table, Qt.Key_Tab)
+    assert window.inspector.isAncestorOf(focused())  # the details, after one Tab
+    assert focused() is window.inspector.title_edit
+    qtbot.keyClick(focused(), Qt.Key_Backtab)
+    assert table.hasFocus()
+    assert window.view.selected_work_ids() == [window.model.work_id_at(1)]
+
+
+def test_escape_in_the_search_field_clears_it_and_a_second_escape_does_nothing(qtbot, window):
+    search = window.search_edit
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, "sunset")
+    qtbot.waitUntil(lambda: window.model.search == "sunset" and not window.model.loading)
+    assert window.model.rowCount() == 1
+    qtbot.keyClick(search, Qt.Key_Escape)
+    assert search.text() == "" and search.hasFocus()
+    qtbot.waitUntil(lambda: window.model.search == "" and not window.model.loading)
+    assert window.model.rowCount() == 6
+    qtbot.keyClick(search, Qt.Key_Escape)  # again: nothing happens, the window stays
+    assert search.text() == "" and search.hasFocus() and window.isVisible()
+    qtbot.keyClick(search, Qt.Key_Z, Qt.ControlModifier)  # the cleared search can be undone
+    assert search.text() == "sunset"
+
+
+def test_new_contributor_rows_sit_in_the_tab_order_before_add_contributor(qtbot, window):
+    inspector = window.inspector
+    editor = inspector.contributors
+    window.view.select_work_ids([1])
+    qtbot.waitUntil(lambda: inspector.work_ids == [1])
+    editor.add_button.setFocus()
+    qtbot.waitUntil(editor.add_button.hasFocus)
+    for _ in range(2):  # two rows, added from the keyboard
+        qtbot.keyClick(editor.add_button, Qt.Key_Space)
+        row = editor.rows[-1]
+        assert row.name.hasFocus()
+        qtbot.keyClicks(row.name, "Ada")
+        for widget in (row.role, row.share, row.remove, editor.add_button):
+            qtbot.keyClick(focused(), Qt.Key_Tab)
+            assert focused() is widget
+    qtbot.keyClick(focused(), Qt.Key_Tab)  # on to what follows the editor, in the inspector
+    after = focused()
+    assert inspector.isAncestorOf(after) and not editor.isAncestorOf(after)
+    assert after is not window.search_edit
+    qtbot.keyClick(after, Qt.Key_Backtab)
+    assert focused() is editor.add_button
+    backwards = [editor.rows[1].remove, editor.rows[1].share, editor.rows[1].role]
+    backwards += [editor.rows[1].name, editor.rows[0].remove]
+    for widget in backwards:
+        qtbot.keyClick(focused(), Qt.Key_Backtab)
+        assert focused() is widget
+    qtbot.mouseClick(inspector.revert_button, Qt.LeftButton)  # nothing left to ask on closing
+
+
+def test_contributors_of_a_work_shown_sit_in_the_tab_order_after_the_description(
+    qtbot, window, home
+):
+    from colophon.core.catalog import Contributor
+
+    with Catalog.open(home) as catalog:
+        catalog.update_work(2, contributors=[Contributor("Ada", "", 60), Contributor("Bo", "", 40)])
+    window.model.reload_works([2])
+    inspector = window.inspector
+    window.view.select_work_ids([2])
+    qtbot.waitUntil(lambda: len(inspector.contributors.rows) == 2)
+    inspector.description_edit.setFocus()
+    qtbot.waitUntil(inspector.description_edit.hasFocus)
+    qtbot.keyClick(inspector.description_edit, Qt.Key_Tab)
+    assert focused() is inspector.contributors.rows[0].name

@@ -325,3 +325,57 @@ def test_markup_in_a_strangers_name_and_titles_is_shown_as_text(qtbot, open_wind
         .toPlainText()
         .startswith(f"The claim is signed as {name}, with")
     )
+
+
+def test_escape_closes_the_window_and_tab_leaves_the_works_table(qtbot, open_window, creator):
+    _ada_home, bundle = creator
+    w = open_window(bundle)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    table = w.works.table
+    assert w.model.rowCount() == 3
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key_Down)
+    qtbot.keyClick(table, Qt.Key_Tab)  # on to the next control, not the next cell
+    assert not table.hasFocus() and QApplication.focusWidget() is not None
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Backtab)
+    assert table.hasFocus()
+    qtbot.keyClick(table, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not w.isVisible())
+
+
+def test_escape_stops_a_folder_check_before_it_closes_the_window(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    import time
+
+    from colophon.gui import verify_window
+    from colophon.gui.tasks import TaskRunner
+
+    real_check = verify_window.check_claim
+
+    def slow_check(home, path, folders, progress):
+        deadline = time.monotonic() + 10
+        while folders and time.monotonic() < deadline:  # a very large folder, being hashed
+            progress.check()
+            time.sleep(0.01)
+        return real_check(home, path, folders, progress)
+
+    monkeypatch.setattr(verify_window, "check_claim", slow_check)
+    _ada_home, bundle = creator
+    chosen_folder(tmp_path, monkeypatch)
+    runner = TaskRunner()
+    w = open_window(bundle, runner=runner)
+    qtbot.waitUntil(lambda: w.checked is not None)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    w.folder_action.trigger()
+    assert w.folder_task is not None
+    w.works.table.setFocus()
+    qtbot.keyClick(w.works.table, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: w.folder_task is None)
+    assert w.isVisible() and "Stopped checking" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.works.table, Qt.Key_Escape)
+    qtbot.waitUntil(lambda: not w.isVisible())
+    runner.shutdown()

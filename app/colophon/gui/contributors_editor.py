@@ -3,14 +3,15 @@
 Each row is a set of plain line edits rather than cells of a table, so every field is reachable
 by keyboard and by screen readers, and is typed into directly. The total of the shares is shown
 as it is typed; whether it is valid is decided by the core (`check_shares`) through the
-inspector.
+inspector. A new row takes its place in the Tab order: after the row above it (or what comes
+before the editor), before "Add contributor".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRegularExpression, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCompleter,
@@ -147,12 +148,29 @@ class ContributorsEditor(QWidget):
     def _add_row(self, contributor: Contributor) -> _Row:
         row = _Row(self, contributor)
         line = len(self.rows)
+        before = self._before_new_row()
         for column, widget in enumerate(row.widgets):
             self._grid.addWidget(widget, line, column)
             if self.isVisible():
                 widget.show()  # now, so that it can take the focus at once
+        # A widget added to a window joins the end of its Tab order, from where Tab would wrap
+        # round to the top of the window: the row goes in its place instead.
+        for widget in row.widgets:
+            if before is not None:
+                QWidget.setTabOrder(before, widget)
+            before = widget
+        if self._before_new_row() is not row.remove:  # nothing to follow before the editor
+            QWidget.setTabOrder(row.remove, self.add_button)
         self.rows.append(row)
         return row
+
+    def _before_new_row(self) -> QWidget | None:
+        """What Tab reaches just before "Add contributor": the last row's remove button, or
+        what comes before the editor; None if nothing else takes the focus."""
+        widget = self.add_button.previousInFocusChain()
+        while widget is not self.add_button and widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            widget = widget.previousInFocusChain()
+        return None if widget is self.add_button else widget
 
     def _relayout(self) -> None:
         for line, row in enumerate(self.rows):

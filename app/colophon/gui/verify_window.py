@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMetaMethod, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -294,6 +294,19 @@ class VerifyWindow(QMainWindow):
             self.statusBar().showMessage(message, 10000)
             return
         self.statusBar().showMessage(f"Saved the report to {path}.", 8000)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Escape closes the window, as it does a dialog; while a folder is being checked it
+        stops the check first. Escape reaches here only when no control used it (an open menu
+        or list closes itself instead)."""
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            event.accept()
+            if self.folder_task is not None and not self.folder_task.progress.cancelled:
+                self._on_works_cancel_requested()
+            else:
+                self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closed = True

@@ -49,6 +49,7 @@ class WorksPanel(QWidget):
         self.table.setAccessibleName("Claimed works")
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; the arrows move in it
         self.table.setIconSize(QSize(48, 48))
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
