@@ -6,10 +6,10 @@ from pathlib import Path
 
 import keyring.errors
 import pytest
-from gui_helpers import PASSPHRASE, make_creator
+from gui_helpers import PASSPHRASE, answer_dialog, make_creator
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWizard
 
 from colophon.core.backup import read_backup, write_backup
 from colophon.core.catalog import Catalog
@@ -22,11 +22,16 @@ from colophon.gui.wizard_pages import ABOUT, BACKUP, KEY_FILE, RESTORE, TERMS
 from memory_keyring import MemoryKeyring
 
 
+def forget_passphrase(w: IdentityWizard) -> None:
+    """Before closing: a test that failed half-way must not have the wizard ask a question."""
+    w.backup_page.passphrase.clear()
+
+
 @pytest.fixture
 def wizard(qtbot, home, sync_runner):
     def make() -> IdentityWizard:
         w = IdentityWizard(home, sync_runner)
-        qtbot.addWidget(w)
+        qtbot.addWidget(w, before_close_func=forget_passphrase)
         w.show()
         w.activateWindow()  # focus and keyboard shortcuts reach only the active window
         qtbot.waitUntil(w.isActiveWindow)
@@ -228,3 +233,125 @@ def test_setting_up_later_leaves_no_identity(qtbot, wizard, home):
     assert w.result() == QWizard.Rejected
     assert not w.isVisible()
     assert stored(home).active_key() is None
+
+
+def to_backup_page(qtbot, wizard, target: Path):
+    """Create an identity in the keyring and reach the backup page, saving to ``target``."""
+    fill_about(qtbot, wizard)
+    press(qtbot, wizard, QWizard.CommitButton)
+    assert wizard.currentId() == BACKUP
+    page = wizard.backup_page
+    page.file.edit.setText(str(target))
+    return page
+
+
+def test_enter_in_the_passphrase_fields_backs_up_instead_of_finishing(
+    qtbot, wizard, home, tmp_path
+):
+    w = wizard()
+    target = tmp_path / "ada-backup.key"
+    page = to_backup_page(qtbot, w, target)
+    first, second = page.passphrase.first, page.passphrase.second
+    first.setFocus()
+    qtbot.keyClicks(first, PASSPHRASE)
+    qtbot.keyClick(first, Qt.Key_Tab)
+    assert second.hasFocus()
+    qtbot.keyClicks(second, PASSPHRASE + "!")
+    qtbot.keyClick(second, Qt.Key_Return)  # different passphrases: said, nothing closes
+    assert w.isVisible() and w.currentId() == BACKUP
+    assert "not the same" in page.passphrase.hint.text() and not target.exists()
+
+    second.clear()
+    qtbot.keyClicks(second, PASSPHRASE)
+    qtbot.keyClick(second, Qt.Key_Enter)  # the keypad's Enter too
+    assert w.isVisible() and w.currentId() == BACKUP
+    assert page.backed_up and str(target) in page.done_label.text()
+    keyid = stored(home).require_key().keyid
+    assert key_id(read_backup(target, PASSPHRASE).public_key()) == keyid
+    assert first.text() == second.text() == ""
+
+    done = w.button(QWizard.FinishButton)
+    qtbot.waitUntil(done.hasFocus)  # backed up: the next Enter finishes, with no question
+    qtbot.keyClick(done, Qt.Key_Return)
+    assert w.result() == QWizard.Accepted
+
+
+def test_finishing_with_a_passphrase_typed_but_no_backup_asks_first(qtbot, wizard, home, tmp_path):
+    w = wizard()
+    target = tmp_path / "ada-backup.key"
+    page = to_backup_page(qtbot, w, target)
+    qtbot.keyClicks(page.passphrase.first, PASSPHRASE)
+    qtbot.keyClicks(page.passphrase.second, PASSPHRASE)
+    seen: list[tuple[str, bool]] = []
+
+    def type_on_then_stay(box) -> None:
+        box.activateWindow()  # as a desktop does for a new dialog: the keys go to it
+        qtbot.waitUntil(box.isActiveWindow)
+        focus = QApplication.focusWidget()
+        assert focus is not None and focus.window() is box
+        for key in (Qt.Key_F, Qt.Key_B, Qt.Key_S):  # bare letters, as if still typing
+            qtbot.keyClick(focus, key)
+        qtbot.wait(300)  # a button answering a letter would be clicked by now
+        seen.append((f"{box.text()}\n{box.informativeText()}", box.isVisible()))
+        if box.isVisible():
+            qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key_Escape)
+
+    answer_dialog(qtbot, type_on_then_stay)
+    qtbot.keyClick(page.file.edit, Qt.Key_Return)  # Enter outside the passphrase fields
+    qtbot.waitUntil(lambda: bool(seen) and QApplication.activeModalWidget() is None)
+    said, still_open = seen[0]
+    assert still_open  # no bare letter answered the question
+    assert said.startswith("Your key has no backup yet.")
+    assert "the backup has not been made" in said
+    assert "Identity ▸ Your identity…, then Back up…" in said  # as the page says
+    assert w.isVisible() and w.currentId() == BACKUP  # Escape: stay
+    assert page.passphrase.first.text() == PASSPHRASE
+    assert w.focusWidget() is page.passphrase.first
+    assert not target.exists()
+
+    def finish_without(box) -> None:
+        box.activateWindow()  # Alt+letter reaches only the active window
+        qtbot.waitUntil(box.isActiveWindow)
+        qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key_F, Qt.AltModifier)
+        qtbot.wait(300)
+        seen.append((box.text(), not box.isVisible()))
+        if box.isVisible():
+            box.reject()  # the test fails below, without leaving the question open
+
+    answer_dialog(qtbot, finish_without)
+    press(qtbot, w, QWizard.FinishButton)
+    assert seen[1] == ("Your key has no backup yet.", True)  # answered with Alt+F
+    assert w.result() == QWizard.Accepted and not w.isVisible()
+    assert not target.exists()
+    assert page.passphrase.first.text() == ""  # not kept once the wizard is done
+
+
+def test_backing_up_from_the_question_then_finishing(qtbot, wizard, home, tmp_path):
+    w = wizard()
+    target = tmp_path / "ada-backup.key"
+    page = to_backup_page(qtbot, w, target)
+    qtbot.keyClicks(page.passphrase.first, PASSPHRASE)
+    qtbot.keyClicks(page.passphrase.second, PASSPHRASE)
+
+    said = answer_dialog(qtbot, lambda box: qtbot.keyClick(box, Qt.Key_Return))  # the default
+    qtbot.keyClick(page.passphrase.show_box, Qt.Key_Escape)  # closing with Escape asks too
+    qtbot.waitUntil(lambda: target.is_file())
+    assert len(said) == 1
+    assert w.isVisible() and w.currentId() == BACKUP and page.backed_up
+    keyid = stored(home).require_key().keyid
+    assert key_id(read_backup(target, PASSPHRASE).public_key()) == keyid
+
+    press(qtbot, w, QWizard.FinishButton)  # backed up: no question
+    assert w.result() == QWizard.Accepted
+
+
+def test_the_question_is_not_asked_when_the_backup_is_skipped(qtbot, wizard, home, tmp_path):
+    w = wizard()
+    page = to_backup_page(qtbot, w, tmp_path / "ada-backup.key")
+    later = [label.text() for label in page.findChildren(QLabel) if "later" in label.text()]
+    assert later == [
+        "You can also back up later: <b>Identity ▸ Your identity…</b>, then <b>Back up…</b>."
+    ]
+    qtbot.keyClick(page.file.edit, Qt.Key_Return)  # fields left empty: Enter finishes
+    assert w.result() == QWizard.Accepted
+    assert not (tmp_path / "ada-backup.key").exists()

@@ -209,8 +209,11 @@ class IdentityWizard(QWizard):
 
     # -- closing ---------------------------------------------------------------------------------
     def reject(self) -> None:
-        if not self.busy:  # a step under way finishes first (it is short and cannot be undone)
-            super().reject()
+        if self.busy:  # a step under way finishes first (it is short and cannot be undone)
+            return
+        if self.currentPage() is self.backup_page and not self.backup_page.may_close():
+            return  # Escape with a passphrase typed: asked, and the person stays
+        super().reject()
 
     def _forget_secrets(self) -> None:
         self.key_passphrase = None

@@ -3,6 +3,9 @@ hold it, backing the new key up, and restoring an identity from a backup.
 
 Each action runs in the background through the wizard's `run_step`; the page stays on screen,
 with a busy bar, until it is done, and any problem is shown on the page in one sentence.
+
+A passphrase typed for the backup is never dropped silently: Enter in its fields backs up (it
+does not finish the wizard), and closing the wizard before the backup is made asks first.
 """
 
 from __future__ import annotations
@@ -10,14 +13,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
 
 from ..core.catalog import Catalog
 from ..core.errors import ColophonError, UsageError
 from ..core.identity import Identity
 from ..core.keystore import KeyLocation, KeyringUnavailable, WrongPassphrase
 from ..core.profile import Profile, ProfileError
+from .alt_key_question import AltKeyQuestion
 from .key_tasks import fixed_provider
 from .passphrase_dialog import (
     BACKUP_FILTER,
@@ -42,6 +56,34 @@ NO_KEYRING = (
 
 def message_of(exc: BaseException) -> str:
     return getattr(exc, "message", None) or f"Something went wrong: {exc}"
+
+
+def ask_about_missing_backup(parent: QWidget) -> str:
+    """Ask what to do with a passphrase typed for a backup that was not made.
+
+    Returns "back up", "finish" or "stay" (also for Escape). Enter backs up.
+    """
+    box = AltKeyQuestion(parent)
+    box.setIcon(QMessageBox.Warning)
+    box.setWindowTitle("No backup yet")
+    box.setTextFormat(Qt.PlainText)
+    box.setText("Your key has no backup yet.")
+    box.setInformativeText(
+        "You typed a passphrase, but the backup has not been made. If this computer is lost or "
+        "breaks, a backup is the only way to go on signing as you.\n\n"
+        "You can also back up later: Identity ▸ Your identity…, then Back up…"
+    )
+    back_up = box.addButton("&Back up now", QMessageBox.AcceptRole)
+    finish = box.addButton("&Finish without a backup", QMessageBox.DestructiveRole)
+    stay = box.addButton("&Stay on this page", QMessageBox.RejectRole)
+    box.setDefaultButton(back_up)
+    box.setEscapeButton(stay)
+    box.exec()
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is back_up:
+        return "back up"
+    return "finish" if clicked is finish else "stay"
 
 
 class KeyFilePage(QWizardPage):
@@ -135,6 +177,8 @@ class BackupPage(QWizardPage):
         )
         layout.addWidget(wizard.busy_label(self))
         self.backed_up = False
+        for edit in (self.passphrase.first, self.passphrase.second):
+            edit.installEventFilter(self)  # Enter there backs up, not the wizard's Done
 
     def initializePage(self) -> None:  # noqa: N802
         record = self._wizard.record
@@ -150,6 +194,39 @@ class BackupPage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802
         return not self._wizard.busy
+
+    def validatePage(self) -> bool:  # noqa: N802
+        return self.may_close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key_Return, Qt.Key_Enter)
+            and not self.backed_up
+        ):
+            self.back_up()
+            return True
+        return super().eventFilter(watched, event)
+
+    def passphrase_unused(self) -> bool:
+        """A passphrase is typed but no backup was made with it (empty fields: skipped)."""
+        typed = self.passphrase.first.text() or self.passphrase.second.text()
+        return bool(typed) and not self.backed_up
+
+    def may_close(self) -> bool:
+        """Whether the wizard may close now; with a passphrase typed but no backup, asks first."""
+        if not self.passphrase_unused():
+            return True
+        answer = ask_about_missing_backup(self)
+        if answer == "finish":
+            self.passphrase.clear()
+            return True
+        if answer == "back up":
+            self.back_up()
+        else:
+            self.passphrase.first.setFocus()
+        return False
 
     def back_up(self) -> None:
         """Write the encrypted backup (in the background) if the file and passphrase are fine."""
@@ -193,6 +270,8 @@ class BackupPage(QWizardPage):
             f"Backed up to {path}. Keep the file and its passphrase in different places."
         )
         self.done_label.show()
+        done = self._wizard.button(self._wizard.WizardButton.FinishButton)
+        QTimer.singleShot(0, done, done.setFocus)  # once enabled again: the next Enter finishes
 
 
 class RestorePage(QWizardPage):
