@@ -8,7 +8,7 @@ from gui_helpers import answer_by_button, answer_dialog, export_from, make_creat
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from colophon.core import strictjson
 from colophon.core.catalog import Catalog
@@ -204,22 +204,29 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
     assert [c.key for c in contacts(home)] == [key_of(bo_home)]
 
 
-def test_removing_asks_first_and_the_delete_key_does_it(qtbot, open_window, home, ada, monkeypatch):
+def test_removing_asks_first_and_the_delete_key_does_it(qtbot, open_window, home, ada):
     ada_home, _bundle = ada
     pin(home, Ada=ada_home)
     w = open_window()
-    answers = [QMessageBox.No, QMessageBox.Yes]
-    asked = []
-
-    def question(parent, title, text, *args):
-        asked.append(text)
-        return answers.pop(0)
-
-    monkeypatch.setattr(QMessageBox, "question", question)
+    asked = answer_by_button(qtbot, "No")
     w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key_Delete)
     assert len(contacts(home)) == 1 and "Stop trusting Ada?" in asked[0]
+
+    seen = []
+
+    def typed_then_chosen(box):  # a "y" or an "s" typed alone answers nothing
+        box.activateWindow()
+        qtbot.waitUntil(box.isActiveWindow)
+        for key in (Qt.Key_Y, Qt.Key_S):
+            qtbot.keyClick(QApplication.focusWidget(), key)
+        qtbot.wait(300)  # a button pressed by a key is released after 100 ms
+        seen.append(box.isVisible())
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_S, Qt.AltModifier)
+
+    answer_dialog(qtbot, typed_then_chosen)
     qtbot.mouseClick(w.remove_button, Qt.LeftButton)
+    assert seen == [True]
     assert contacts(home) == []
     assert w.empty.isVisible() and w.notice.text() == "Removed Ada."
 
@@ -304,8 +311,7 @@ def test_open_claims_are_checked_again_when_a_contact_is_removed(
     qtbot.addWidget(shown)
     assert shown.banner.level == "green"
     contacts_window = window.claims.open_contacts()
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.Yes)
-
+    answer_by_button(qtbot, "Stop trusting")
     qtbot.mouseClick(contacts_window.remove_button, Qt.LeftButton)
 
     assert contacts(home) == []

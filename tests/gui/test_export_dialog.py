@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from gui_helpers import PASSPHRASE, answer_dialog, make_creator
+from gui_helpers import PASSPHRASE, answer_by_button, answer_dialog, make_creator
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox
 
 from colophon.core.catalog import Catalog
 from colophon.core.identity import Identity
@@ -117,7 +116,7 @@ def test_exporting_without_an_identity_offers_to_set_one_up(
     qtbot, make_window, registered, sync_runner, monkeypatch
 ):
     window = make_window(sync_runner)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    answer_by_button(qtbot, "Set up now")
     window.claims.export_action.trigger()
     assert window.claims.export_dialog is None
     wizard = window.claims.wizard

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 #: modifiers that make a key a command rather than typing
 COMMAND_MODIFIERS = Qt.AltModifier | Qt.ControlModifier | Qt.MetaModifier
@@ -25,3 +25,24 @@ class AltKeyQuestion(QMessageBox):
             event.accept()  # typed, not chosen: nothing happens
             return
         super().keyPressEvent(event)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes: str = "&Yes") -> bool:
+    """Ask a yes-or-no question that no stray keystroke answers; True only for ``yes``.
+
+    "No" is the default (Enter) and Escape's answer: a question before a change is answered
+    yes on purpose.
+    """
+    box = AltKeyQuestion(parent)
+    box.setIcon(QMessageBox.Question)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.PlainText)  # it may quote a name or a file: text, never markup
+    box.setText(text)
+    agree = box.addButton(yes, QMessageBox.YesRole)
+    refuse = box.addButton("&No", QMessageBox.NoRole)
+    box.setDefaultButton(refuse)
+    box.setEscapeButton(refuse)
+    box.exec()
+    answer = box.clickedButton() is agree
+    box.deleteLater()
+    return answer

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from ..core.identity import Identity
 from . import icons
+from .alt_key_question import confirm
 from .contacts_window import ContactsWindow
 from .export_dialog import ExportDialog
 from .identity_page import IdentityWindow
@@ -208,12 +209,12 @@ class ClaimActions(QObject):
     def export(self) -> ExportDialog | None:
         """Open the export dialog for the selected works (or offer to set up an identity)."""
         if not self._has_key():
-            answer = QMessageBox.question(
+            if confirm(
                 self.window,
                 "Set up your identity first",
                 "To sign a claim you need an identity: your name and a key. Set it up now?",
-            )
-            if answer == QMessageBox.Yes:
+                "&Set up now",
+            ):
                 self.open_wizard()
             return None
         inspector = self.window.inspector

@@ -55,6 +55,7 @@ from ..core.errors import ColophonError
 from ..core.identity import record_events
 from ..core.keyevents import KeyEvent, read_events_file
 from . import icons
+from .alt_key_question import AltKeyQuestion, confirm
 from .desktop import copy_text
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
 from .signal_colors import ERROR_COLOR
@@ -337,7 +338,7 @@ class ContactsWindow(QDialog):
     def _same_person(self, exc: SharedIdentity) -> str:
         """Ask whether a card with another contact's name or email is that person's other key
         (`SAME`), or, for a name alone, someone else of that name (`OTHER`); "": neither."""
-        box = QMessageBox(self)
+        box = AltKeyQuestion(self)
         box.setIcon(QMessageBox.Warning)
         box.setWindowTitle("Another key for the same person?")
         box.setTextFormat(Qt.PlainText)
@@ -401,15 +402,13 @@ class ContactsWindow(QDialog):
         contact = self.selected()
         if contact is None:
             return
-        answer = QMessageBox.question(
+        if not confirm(
             self,
             "Remove contact?",
             f"Stop trusting {contact.name}? Claims signed with their key will show as signed by "
             "an unknown signer until you trust it again.",
-            QMessageBox.Yes | QMessageBox.No,
-            QMessageBox.No,
-        )
-        if answer != QMessageBox.Yes:
+            "&Stop trusting",
+        ):
             return
         with Catalog.open(self.home) as catalog:
             remove_contact(catalog, str(contact.id))

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -37,6 +36,7 @@ from ..core.identity import Identity
 from ..core.keystore import KeyLocation, PassphraseProvider
 from ..core.progress import Progress
 from . import icons
+from .alt_key_question import confirm
 from .desktop import show_in_folder
 from .export_summary import Summary, default_bundle_path, summarize, summary_html
 from .key_tasks import KeyOperation, run_with_key
@@ -202,12 +202,10 @@ class ExportDialog(QDialog):
         assert path is not None
         if path.suffix.lower() != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
-        if path.exists():
-            answer = QMessageBox.question(
-                self, "Replace the file?", f"{path.name} already exists. Replace it?"
-            )
-            if answer != QMessageBox.Yes:
-                return None
+        if path.exists() and not confirm(
+            self, "Replace the file?", f"{path.name} already exists. Replace it?", "&Replace"
+        ):
+            return None
         return path
 
     def export(self) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..core.catalog import Catalog
 from ..core.errors import ColophonError
@@ -21,6 +21,7 @@ from ..core.fsutil import atomic_write, check_writable, unused_path
 from ..core.identity import Identity, KeyRecord
 from ..core.keyevents import STATEMENT_ROOM
 from ..core.keystore import KeyStore, PassphraseProvider
+from .alt_key_question import confirm
 from .key_dialogs import BackupDialog, RevokeDialog, RotateDialog
 from .key_tasks import run_with_key
 from .plain_words import slug
@@ -128,12 +129,12 @@ class IdentityActions(QObject):
         public = Path(folder) / f"{slug(name)}-public-key.pub"
         existing = [p.name for p in (card, public) if p.exists()]
         if existing and (
-            QMessageBox.question(
+            not confirm(
                 self.widget,
                 "Replace files?",
                 f"{' and '.join(existing)} already exist in that folder. Replace them?",
+                "&Replace",
             )
-            != QMessageBox.Yes
         ):
             return
 
