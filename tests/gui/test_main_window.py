@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from colophon.core import hashing
 from colophon.core.catalog import Catalog
+from colophon.gui import library_operations
 from colophon.gui.library_model import COL_KIND, COL_TITLE
 from colophon.gui.library_view import GRID, TABLE
 
@@ -101,6 +102,30 @@ def test_cancel_stops_the_import_and_leaves_the_catalog_consistent(
     assert report[-1].cancelled
     assert window.model.rowCount() == count
     assert "cancelled" in window.statusBar().currentMessage().lower()
+
+
+def test_a_long_import_shows_the_works_recorded_so_far(qtbot, make_window, files, monkeypatch):
+    # 3,000 files take a while: the library fills as they are recorded, not all at the end.
+    paths = files(3000, size=2000)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(paths[0].parent))
+    monkeypatch.setattr(library_operations, "SHOW_RECORDED_EVERY_S", 0.2)
+    real_hash_file = hashing.hash_file
+
+    def paced_hash_file(*args, **kwargs):  # a slower disk: the import lasts a few seconds
+        time.sleep(0.001)
+        return real_hash_file(*args, **kwargs)
+
+    monkeypatch.setattr(hashing, "hash_file", paced_hash_file)
+    window = make_window()
+    shown_meanwhile = []
+    window.model.loaded.connect(
+        lambda: window.operations.busy and shown_meanwhile.append(window.model.rowCount())
+    )
+    window.add_folder_action.trigger()
+    wait_idle(qtbot, window, timeout=60_000)
+    assert any(0 < rows < 3000 for rows in shown_meanwhile), shown_meanwhile
+    assert shown_meanwhile == sorted(shown_meanwhile)  # only ever more
+    assert window.model.rowCount() == 3000
 
 
 def test_dropping_files_and_folders_adds_them(qtbot, make_window, files, sync_runner):

@@ -8,6 +8,7 @@ imported next, so dropping several folders in a row just works.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from ..core.register import ImportReport, register
 from .progress_panel import ProgressPanel
 from .report_panel import ReportPanel
 from .tasks import Task, TaskRunner
+
+#: how often an import under way has the library show the works it recorded so far, in seconds
+SHOW_RECORDED_EVERY_S = 2.0
 
 CHECK_WORDS = {
     "missing": "Missing",
@@ -64,6 +68,8 @@ class LibraryOperations(QObject):
 
     #: works were added (the library should be read again); carries the import's report
     import_finished = Signal(object)
+    #: an import under way has recorded more works (the library may show them already)
+    works_recorded = Signal()
     #: every known file was looked at; carries the check's report
     check_finished = Signal(object)
     #: a sentence for the status bar
@@ -132,18 +138,23 @@ class LibraryOperations(QObject):
             with Catalog.open(home) as catalog:  # this thread's own connection: the one writer
                 return register(catalog, paths, progress)
 
-        self._start(run, "Adding files", self._on_import_succeeded)
+        self._start(run, "Adding files", self._on_import_succeeded, self._on_import_progress)
 
     def _start(
-        self, run: Callable[[Progress], Any], title: str, on_success: Callable[[Any], None]
+        self,
+        run: Callable[[Progress], Any],
+        title: str,
+        on_success: Callable[[Any], None],
+        on_progress: Callable[[Progress], None] | None = None,
     ) -> None:
         self.progress_panel.start(title)
         self.report_panel.hide()
         self.busy_changed.emit(True)
+        self._shown_at, self._shown_done = time.monotonic(), 0
         task = self._runner.submit(
             run,
             label=title,
-            on_progress=self.progress_panel.update_progress,
+            on_progress=on_progress or self.progress_panel.update_progress,
             on_success=on_success,
             on_failure=self._on_task_failed,
             on_cancelled=self._on_task_cancelled,
@@ -151,6 +162,15 @@ class LibraryOperations(QObject):
         )
         if not task.done:  # a synchronous runner has finished it already
             self.current = task
+
+    def _on_import_progress(self, progress: Progress) -> None:
+        """Show the progress, and every few seconds the works recorded so far (a long import
+        fills the library as it goes, rather than all at once at the end)."""
+        self.progress_panel.update_progress(progress)
+        now = time.monotonic()
+        if progress.done > self._shown_done and now - self._shown_at >= SHOW_RECORDED_EVERY_S:
+            self._shown_at, self._shown_done = now, progress.done
+            self.works_recorded.emit()
 
     def _on_import_succeeded(self, report: ImportReport) -> None:
         summary = import_summary(report)

@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
         self.operations.message_posted.connect(self._show_message)
         self.operations.busy_changed.connect(self.cancel_action.setEnabled)
         self.operations.import_finished.connect(self._on_operations_import_finished)
+        self.operations.works_recorded.connect(self.model.refresh)  # shown as they come
         self.operations.check_finished.connect(self._on_operations_check_finished)
         self.claims.identity_changed.connect(self.inspector.terms_section.refresh_profile)
         self.claims.exported.connect(lambda _ids: self.model.refresh())
