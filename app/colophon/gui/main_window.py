@@ -45,6 +45,7 @@ from ..core.errors import ColophonError
 from ..core.media import KINDS
 from . import icons
 from .claim_actions import ClaimActions
+from .help_menu import add_help_menu
 from .inspector import Inspector
 from .inspector_display import describe_selection
 from .library_model import LibraryModel
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
         menu.addActions([self.claims.identity_action, self.claims.contacts_action])
         menu.addSeparator()
         menu.addAction(self.claims.setup_action)
+        add_help_menu(self, self.home)
 
         self.toolbar = self.addToolBar("Main")
         self.toolbar.setObjectName("main-toolbar")
