@@ -46,8 +46,8 @@ def test_exporting_the_selected_works(
     window = make_window(sync_runner)
     dialog = open_export(qtbot, window, [0, 1])
     assert dialog.selected_radio.isChecked()
-    assert dialog.selected_radio.text() == "The 2 selected works"
-    assert dialog.all_radio.text() == "All 6 works in your library"
+    assert dialog.selected_radio.text().replace("&", "") == "The 2 selected works"
+    assert dialog.all_radio.text().replace("&", "") == "All 6 works in your library"
     summary = dialog.summary_label.text()
     assert "You sign as <b>Ada Lovelace</b>" in summary
     assert "May be used to train AI: No" in summary

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from gui_helpers import make_creator
+from gui_helpers import make_creator, select_rows
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QMenuBar, QTabBar, QWidget
 
@@ -19,6 +19,8 @@ from colophon.gui.contacts_window import ContactsWindow
 from colophon.gui.identity_page import IdentityWindow
 from colophon.gui.identity_wizard import IdentityWizard
 from colophon.gui.key_dialogs import BackupDialog, RevokeDialog, RotateDialog
+from colophon.gui.passphrase_dialog import PassphraseDialog
+from colophon.gui.trust_dialog import TrustDialog
 from colophon.gui.verify_window import VerifyWindow
 
 
@@ -27,8 +29,8 @@ def _letter(text: str) -> str | None:
     return found.group(1).casefold() if found else None
 
 
-def shared_mnemonics(window: QWidget) -> dict[str, list[str]]:
-    """The letters that more than one visible control of ``window`` answers to."""
+def mnemonics(window: QWidget) -> dict[str, list[str]]:
+    """Each letter the visible controls of ``window`` answer to, with their texts."""
     found: dict[str, list[str]] = defaultdict(list)
 
     def note(text: str) -> None:
@@ -51,7 +53,12 @@ def shared_mnemonics(window: QWidget) -> dict[str, list[str]]:
     for bar in window.findChildren(QMenuBar):
         for action in bar.actions():
             note(action.text())
-    return {letter: texts for letter, texts in found.items() if len(texts) > 1}
+    return dict(found)
+
+
+def shared_mnemonics(window: QWidget) -> dict[str, list[str]]:
+    """The letters that more than one visible control of ``window`` answers to."""
+    return {letter: texts for letter, texts in mnemonics(window).items() if len(texts) > 1}
 
 
 @pytest.fixture
@@ -107,6 +114,31 @@ def test_the_wizard_and_key_dialogs_have_one_control_per_letter(qtbot, tmp_path,
         assert shared_mnemonics(shown(qtbot, dialog)) == {}, type(dialog).__name__
 
 
+#: the letters of the details panel: Title, Created, tAgs, Description, cOntributors, add
+#: coNtributor, the four uses (Used to train AI, Generative, inPut, Mined), Save, Revert
+INSPECTOR_LETTERS = "tcadonugpmsr"
+
+
+def test_the_trust_and_passphrase_dialogs_have_one_control_per_letter(qtbot, tmp_path):
+    trust = shown(qtbot, TrustDialog("Ada Lovelace", "ab" * 32))
+    assert "f" in mnemonics(trust) and shared_mnemonics(trust) == {}
+    unlock = shown(qtbot, PassphraseDialog(tmp_path / "signing.key", "To sign your claim"))
+    assert "p" in mnemonics(unlock) and shared_mnemonics(unlock) == {}
+    for dialog in (BackupDialog(tmp_path / "b.key"), RotateDialog(False, tmp_path / "n.key")):
+        letters = mnemonics(shown(qtbot, dialog))
+        assert set("sa") <= set(letters) and shared_mnemonics(dialog) == {}, letters
+
+
+def test_the_key_file_pages_of_the_wizard_have_one_control_per_letter(
+    qtbot, home, sync_runner, no_keyring
+):
+    wizard = shown(qtbot, IdentityWizard(home, sync_runner))
+    wizard.page(wizard.currentId()).restore_radio.setChecked(True)  # the restore page, whose
+    wizard.next()  # backup passphrase (P) sits above the new key file's passphrase
+    assert set("psa") <= set(mnemonics(wizard)), mnemonics(wizard)
+    assert shared_mnemonics(wizard) == {}
+
+
 def test_the_contacts_window_has_one_control_per_letter(qtbot, home, sync_runner):
     assert shared_mnemonics(shown(qtbot, ContactsWindow(home, sync_runner))) == {}
 
@@ -117,12 +149,15 @@ def test_the_main_window_with_a_work_selected_and_the_verify_window_too(
     with Catalog.open(home) as catalog:
         Identity(catalog).create(Profile("Ada Lovelace"), KeyLocation.keyring())
     window = make_window(sync_runner)
-    window.view.table.selectRow(0)
-    qtbot.waitUntil(lambda: window.inspector.isVisible())
-    assert shared_mnemonics(window) == {}
+    for rows in ([0], [0, 1]):  # one work, then several: the details panel shows its fields
+        select_rows(qtbot, window, rows)
+        letters = mnemonics(window)
+        assert set(INSPECTOR_LETTERS) <= set(letters), sorted(letters)
+        assert shared_mnemonics(window) == {}
     window.claims.export_action.trigger()
     dialog = window.claims.export_dialog
-    assert dialog is not None and shared_mnemonics(dialog) == {}
+    assert dialog is not None and set("sl") <= set(mnemonics(dialog))
+    assert shared_mnemonics(dialog) == {}
     dialog.reject()
     claim = tmp_path / "claim.colophon"
     claim.write_bytes(b"not a claim: the window says why")

@@ -104,7 +104,7 @@ class ContributorsEditor(QWidget):
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setColumnStretch(0, 3)
         self._grid.setColumnStretch(1, 2)
-        self.add_button = QPushButton("Add contributor")
+        self.add_button = QPushButton("Add co&ntributor")
         self.add_button.setAccessibleName("Add contributor")
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.total_label = QLabel()
@@ -138,6 +138,10 @@ class ContributorsEditor(QWidget):
 
     def values(self) -> list[ContributorRow]:
         return [row.values() for row in self.rows]
+
+    def first_field(self) -> QWidget:
+        """Where the editor starts: the first contributor's name, else "Add contributor"."""
+        return self.rows[0].name if self.rows else self.add_button
 
     def add_contributor(self) -> None:
         """Add an empty row and put the cursor in its name field."""

@@ -45,6 +45,11 @@ from .tasks import TaskRunner
 from .window_size import available_height
 
 FILTER = f"Colophon claims (*{SUFFIX});;All files (*)"
+#: the summary's frame: the palette's highlight while it has the keyboard focus
+SUMMARY_FOCUS_STYLE = (
+    "#summaryScroll { border: 2px solid transparent; border-radius: 3px; }"
+    " #summaryScroll:focus { border-color: palette(highlight); }"
+)
 
 
 class ExportDialog(QDialog):
@@ -83,11 +88,11 @@ class ExportDialog(QDialog):
         works = QGroupBox("Works")
         count = len(self.selected)
         self.selected_radio = QRadioButton(
-            f"The {count:,} selected work{'s' if count != 1 else ''}"
+            f"The {count:,} &selected work{'s' if count != 1 else ''}"
             if count
-            else "The selected works (none is selected)"
+            else "The &selected works (none is selected)"
         )
-        self.all_radio = QRadioButton(f"All {total:,} works in your library")
+        self.all_radio = QRadioButton(f"A&ll {total:,} works in your library")
         self.selected_radio.setEnabled(count > 0)
         (self.selected_radio if count else self.all_radio).setChecked(True)
         group = QButtonGroup(self)
@@ -104,13 +109,22 @@ class ExportDialog(QDialog):
         self.summary_label.setAccessibleName("Summary of the claim")
         self.summary_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.summary_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
-        scroll = QScrollArea()  # the summary grows when it arrives; it scrolls, never clips
+        # the summary grows when it arrives; it scrolls, never clips
+        self.summary_scroll = scroll = QScrollArea()
         scroll.setWidget(self.summary_label)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
         # tall enough to read on most screens; on a short one the dialog still fits it
         scroll.setMinimumHeight(max(120, min(300, available_height(self) - 480)))
         scroll.viewport().setAutoFillBackground(False)
+        # Tab stops here only when there is something to scroll (then the arrow keys scroll
+        # it), and a frame shows it has the focus
+        scroll.setObjectName("summaryScroll")
+        scroll.setAccessibleName("What you claim")
+        scroll.setAccessibleDescription("The summary; the arrow keys scroll it.")
+        scroll.setStyleSheet(SUMMARY_FOCUS_STYLE)
+        scroll.verticalScrollBar().rangeChanged.connect(self._on_summary_range_changed)
+        self._on_summary_range_changed(0, scroll.verticalScrollBar().maximum())
         QVBoxLayout(claim).addWidget(scroll)
         self.thumbnails_box = QCheckBox("Include small &previews of pictures")
         self.thumbnails_box.setToolTip(
@@ -160,6 +174,16 @@ class ExportDialog(QDialog):
         return default_bundle_path(self.home, Path(last) if last else None)
 
     # -- the summary ---------------------------------------------------------------------------
+    def _on_summary_range_changed(self, _minimum: int, maximum: int) -> None:
+        """Let Tab reach the summary only while it is too long to show whole."""
+        scroll = self.summary_scroll
+        if maximum > 0:
+            scroll.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            return
+        if scroll.hasFocus():
+            self.focusNextChild()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
     def chosen_ids(self) -> list[int] | None:
         """The works to export (None: all)."""
         return self.selected if self.selected_radio.isChecked() else None

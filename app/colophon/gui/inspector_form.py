@@ -10,7 +10,9 @@ sections below them (the export history). What the fields show is filled in by
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -31,6 +33,25 @@ from .work_edits import FIELD_NAMES
 from .work_terms_section import ExportHistory, WorkTermsSection
 
 TAGS_PLACEHOLDER = "comma, separated, tags"
+
+
+class _FieldsLabel(QLabel):
+    """The label of a group of fields: its Alt+letter calls ``jump`` (to the group's first field).
+
+    A plain label would hand the focus to its buddy, which a group of fields cannot take
+    (giving the group a focus proxy would reorder its Tab chain).
+    """
+
+    def __init__(self, text: str, buddy: QWidget, jump: Callable[[], None]) -> None:
+        super().__init__(text)
+        self._jump = jump
+        self.setBuddy(buddy)  # shows the letter underlined and makes it a shortcut
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut:
+            self._jump()
+            return True
+        return super().event(event)
 
 
 class InspectorForm(QScrollArea):
@@ -96,7 +117,7 @@ class InspectorForm(QScrollArea):
         form.addRow("T&ags", self.tags_edit)
         form.addRow("", self.tags_note)
         form.addRow("&Description", self.description_edit)
-        form.addRow(QLabel("Contributors"))
+        form.addRow(_FieldsLabel("C&ontributors", self.contributors, self._on_contributors_jump))
         form.addRow(self.contributors_note)
         form.addRow(self.contributors)
         form.addRow(self.problem_labels["contributors"])
@@ -112,11 +133,13 @@ class InspectorForm(QScrollArea):
         self.error_label.setAccessibleName("Problem")
         layout.addWidget(self.error_label)
 
+        # Alt+letters of the inspector: none that the main window's menus (File, Edit, View,
+        # Identity) or the fields above use
         buttons = QHBoxLayout()
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton("&Save")
         self.save_button.setAccessibleName("Save changes")
         self.save_button.setDefault(True)
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton("&Revert")
         self.revert_button.setAccessibleName("Revert changes")
         for button in (self.save_button, self.revert_button):
             # Reached by Tab, but a click leaves the focus (and the scroll) where the person was
@@ -155,6 +178,11 @@ class InspectorForm(QScrollArea):
         layout.addLayout(self.sections)
         layout.addStretch(1)
         self.setWidget(body)
+
+    def _on_contributors_jump(self) -> None:
+        widget = self.contributors.first_field()
+        self.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.ShortcutFocusReason)
 
     @staticmethod
     def _problem_label(field_name: str) -> QLabel:

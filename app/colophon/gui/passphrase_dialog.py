@@ -35,6 +35,12 @@ KEY_FILE_FILTER = "Key files (*.key);;All files (*)"
 BACKUP_FILTER = "Key backups (*.key);;All files (*)"
 
 
+def _with_mnemonic(text: str, letter: str) -> str:
+    """``text`` with an ``&`` before the first ``letter`` in it (unchanged if it has none)."""
+    at = text.casefold().find(letter.casefold())
+    return text if at < 0 else f"{text[:at]}&{text[at:]}"
+
+
 def _password_edit(name: str) -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.Password)
@@ -58,6 +64,10 @@ class PassphraseDialog(QDialog):
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.RichText)
         self.edit = _password_edit("Passphrase")
+        label = QLabel("&Passphrase:")
+        label.setBuddy(self.edit)
+        field = QFormLayout()
+        field.addRow(label, self.edit)
         self.error_label = QLabel(error)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
@@ -71,7 +81,7 @@ class PassphraseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.edit)
+        layout.addLayout(field)
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.edit.setFocus()
@@ -95,14 +105,20 @@ class NewPassphraseFields(QObject):
     """A new passphrase typed twice, with the reason it is not good enough shown as it is typed.
 
     Its rows go into the caller's form (`add_rows`), so their labels line up with the others.
+    Their Alt+letters (S by default, then A) are free in every form that has them: the backup
+    and key-file forms, and the restore page, whose own field for the backup's passphrase
+    takes P.
     """
 
     #: the passphrase or its repetition changed
     changed = Signal()
 
-    def __init__(self, what: str = "Passphrase", parent: QObject | None = None) -> None:
+    def __init__(
+        self, what: str = "Passphrase", parent: QObject | None = None, *, letter: str = "s"
+    ) -> None:
         super().__init__(parent)
         self.what = what
+        self.letter = letter  # the Alt+letter of the first field
         self.first = _password_edit(what)
         self.second = _password_edit(f"{what} again")
         self.show_box = QCheckBox("Show what I type")
@@ -115,8 +131,8 @@ class NewPassphraseFields(QObject):
 
     def add_rows(self, form: QFormLayout) -> None:
         """Put the two fields, the Show box and the advice into ``form``."""
-        form.addRow(f"{self.what}:", self.first)
-        form.addRow("Again:", self.second)
+        form.addRow(_with_mnemonic(f"{self.what}:", self.letter), self.first)
+        form.addRow("&Again:", self.second)
         form.addRow("", self.show_box)
         form.addRow("", self.hint)
 
@@ -233,7 +249,7 @@ class KeyFileFields:
         self.file = FileField("Key file", "Keep your key in this file", KEY_FILE_FILTER)
         self.file.set_path(default)
         self.passphrase = NewPassphraseFields("Passphrase")
-        form.addRow("Key &file:", self.file)
+        form.addRow("&Key file:", self.file)  # F is "Backup file" on the restore page
         self.passphrase.add_rows(form)
 
     def location(self) -> tuple[KeyLocation, str]:

@@ -46,6 +46,15 @@ _MNEMONICS = {
     AI_INFERENCE: ("input", "inp&ut"),
     DATA_MINING: ("data", "&data"),
 }
+#: the same in the inspector, beside the main window: its menus (File, Edit, View, Identity)
+#: and the inspector's other fields (Title, Created, Tags, Description, Contributors, Add
+#: contributor, Save, Revert) already use the letters above
+_INSPECTOR_MNEMONICS = {
+    AI_TRAINING: ("used", "&used"),
+    AI_GENERATIVE_TRAINING: ("generative", "&generative"),
+    AI_INFERENCE: ("input", "in&put"),
+    DATA_MINING: ("mined", "&mined"),
+}
 
 
 class _UseRow:
@@ -54,9 +63,8 @@ class _UseRow:
     def __init__(self, use: str, inherit: bool, grid: QGridLayout, row: int) -> None:
         self.use = use
         question = USE_QUESTIONS[use]
-        # Alt+letter for the profile's questions; in the inspector the main window's menus
-        # already use those letters.
-        self.label = QLabel(question if inherit else question.replace(*_MNEMONICS[use], 1))
+        mnemonics = _INSPECTOR_MNEMONICS if inherit else _MNEMONICS
+        self.label = QLabel(question.replace(*mnemonics[use], 1))
         self.label.setWordWrap(True)
         self.combo = QComboBox()
         self.combo.setAccessibleName(USE_QUESTIONS[use])

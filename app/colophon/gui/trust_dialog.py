@@ -68,7 +68,7 @@ class TrustDialog(QDialog):
         form = QFormLayout()
         form.addRow("Keep as the &contact:", self.name)
         self.compared = QCheckBox(
-            "I compared the fingerprint with the creator's, and it is the same"
+            "I compared the &fingerprint with the creator's, and it is the same"
         )
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.trust_button = buttons.button(QDialogButtonBox.Ok)
