@@ -180,3 +180,5 @@ def test_inheriting_a_use_with_conditions_names_the_conditions(qtbot):
     assert shown.endswith("…)") and len(shown) == SHOWN_CHARS
     tip = training.itemData(training.findData(INHERIT), Qt.ToolTipRole)
     assert tip == f"As in your profile (Only with conditions: {long.strip()})"
+    # the answer takes the panel's width, never widens it (the panel would scroll sideways)
+    assert training.sizeHint().width() < training.fontMetrics().horizontalAdvance(shown)

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------------
     def _build_filter_bar(self) -> None:
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search titles, tags, paths, digests")
+        self.search_edit.setPlaceholderText("Search titles, descriptions, tags, paths, digests")
         self.search_edit.setAccessibleName("Search")
         self.search_edit.setClearButtonEnabled(True)
         search_icon = self.search_edit.addAction(QIcon(), QLineEdit.LeadingPosition)

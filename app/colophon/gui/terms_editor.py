@@ -14,7 +14,15 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from ..core.profile import (
     AI_GENERATIVE_TRAINING,
@@ -37,6 +45,8 @@ CHOICES = (NOT_ALLOWED, ALLOWED, CONSTRAINED)
 CONDITION_HINT = "The conditions, e.g. only for non-commercial research, with credit"
 #: the longest "As in your profile (...)" a choice shows; the whole text is its tooltip
 SHOWN_CHARS = 72
+#: the fewest characters of an answer the details panel shows, however narrow
+MIN_SHOWN_CHARS = 24
 
 
 #: where each question's Alt+letter goes (letters no other field of the profile form uses)
@@ -71,6 +81,11 @@ class _UseRow:
         self.combo.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         if inherit:
             self.combo.addItem("As in your profile", INHERIT)
+            # a narrow panel: the answer takes the width there is (the profile's conditions
+            # are cut to it, and whole in the tooltip), never more
+            self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            self.combo.setMinimumContentsLength(MIN_SHOWN_CHARS)
+            self.combo.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         for value in CHOICES:
             self.combo.addItem(ANSWERS[value], value)
         self.label.setBuddy(self.combo)
@@ -84,7 +99,7 @@ class _UseRow:
         indent.addWidget(self.condition)
         if inherit:  # narrow places (the inspector): the answer goes under its question
             grid.addWidget(self.label, row, 0, 1, 2)
-            grid.addWidget(self.combo, row + 1, 0, 1, 2, Qt.AlignLeft)
+            grid.addWidget(self.combo, row + 1, 0, 1, 2)
         else:
             grid.addWidget(self.label, row, 0)
             grid.addWidget(self.combo, row, 1)
