@@ -20,7 +20,7 @@ from ..core.contacts import (
     rename_contact,
     resolve,
 )
-from ..core.errors import Cancelled, UsageError
+from ..core.errors import UsageError
 from ..core.identity import record_events
 from ..core.keyevents import KeyEvent, read_events_file
 from ..core.keys import fingerprints_match, normalize_fingerprint
@@ -159,18 +159,15 @@ def run_add(ctx: Context) -> int:
 def _confirm_fingerprint(ctx: Context, name: str, source: ContactSource) -> None:
     """On a terminal, show the key and trust it only once the person says it is the right one."""
     said = f" (the file says: {source.name})" if source.name and source.name != name else ""
-    ctx.stderr.write(
+    ctx.confirm(
         f"The key of {name}{said} has the fingerprint\n"
         f"    {source.key.fingerprint}\n"
         "Trust it only if this is the fingerprint its owner gave you in person or over a channel "
-        "you trust.\n"
+        "you trust.\n",
+        "Is it the same? Type 'yes' to trust this key: ",
+        "yes",
+        "Nothing was trusted.",
     )
-    try:
-        answer = input("Is it the same? Type 'yes' to trust this key: ")
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() != "yes":
-        raise Cancelled("Nothing was trusted.")
 
 
 def _learn(ctx: Context, events: list[KeyEvent]) -> int:

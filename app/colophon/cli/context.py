@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from ..core import strictjson
 from ..core.catalog import Catalog
+from ..core.errors import Cancelled
 from ..core.pathtext import readable
 
 
@@ -45,6 +46,17 @@ class Context:
 
     def warn(self, message: str) -> None:
         print(f"colophon: {shown(message)}", file=self.stderr)
+
+    def confirm(self, explanation: str, prompt: str, word: str, refused: str) -> None:
+        """On a terminal: explain, and go on only once the person types ``word``; otherwise
+        `Cancelled` with the ``refused`` sentence (an empty line or end of input refuses)."""
+        self.stderr.write(explanation)
+        try:
+            answer = input(prompt)
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() != word:
+            raise Cancelled(refused)
 
     def print_json(self, data: Any) -> None:
         text = strictjson.pretty(data)

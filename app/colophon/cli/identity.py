@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import backup as backups
-from ..core.errors import Cancelled, ColophonError, UsageError
+from ..core.errors import ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable
 from ..core.identity import Identity, KeyRecord
 from ..core.keyevents import REASONS, STATEMENT_ROOM, KeyEvent
@@ -465,16 +465,13 @@ def _confirm_revocation(ctx: Context, key: KeyRecord, reason: str) -> None:
         if reason == "compromised"
         else "claims it signs from now on will be reported as withdrawn"
     )
-    ctx.stderr.write(
+    ctx.confirm(
         f"You are about to revoke the key {key.fingerprint} ({reason}): it will never sign "
-        f"again, and {effect}. This cannot be undone.\n"
+        f"again, and {effect}. This cannot be undone.\n",
+        "Type 'revoke' to confirm: ",
+        "revoke",
+        "Nothing was revoked.",
     )
-    try:
-        answer = input("Type 'revoke' to confirm: ")
-    except EOFError:
-        answer = ""
-    if answer.strip().lower() != "revoke":
-        raise Cancelled("Nothing was revoked.")
 
 
 def run_events(ctx: Context) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import stat
 import struct
 from collections import deque
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from pathlib import Path
 from . import dsse, safezip, strictjson
 from .card import make_card
 from .catalog import Catalog, Work
+from .check import unchanged_paths
 from .claim import (
     MAX_STATEMENT_BYTES,
     MAX_WORKS,
@@ -264,21 +264,7 @@ def _thumbnail_sources(catalog: Catalog, work: Work) -> list[str]:
     content) must not lend it one; size and modification time tell most edits without hashing
     (`_cached_thumbnail` then checks the content itself).
     """
-    if work.kind != "image":
-        return []
-    paths = []
-    for path in work.paths:
-        known = catalog.known_path(path)
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if known is None or known.work_id != work.id or not stat.S_ISREG(info.st_mode):
-            continue
-        if (known.size, known.mtime_ns) != (info.st_size, info.st_mtime_ns):
-            continue
-        paths.append(path)
-    return paths
+    return unchanged_paths(catalog, work) if work.kind == "image" else []
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .catalog import Catalog, Work, now_utc
+from .check import unchanged_paths
 from .errors import Cancelled, DiskFullError
 from .hashing import Hashed, hash_files
 from .pathtext import is_utf8
@@ -162,7 +162,7 @@ def fill_fingerprints(
     try:
         for work in todo:
             progress.check()
-            path = _unchanged_path(catalog, work)
+            path = next(iter(unchanged_paths(catalog, work)), None)
             if path is not None:
                 found[work.id] = unsaved[work.id] = list(compute_fingerprint(path, work.kind).codes)
             progress.advance()
@@ -172,24 +172,6 @@ def fill_fingerprints(
     finally:
         _keep_fingerprints(catalog, unsaved)
     return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}
-
-
-def _unchanged_path(catalog: Catalog, work: Work) -> str | None:
-    """A path of ``work`` whose file has the size and time it had when it was recorded."""
-    for path in work.paths:
-        known = catalog.known_path(path)
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if (
-            known is not None
-            and known.work_id == work.id
-            and stat.S_ISREG(info.st_mode)
-            and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns)
-        ):
-            return path
-    return None
 
 
 def _keep_fingerprints(catalog: Catalog, codes: dict[int, list[str]]) -> None:
