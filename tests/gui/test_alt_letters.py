@@ -4,6 +4,8 @@ advice reads as secondary text, not as a disabled control."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from gui_helpers import retype, select_rows, stored_work
 from PySide6.QtCore import Qt
@@ -23,6 +25,7 @@ from colophon.core.profile import (
 from colophon.gui.export_dialog import ExportDialog
 from colophon.gui.key_dialogs import BackupDialog
 from colophon.gui.passphrase_dialog import PassphraseDialog
+from colophon.gui.secondary_label import SecondaryLabel
 from colophon.gui.signer_card import SignerCard
 from colophon.gui.theme import dark_palette
 from colophon.gui.trust_dialog import TrustDialog
@@ -224,3 +227,20 @@ def test_the_fingerprint_advice_is_secondary_but_readable(qtbot, scheme):
     assert hint.isEnabled()  # advice, not a control that cannot be used
     assert text not in (disabled, window_text)  # quieter than the text around it
     assert contrast(text, background) >= 4.5
+
+
+def test_notes_and_empty_lists_are_quiet_but_never_the_disabled_grey(qtbot, make_window):
+    # The revoke dialog's notes, the key id, the empty library: read, not "unavailable".
+    from colophon.gui.key_dialogs import RevokeDialog
+
+    dialog = RevokeDialog("ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567", Path("revocation.json"))
+    qtbot.addWidget(dialog)
+    notes = [label for label in dialog.findChildren(SecondaryLabel)]
+    assert len(notes) == 3  # one under each reason
+    window = make_window()
+    quiet = [*notes, window.view.empty_label]
+    background = dialog.palette().color(QPalette.Active, QPalette.Window)
+    for label in quiet:
+        assert label.isEnabled()
+        text = label.palette().color(QPalette.Active, label.foregroundRole())
+        assert contrast(text, background) >= 4.5, label.text()

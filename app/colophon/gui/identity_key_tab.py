@@ -27,6 +27,7 @@ from ..core.identity import KeyRecord
 from . import icons
 from .identity_actions import IdentityActions
 from .plain_words import group_fingerprint, key_status_words, revocation_reason_words
+from .secondary_label import SecondaryLabel
 
 
 def _date(stamp: str | None) -> str:
@@ -68,10 +69,9 @@ class KeyTab(QWidget):
         self.location = QLabel()
         self.location.setWordWrap(True)
         self.location.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.keyid = QLabel()
+        self.keyid = SecondaryLabel()  # quiet: for experts
         self.keyid.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.keyid.setWordWrap(True)
-        self.keyid.setEnabled(False)  # muted: for experts
         form.addRow("Fingerprint:", row)
         form.addRow("", self._hint())
         form.addRow("Status:", self.status)
@@ -111,11 +111,10 @@ class KeyTab(QWidget):
 
     @staticmethod
     def _hint() -> QLabel:
-        label = QLabel(
+        label = SecondaryLabel(
             "People who check your claims compare this with the fingerprint you give them."
         )
         label.setWordWrap(True)
-        label.setEnabled(False)
         return label
 
     def show_keys(self, keys: list[KeyRecord], has_profile: bool) -> None:

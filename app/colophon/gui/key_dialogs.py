@@ -34,6 +34,7 @@ from .passphrase_dialog import (
     KeyFileFields,
     NewPassphraseFields,
 )
+from .secondary_label import SecondaryLabel
 from .signal_colors import WARNING_COLOR
 
 REVOKE_REASONS = (
@@ -211,8 +212,7 @@ class RevokeDialog(_AskDialog):
             radio.setAccessibleDescription(effect)
             self.reasons.addButton(radio)
             self.layout_.addWidget(radio)
-            note = QLabel(effect)
-            note.setEnabled(False)  # the palette's muted text colour
+            note = SecondaryLabel(effect)
             note.setContentsMargins(24, 0, 0, 4)
             self.layout_.addWidget(note)
         self.reasons.buttonToggled.connect(lambda *_a: self.update_state())

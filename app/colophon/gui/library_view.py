@@ -28,7 +28,6 @@ from PySide6.QtGui import QAction, QActionGroup, QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QListView,
     QMenu,
     QStackedWidget,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from .library_model import COL_CREATED, COL_KIND, COL_PREVIEW, COL_STATUS, COL_TITLE, LibraryModel
+from .secondary_label import SecondaryLabel
 from .table_header import ignore_selection_in_header
 
 TABLE, GRID = "table", "grid"
@@ -80,11 +80,10 @@ class LibraryView(QStackedWidget):
         self.table = self._make_table(model)
         self.grid = self._make_grid(model)
         self.grid.setSelectionModel(self.table.selectionModel())
-        self.empty_label = QLabel()
+        self.empty_label = SecondaryLabel()
         self.empty_label.setAlignment(Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAccessibleName("Library is empty")
-        self.empty_label.setEnabled(False)  # drawn in the palette's muted text colour
         for widget in (self.table, self.grid, self.empty_label):
             self.addWidget(widget)
         for view in (self.table, self.grid):

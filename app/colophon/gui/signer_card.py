@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
-from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..core.verify import Outcome, VerifyResult
 from . import icons
@@ -23,44 +23,7 @@ from .plain_words import (
     terms_lines,
     trust_words,
 )
-
-#: how much of the text colour a secondary line keeps (the rest is the background): lighter than
-#: the text around it, yet at least 5:1 against the background of the light and dark palettes
-SECONDARY_TEXT_SHARE = 0.62
-
-
-def secondary_text_color(palette: QPalette) -> QColor:
-    """The palette's window text blended towards its window colour, for secondary lines."""
-    text, back = palette.color(QPalette.WindowText), palette.color(QPalette.Window)
-    keep = SECONDARY_TEXT_SHARE
-    return QColor.fromRgbF(
-        text.redF() * keep + back.redF() * (1 - keep),
-        text.greenF() * keep + back.greenF() * (1 - keep),
-        text.blueF() * keep + back.blueF() * (1 - keep),
-    )
-
-
-class SecondaryLabel(QLabel):
-    """A line of advice, quieter than the text around it but never the disabled grey (which
-    says "not available" and is too faint to read); it follows the palette when it changes."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self._follow_palette()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange):
-            self._follow_palette()
-
-    def _follow_palette(self) -> None:
-        parent = self.parentWidget()
-        source = parent.palette() if parent is not None else QApplication.palette(self)
-        palette = self.palette()
-        color = secondary_text_color(source)
-        if palette.color(QPalette.WindowText) != color:  # else no change, no new event
-            palette.setColor(QPalette.WindowText, color)
-            self.setPalette(palette)
+from .secondary_label import SecondaryLabel
 
 
 def _label(accessible: str = "", selectable: bool = True) -> QLabel:

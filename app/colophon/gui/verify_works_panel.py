@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from ..core.progress import Progress
 from ..core.verify import VerifyResult
 from . import icons
+from .secondary_label import SecondaryLabel
 from .table_header import ignore_selection_in_header
 from .verify_works_model import (
     COL_FOUND,
@@ -69,10 +70,9 @@ class WorksPanel(QWidget):
             header.resizeSection(column, width)
         self.table.setColumnHidden(COL_FOUND, True)  # until a folder was checked
         ignore_selection_in_header(self.table)
-        self.no_works = QLabel()
+        self.no_works = SecondaryLabel()
         self.no_works.setWordWrap(True)
         self.no_works.setAlignment(Qt.AlignCenter)
-        self.no_works.setEnabled(False)  # the palette's muted text colour
         self.no_works.setAccessibleName("No works shown")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.table)
