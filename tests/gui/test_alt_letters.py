@@ -96,6 +96,21 @@ def test_alt_letters_go_to_each_ai_terms_question(qtbot, window, key, use):
     assert focused() is window.inspector.terms_section.editor.row(use).combo
 
 
+def test_a_question_reached_by_its_letter_is_scrolled_into_view(qtbot, window):
+    window.resize(window.width(), 420)  # a short screen: the terms are below the fold
+    form = window.inspector  # the details panel scrolls
+    scroll = form.verticalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() > 0)
+    scroll.setValue(0)
+    combo = window.inspector.terms_section.editor.row(DATA_MINING).combo
+    top = combo.mapTo(form.viewport(), combo.rect().topLeft()).y()
+    assert top > form.viewport().height()  # out of sight
+    alt(qtbot, window, Qt.Key_M)
+    assert focused() is combo
+    top = combo.mapTo(form.viewport(), combo.rect().topLeft()).y()
+    assert top >= 0 and top + combo.height() <= form.viewport().height()
+
+
 def test_alt_s_saves_and_alt_r_reverts(qtbot, window):
     inspector = window.inspector
     work_id = inspector.work_ids[0]

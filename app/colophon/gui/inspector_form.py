@@ -15,6 +15,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -71,6 +72,16 @@ class InspectorForm(QScrollArea):
         self.setAccessibleName("Inspector")
         self.setMinimumWidth(300)
         self._build()
+        # A field reached by Alt+letter (or any way but Tab, which scrolls by itself) is brought
+        # into view, so the person sees where the cursor went.
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._on_focus_changed)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        body = self.widget()
+        if new is not None and body is not None and body.isAncestorOf(new):
+            self.ensureWidgetVisible(new)
 
     def _build(self) -> None:
         body = QWidget()
