@@ -526,6 +526,30 @@ def test_a_catalog_that_cannot_record_the_export_gets_no_bundle_either(ada: Part
     assert all(ada.catalog.exports_of(i) == [] for i in ids)
 
 
+def test_the_catalog_is_free_for_others_while_the_bundle_is_written(
+    ada: Party, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large bundle written to a slow disk must not keep the app or a command from saving.
+    ids = ada.add_works()
+    real = safezip.write_zip
+    others = []
+
+    def write_while_another_saves(*args: Any, **kwargs: Any) -> None:
+        other = sqlite3.connect(ada.catalog.path, isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # fails at once if the export held the catalog
+            other.execute("ROLLBACK")
+            others.append("saved")
+        finally:
+            other.close()
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(safezip, "write_zip", write_while_another_saves)
+    result = bundle.export_bundle(ada.catalog, ada.identity, ids, ada.root / "p.colophon")
+    assert others == ["saved"]
+    assert [r["id"] for r in ada.catalog.exports_of(ids[0])] == [result.export_id]
+
+
 def test_works_removed_while_their_claim_was_made_are_left_out_of_its_record(ada: Party) -> None:
     # Another window or command may remove a work while a large export runs; the bundle still
     # claims it, and the record keeps the works the catalog still has.

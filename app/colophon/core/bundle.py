@@ -145,8 +145,9 @@ def export_bundle(
         members[EVENTS] = strictjson.dumps(events)
     progress.advance()
     digest = hashlib.sha256(payload).hexdigest()
-    # The catalog's record and the file: both or neither (a full disk, a cancel, a catalog
-    # another process holds), so the history never misses a bundle that was written.
+    # The catalog's record and the file: both or neither. The record comes first, so a
+    # catalog that cannot take it (a full disk, another process writing) stops the export
+    # before any file is written; a write that fails takes the record back.
     with catalog.recording_export(out, key.keyid, digest, [w.id for w in works]) as export_id:
         try:
             safezip.write_zip(

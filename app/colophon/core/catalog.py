@@ -531,9 +531,11 @@ class Catalog:
     ) -> Iterator[int]:
         """Record an export while the block writes its bundle: both happen, or neither.
 
-        The record is made first, in a transaction the block's end commits; a block that fails
-        (a full disk, a cancel) leaves no record. Works removed from the catalog since the
-        claim was made are still in the bundle, and left out of the record.
+        The record is written and committed first, so a catalog that cannot take it (a full
+        disk, another process writing) stops the export before any file is written, and the
+        catalog is not held while the bundle is written. A block that fails (a full disk, a
+        cancel) has the record taken back. Works removed from the catalog since the claim was
+        made are still in the bundle, and left out of the record.
         """
         with self.transaction() as conn:
             cursor = conn.execute(
@@ -549,7 +551,12 @@ class Catalog:
                 "WHERE value IN (SELECT id FROM works)",
                 (export_id, _json_ids(work_ids)),
             )
+        try:
             yield export_id
+        except BaseException:
+            with contextlib.suppress(ColophonError), self.transaction() as conn:
+                conn.execute("DELETE FROM exports WHERE id = ?", (export_id,))
+            raise
 
     def exports_of(self, work_id: int) -> list[dict[str, Any]]:
         """Every export that included the work, newest first."""
