@@ -633,8 +633,8 @@ def test_malformed_when_a_subject_fingerprint_breaks_the_rules(
 @pytest.mark.parametrize(
     "compensation",
     [
-        {"model": "negotiate", "amount": "5", "currency": "EUR"},
         {"model": "revenueShare", "amount": "150"},
+        {"model": "none", "amount": "5", "currency": "EUR"},
     ],
 )
 def test_malformed_when_the_compensation_breaks_the_rules(
@@ -644,6 +644,19 @@ def test_malformed_when_the_compensation_breaks_the_rules(
         statement["predicate"]["compensation"] = compensation
 
     malformed(world.forge(ask), "predicate.compensation")
+
+
+def test_a_claim_asking_to_negotiate_from_an_amount_stays_valid(world: World) -> None:
+    # Earlier versions of Colophon wrote an amount with "negotiate" (none does now): the claims
+    # they signed are genuine and must not turn invalid.
+    def ask(statement: Statement) -> None:
+        statement["predicate"]["compensation"] = {
+            "model": "negotiate",
+            "amount": "500",
+            "currency": "EUR",
+        }
+
+    check(world.forge(ask), world.ada.catalog, Outcome.VALID)
 
 
 def test_malformed_when_the_identity_card_is_not_json(world: World) -> None:
