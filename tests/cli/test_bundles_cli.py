@@ -514,3 +514,22 @@ def test_scan_to_a_report_in_a_missing_folder_stops_before_scanning(capsys, tmp_
     )  # fmt: skip
     assert code == exitcodes.NOT_FOUND
     assert f"The folder {tmp_path / 'no-such-folder'} does not exist." in err
+
+
+def test_a_question_on_the_terminal_never_goes_into_the_output(monkeypatch, capsys):
+    # `colophon contacts add FILE --json | jq` on a terminal: the question is for the person,
+    # on standard error; standard output holds the JSON alone.
+    import argparse
+    import io
+
+    from colophon.cli.context import Context
+    from colophon.core.errors import Cancelled
+
+    out, err = io.StringIO(), io.StringIO()
+    ctx = Context(argparse.Namespace(json=True), stdout=out, stderr=err)
+    monkeypatch.setattr("sys.stdin", io.StringIO("yes\nno\n"))
+    ctx.confirm("The key has the fingerprint ABCD.\n", "Type 'yes': ", "yes", "Nothing.")
+    with pytest.raises(Cancelled, match="Nothing"):
+        ctx.confirm("Again?\n", "Type 'yes': ", "yes", "Nothing.")
+    assert out.getvalue() == "" and capsys.readouterr().out == ""
+    assert err.getvalue().count("Type 'yes': ") == 2

@@ -11,7 +11,7 @@ import pytest
 from colophon.cli import exitcodes
 from colophon.cli.main import main
 from colophon.core import catalog as catalog_module
-from colophon.core.catalog import CATALOG_FILE, Catalog, database_problem
+from colophon.core.catalog import CATALOG_FILE, Catalog, database_problem, is_environment_error
 from colophon.core.errors import CatalogError, DiskFullError, EnvironmentProblem
 
 
@@ -88,3 +88,23 @@ def test_each_database_error_gets_its_own_plain_message(
 ) -> None:
     problem = database_problem(error, Path("/home/ada/.local/share/colophon/catalog.sqlite"))
     assert type(problem) is kind and says in problem.message
+
+
+@pytest.mark.parametrize(
+    ("error", "environment"),
+    [
+        (sqlite3.OperationalError("database is locked"), True),
+        (sqlite3.DatabaseError("database disk image is malformed"), True),
+        (sqlite3.IntegrityError("FOREIGN KEY constraint failed"), False),
+        (sqlite3.ProgrammingError("Incorrect number of bindings supplied"), False),
+    ],
+)
+def test_only_the_catalogs_surroundings_failing_is_said_as_such_a_bug_stays_a_bug(
+    error: sqlite3.Error, environment: bool, tmp_path: Path
+) -> None:
+    assert is_environment_error(error) is environment
+    with Catalog.open(tmp_path) as cat:
+        expected = EnvironmentProblem if environment else type(error)
+        with pytest.raises(expected), cat.transaction():
+            raise error
+        assert not cat.conn.in_transaction  # rolled back either way

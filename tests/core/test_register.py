@@ -7,6 +7,7 @@ import inspect
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -231,6 +232,34 @@ def test_pictures_get_content_fingerprints_at_registration_and_texts_on_demand(c
     assert codes[works["essay"].digest][0].startswith("ISCC:")
     assert catalog.get_work(works["essay"].id).fingerprints == codes[works["essay"].digest]
     assert codes[works["noise"].digest] == []
+
+
+def test_a_catalog_that_turns_busy_midway_keeps_what_was_recorded_and_says_so(
+    catalog, tmp_path, monkeypatch
+):
+    from colophon.core import register as register_module
+    from colophon.core.errors import EnvironmentProblem
+
+    for i in range(40):
+        write(tmp_path / "src" / f"note-{i:02d}.txt", f"note {i}".encode())
+    monkeypatch.setattr(register_module, "BATCH_FILES", 10)
+    catalog.conn.execute("PRAGMA busy_timeout = 50")
+    other = sqlite3.connect(catalog.path, isolation_level=None, check_same_thread=False)
+
+    def take_the_catalog(progress: Progress) -> None:  # another window saving, for good
+        if progress.done >= 25 and not other.in_transaction:
+            other.execute("BEGIN IMMEDIATE")
+
+    try:
+        with pytest.raises(EnvironmentProblem) as info:
+            register(catalog, [tmp_path / "src"], Progress(on_change=take_the_catalog))
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+    assert "busy" in info.value.message
+    assert "The last files were not recorded; those before them were" in info.value.message
+    assert 10 <= catalog.count_works() < 40
 
 
 def test_fingerprints_computed_before_a_cancel_are_kept(catalog, tmp_path):

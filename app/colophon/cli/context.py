@@ -50,9 +50,10 @@ class Context:
     def confirm(self, explanation: str, prompt: str, word: str, refused: str) -> None:
         """On a terminal: explain, and go on only once the person types ``word``; otherwise
         `Cancelled` with the ``refused`` sentence (an empty line or end of input refuses)."""
-        self.stderr.write(explanation)
+        self.stderr.write(explanation + prompt)  # never into the output (--json, a pipe)
+        self.stderr.flush()
         try:
-            answer = input(prompt)
+            answer = input()
         except EOFError:
             answer = ""
         if answer.strip().lower() != word:

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..core.catalog import database_problem
+from ..core.catalog import database_problem, is_environment_error
 from ..core.errors import ColophonError
 from . import bundles, contacts, exitcodes, identity, scan, works
 from .context import Context
@@ -95,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _terminate_as_interrupt():
             return int(args.run(ctx))
     except (ColophonError, sqlite3.Error) as exc:
+        if not (isinstance(exc, ColophonError) or is_environment_error(exc)):
+            return _internal_error(ctx, exc)
         error = exc if isinstance(exc, ColophonError) else database_problem(exc)
         ctx.warn(f"error: {error.message}")
         if os.environ.get("COLOPHON_DEBUG"):
@@ -109,10 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return exitcodes.OK if ctx.status is None else ctx.status
     except Exception as exc:  # a bug: say so plainly, keep the traceback for those who ask
-        ctx.warn(f"internal error: {type(exc).__name__}: {exc}. Please report this.")
-        if os.environ.get("COLOPHON_DEBUG"):
-            traceback.print_exc(file=ctx.stderr)
-        return exitcodes.INTERNAL
+        return _internal_error(ctx, exc)
     finally:
         ctx.close()
 
@@ -193,6 +192,14 @@ def _self_test() -> int:
         print(f"colophon {__version__} self-test FAILED: {exc}", file=sys.stdout)
         return exitcodes.ENVIRONMENT
     return run_self_test()
+
+
+def _internal_error(ctx: Context, exc: BaseException) -> int:
+    """A bug: said plainly, with the traceback for those who ask (COLOPHON_DEBUG)."""
+    ctx.warn(f"internal error: {type(exc).__name__}: {exc}. Please report this.")
+    if os.environ.get("COLOPHON_DEBUG"):
+        traceback.print_exception(exc, file=ctx.stderr)
+    return exitcodes.INTERNAL
 
 
 def entry_point() -> None:

@@ -236,6 +236,8 @@ class Catalog:
         except sqlite3.Error as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+            if not is_environment_error(exc):
+                raise  # a bug (a constraint, a bad statement): said as one
             raise database_problem(exc, self.path) from exc
 
     # -- settings ----------------------------------------------------------------------------
@@ -615,6 +617,12 @@ def _open_problem(exc: sqlite3.Error, path: Path) -> ColophonError:
     )
 
 
+def is_environment_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the catalog's surroundings failing (busy, full, read-only, damaged),
+    as opposed to a bug (a constraint broken, a statement wrong), which is reported as one."""
+    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
+
+
 def database_problem(exc: sqlite3.Error, path: Path | None = None) -> ColophonError:
     """The error to show for a database error met while reading or writing the catalog.
 
@@ -624,8 +632,7 @@ def database_problem(exc: sqlite3.Error, path: Path | None = None) -> ColophonEr
     where = f"The catalog {path}" if path else "The catalog"
     if "locked" in text or "busy" in text:
         return EnvironmentProblem(
-            f"{where} is busy: another Colophon is writing to it. Nothing was changed; try "
-            "again when it is done."
+            f"{where} is busy: another Colophon is writing to it. Try again when it is done."
         )
     if "full" in text:
         return DiskFullError(

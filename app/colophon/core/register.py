@@ -18,7 +18,7 @@ from datetime import datetime
 
 from .catalog import Catalog, Work, now_utc
 from .check import unchanged_paths
-from .errors import Cancelled, DiskFullError
+from .errors import Cancelled, DiskFullError, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .pathtext import is_utf8
 from .progress import Progress
@@ -116,6 +116,11 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
     except DiskFullError as exc:  # the files recorded before this batch stay recorded
         raise DiskFullError(
             "The disk holding the catalog is full; the last files were not recorded."
+        ) from exc
+    except EnvironmentProblem as exc:  # busy, read-only: the same, for another reason
+        raise type(exc)(
+            f"{exc.message} The last files were not recorded; those before them were, so the "
+            "same command finishes the rest."
         ) from exc
     report.added.extend(added)
     report.new_paths += extra

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
-from ..core.catalog import database_problem
+from ..core.catalog import database_problem, is_environment_error
 from ..core.errors import Cancelled, ColophonError
 from ..core.progress import Progress
 
@@ -70,8 +69,8 @@ class Task(QObject):
         except Cancelled:
             self._runner.post(self._deliver_cancelled)
         except Exception as exc:  # every failure reaches the UI thread; none is lost
-            if isinstance(exc, sqlite3.Error):  # busy, full, read-only or damaged: said plainly
-                exc = database_problem(exc)
+            if is_environment_error(exc):  # busy, full, read-only or damaged: said plainly
+                exc = database_problem(exc)  # type: ignore[arg-type]
             if not isinstance(exc, ColophonError):
                 log.exception("Background task %r failed", self.label)
             self._runner.post(lambda error=exc: self._deliver_failure(error))

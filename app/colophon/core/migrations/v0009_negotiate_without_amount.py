@@ -1,9 +1,9 @@
 """Schema 9: a profile that asks to negotiate names no amount, as the claim format says.
 
 The command line used to take ``--compensation negotiate --amount 500 --currency EUR`` (the app
-never did). Such a profile would now be refused when read, and the claims made from it refused by
-verifiers, so its amount and currency are dropped; what the creator asks for (to negotiate) and
-the contact to negotiate with are kept.
+never did); the format says a negotiation names no amount, and a profile with one would now be
+refused when read. Its amount and currency are dropped; what the creator asks for (to
+negotiate) and the contact to negotiate with are kept. Claims signed before stay valid.
 """
 
 from __future__ import annotations
