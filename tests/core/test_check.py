@@ -122,3 +122,41 @@ def test_what_a_check_finds_is_reported_even_if_the_catalog_cannot_record_it(tmp
         assert report.not_recorded is not None and "busy" in report.not_recorded
         assert cat.known_path(str(tmp_path / "lost.txt")) is not None  # nothing recorded
         assert cat.known_path(str(f)).mtime_ns != 1_600_000_000_000_000_000
+
+
+def test_a_known_file_reached_through_a_link_is_not_taken_for_a_moved_one(tmp_path: Path):
+    # Two copies of one work; one is deleted. The other, reached through a link to its folder,
+    # is the same file the catalog knows: no move to record.
+    photos, backup = tmp_path / "Photos", tmp_path / "backup"
+    photos.mkdir()
+    backup.mkdir()
+    (photos / "a.txt").write_text("the same words")
+    (backup / "a.txt").write_text("the same words")
+    (tmp_path / "alias").symlink_to(photos, target_is_directory=True)
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [photos / "a.txt", backup / "a.txt"])
+        (backup / "a.txt").unlink()
+        report = check(cat, [tmp_path / "alias"])
+        statuses = {Path(r.path).parent.name: r.status for r in report.results}
+        assert statuses == {"Photos": "ok", "backup": "missing"}
+        [work] = cat.list_works()
+        assert sorted(work.paths) == sorted([str(photos / "a.txt"), str(backup / "a.txt")])
+
+
+def test_one_copy_found_is_the_new_place_of_one_missing_path_only(tmp_path: Path):
+    # Two copies on a drive no longer mounted, one found elsewhere: the other stays missing
+    # rather than being merged into the same place.
+    drive, found = tmp_path / "drive", tmp_path / "found"
+    (drive / "x").mkdir(parents=True)
+    found.mkdir()
+    (drive / "a.txt").write_text("the same words")
+    (drive / "x" / "a.txt").write_text("the same words")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [drive])
+        (found / "a.txt").write_text("the same words")
+        for path in (drive / "a.txt", drive / "x" / "a.txt"):
+            path.unlink()
+        report = check(cat, [found])
+        assert sorted(r.status for r in report.results) == ["missing", "moved"]
+        [work] = cat.list_works()
+        assert len(work.paths) == 2 and str(found / "a.txt") in work.paths

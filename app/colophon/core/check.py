@@ -110,7 +110,7 @@ def check(
         found = {}
     moves: list[tuple[str, str, int, int]] = []
     for k in missing:
-        new = found.get(k.digest)
+        new = found.pop(k.digest, None)  # one found file is the new place of one missing path
         if new:
             report.results.append(PathCheck(k.work_id, k.path, "moved", new_path=new.path))
             moves.append((k.path, new.path, new.size, new.mtime_ns))
@@ -139,13 +139,28 @@ def _find_moved(
     folders = list(search_in)
     if not wanted or not folders:
         return {}
-    unknown = [c for c in walk(folders, lambda _s: None) if c.path not in known]
+    # A file the catalog knows already, reached by another name (a link, a mount), is no new
+    # place of a missing one: files are told apart by device and inode, not by path.
+    known_files = {_identity(path) for path in known} - {None}
+    unknown = [
+        c
+        for c in walk(folders, lambda _s: None)
+        if c.path not in known and _identity(c.path) not in known_files
+    ]
     progress.start(total=len(unknown), total_bytes=sum(c.size for c in unknown), label="Searching")
     found: dict[str, Hashed] = {}
     for result in hash_files(unknown, progress, workers):
         if isinstance(result, Hashed) and result.digest in wanted:
             found.setdefault(result.digest, result)
     return found
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def unchanged_paths(catalog: Catalog, work: Work) -> list[str]:
