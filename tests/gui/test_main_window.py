@@ -6,12 +6,14 @@ import os
 import time
 from pathlib import Path
 
+from gui_helpers import click_row
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from colophon.core import hashing
 from colophon.core.catalog import Catalog
+from colophon.core.register import register
 from colophon.gui import library_operations
 from colophon.gui.library_model import COL_KIND, COL_TITLE
 from colophon.gui.library_view import GRID, TABLE
@@ -312,3 +314,33 @@ def test_empty_library_says_how_to_start(make_window, sync_runner):
     assert window.view.currentWidget() is window.view.empty_label
     assert "drop" in window.view.empty_label.text()
     assert window.count_label.text() == "0 works"
+
+
+def test_reading_the_library_again_keeps_the_scroll_and_the_field_being_edited(
+    qtbot, make_window, files, sync_runner
+):
+    # During an import the library is read again every few seconds: the person scrolling it,
+    # or about to type in the details, must not be sent back.
+    paths = files(300)
+    with Catalog.open(Path(os.environ["COLOPHON_HOME"])) as catalog:
+        register(catalog, [str(p) for p in paths])
+    window = make_window(sync_runner)
+    window.resize(900, 500)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 300)
+    click_row(qtbot, window, 1)
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [window.model.work_id_at(1)])
+    title = window.inspector.title_edit
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    title.setSelection(0, 3)
+    bar = window.view.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    bottom = bar.value()
+
+    window.model.refresh()
+    qtbot.waitUntil(lambda: not window.model.loading)
+    qtbot.wait(300)  # the selection restored, and said
+
+    assert bar.value() == bottom
+    assert title.hasFocus() and title.selectionStart() == 0 and len(title.selectedText()) == 3
+    assert window.view.selected_work_ids() == [window.model.work_id_at(1)]

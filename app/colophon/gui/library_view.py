@@ -262,8 +262,8 @@ class LibraryView(QStackedWidget):
         ids = self.model.work_ids
         return [ids[row] for row in sorted(rows) if row < len(ids)]
 
-    def select_work_ids(self, work_ids: list[int]) -> None:
-        """Select the rows of these works (those shown), scrolling to the first."""
+    def select_work_ids(self, work_ids: list[int], scroll: bool = True) -> None:
+        """Select the rows of these works (those shown), scrolling to the first if ``scroll``."""
         rows = sorted(r for r in map(self.model.row_of, work_ids) if r is not None)
         selection = QItemSelection()
         start = 0
@@ -279,7 +279,8 @@ class LibraryView(QStackedWidget):
             if rows:
                 first = self.model.index(rows[0], COL_TITLE)
                 self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
-                self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
+                if scroll:
+                    self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
         finally:
             self._selecting = False
         self._selection_timer.start()  # emitted (as reloaded) even when nothing changed
@@ -322,13 +323,22 @@ class LibraryView(QStackedWidget):
     def _on_model_about_to_be_reset(self) -> None:
         ids = self.selected_work_ids()
         self._kept_selection = ids if len(ids) <= MAX_KEPT_SELECTION else []
+        self._kept_scroll = self.current_view.verticalScrollBar().value()
 
     def _on_model_loaded(self) -> None:
         self._update_page()
         kept, self._kept_selection = self._kept_selection, []
         self._by_program = True
-        if kept:
-            self.select_work_ids(kept)  # those still shown (a change of selection is emitted)
+        if kept:  # those still shown (a change of selection is emitted); the view stays put
+            self.select_work_ids(kept, scroll=False)
+        # The same rows read again (an import adding works, an edit elsewhere): where the
+        # person had scrolled to is kept, as far as the rows still reach. Other rows (a new
+        # search, another order) start from the top.
+        m = self.model
+        shown = (m.search, m.kind, m.status, m.order, m.descending)
+        if shown == getattr(self, "_shown", None):
+            self.current_view.verticalScrollBar().setValue(getattr(self, "_kept_scroll", 0))
+        self._shown = shown
         # None of them may be shown any more (a search hid them): say so, as the selection
         # model does not when the rows are reset.
         self._selection_timer.start()

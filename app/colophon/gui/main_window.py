@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -390,6 +391,9 @@ class MainWindow(QMainWindow):
         """
         inspector = self.inspector
         held = inspector.dirty and inspector.error is not None  # edits that cannot be saved
+        typing = inspector.isAncestorOf(QApplication.focusWidget())
+        if work_ids == inspector.work_ids and typing:
+            return  # the same works, the person in one of their fields: their place is kept
         if not held or work_ids == inspector.work_ids:
             inspector.show_works(work_ids)
             return
