@@ -599,12 +599,14 @@ def _open_problem(exc: sqlite3.Error, path: Path) -> ColophonError:
         full = shutil.disk_usage(folder).free < 1024 * 1024
     except OSError:
         full = False
-    if full:
+    text = str(exc).lower()
+    trouble_writing = any(word in text for word in ("i/o", "full", "unable to open", "readonly"))
+    if full and trouble_writing:  # not a damaged file that happens to be on a full disk
         return DiskFullError(
             f"The disk holding the catalog {path} is full: even reading the catalog needs a "
             "little room. Free some space and try again."
         )
-    if not os.access(folder, os.W_OK):
+    if trouble_writing and not os.access(folder, os.W_OK):
         return EnvironmentProblem(
             f"The folder {folder} is read-only, and the catalog needs to write beside itself "
             "even to be read. Copy the folder somewhere you may write, and use --home."
