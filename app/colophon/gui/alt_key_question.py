@@ -10,14 +10,43 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 #: modifiers that make a key a command rather than typing
 COMMAND_MODIFIERS = Qt.AltModifier | Qt.ControlModifier | Qt.MetaModifier
 
 
 class AltKeyQuestion(QMessageBox):
-    """A QMessageBox whose buttons answer to Alt+letter, never to a letter typed alone."""
+    """A QMessageBox whose buttons answer to Alt+letter, never to a letter typed alone.
+
+    Its texts are plain text, never markup: they may quote a title, a name or a file.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        details: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.setIcon(icon)
+        self.setWindowTitle(title)
+        self.setTextFormat(Qt.PlainText)
+        self.setText(text)
+        if details:
+            self.setInformativeText(details)
+
+    def ask(self, default: QAbstractButton, escape: QAbstractButton) -> QAbstractButton | None:
+        """Show the question until it is answered; the button chosen. Enter chooses
+        ``default``, Escape ``escape``. The box is gone afterwards."""
+        self.setDefaultButton(default)  # type: ignore[arg-type]
+        self.setEscapeButton(escape)
+        self.exec()
+        clicked = self.clickedButton()
+        self.deleteLater()
+        return clicked
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         text = event.text()
@@ -33,16 +62,7 @@ def confirm(parent: QWidget | None, title: str, text: str, yes: str = "&Yes") ->
     "No" is the default (Enter) and Escape's answer: a question before a change is answered
     yes on purpose.
     """
-    box = AltKeyQuestion(parent)
-    box.setIcon(QMessageBox.Question)
-    box.setWindowTitle(title)
-    box.setTextFormat(Qt.PlainText)  # it may quote a name or a file: text, never markup
-    box.setText(text)
+    box = AltKeyQuestion(parent, QMessageBox.Question, title, text)
     agree = box.addButton(yes, QMessageBox.YesRole)
     refuse = box.addButton("&No", QMessageBox.NoRole)
-    box.setDefaultButton(refuse)
-    box.setEscapeButton(refuse)
-    box.exec()
-    answer = box.clickedButton() is agree
-    box.deleteLater()
-    return answer
+    return box.ask(refuse, refuse) is agree

@@ -338,19 +338,18 @@ class ContactsWindow(QDialog):
     def _same_person(self, exc: SharedIdentity) -> str:
         """Ask whether a card with another contact's name or email is that person's other key
         (`SAME`), or, for a name alone, someone else of that name (`OTHER`); "": neither."""
-        box = AltKeyQuestion(self)
-        box.setIcon(QMessageBox.Warning)
-        box.setWindowTitle("Another key for the same person?")
-        box.setTextFormat(Qt.PlainText)
-        box.setText(exc.message)
-        box.setInformativeText(
+        box = AltKeyQuestion(
+            self,
+            QMessageBox.Warning,
+            "Another key for the same person?",
+            exc.message,
             "Someone else could use this card to sign in their name. Trust it as their other "
             f"key only if {exc.contact.name} told you themselves that this fingerprint is theirs"
             + (
                 "."
                 if exc.by_email
                 else "; as someone else only if you know it is another person of that name."
-            )
+            ),
         )
         same = box.addButton("&Trust as their other key", QMessageBox.AcceptRole)
         other = (
@@ -359,11 +358,7 @@ class ContactsWindow(QDialog):
             else box.addButton("Trust as &someone else", QMessageBox.AcceptRole)
         )
         cancel = box.addButton("Do&n't trust", QMessageBox.RejectRole)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        box.deleteLater()
+        clicked = box.ask(cancel, cancel)
         return SAME if clicked is same else OTHER if other and clicked is other else ""
 
     def _on_added(self, contact: Contact) -> None:

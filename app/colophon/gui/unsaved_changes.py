@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import Enum
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from .alt_key_question import AltKeyQuestion
@@ -48,27 +47,24 @@ def ask_about_invalid_edits(
     person may save those alone. Titles and problems are shown as plain text, never markup.
     The buttons answer to Alt+letter, not to a letter typed alone (`AltKeyQuestion`).
     """
-    box = AltKeyQuestion(parent)
-    box.setIcon(QMessageBox.Warning)
-    box.setWindowTitle("Changes not saved yet")
-    box.setTextFormat(Qt.PlainText)
-    box.setText(f"Your changes to {subject} cannot be saved as they are.")
     info = "\n".join(problems)
     if savable:
         info += (
             f"\n\n“Save the other changes” saves the {_join(savable)} and leaves the rest "
             "as it was."
         )
-    box.setInformativeText(info)
+    box = AltKeyQuestion(
+        parent,
+        QMessageBox.Warning,
+        "Changes not saved yet",
+        f"Your changes to {subject} cannot be saved as they are.",
+        info,
+    )
     fix = box.addButton("&Fix", QMessageBox.RejectRole)
     fix.setToolTip("Go back to the form and correct it")
     others = box.addButton("&Save the other changes", QMessageBox.AcceptRole) if savable else None
     box.addButton("&Discard changes", QMessageBox.DestructiveRole)
-    box.setDefaultButton(fix)
-    box.setEscapeButton(fix)
-    box.exec()
-    clicked = box.clickedButton()
-    box.deleteLater()
+    clicked = box.ask(fix, fix)
     if clicked is fix or clicked is None:
         return Answer.FIX
     return Answer.SAVE_OTHERS if clicked is others else Answer.DISCARD
@@ -76,15 +72,8 @@ def ask_about_invalid_edits(
 
 def ask_to_save(parent: QWidget, question: str, detail: str) -> QMessageBox.StandardButton:
     """Ask ``question`` with Save (the default), Discard and Cancel (also Escape)."""
-    box = AltKeyQuestion(parent)  # desktops that underline "Discard" do not discard on a "d"
-    box.setIcon(QMessageBox.Question)
-    box.setWindowTitle("Unsaved changes")
-    box.setTextFormat(Qt.PlainText)
-    box.setText(question)
-    box.setInformativeText(detail)
+    # desktops that underline "Discard" do not discard on a "d"
+    box = AltKeyQuestion(parent, QMessageBox.Question, "Unsaved changes", question, detail)
     box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
-    box.setDefaultButton(QMessageBox.Save)
-    box.setEscapeButton(QMessageBox.Cancel)
-    answer = QMessageBox.StandardButton(box.exec())
-    box.deleteLater()
-    return answer
+    clicked = box.ask(box.button(QMessageBox.Save), box.button(QMessageBox.Cancel))
+    return QMessageBox.Cancel if clicked is None else box.standardButton(clicked)

@@ -63,24 +63,19 @@ def ask_about_missing_backup(parent: QWidget) -> str:
 
     Returns "back up", "finish" or "stay" (also for Escape). Enter backs up.
     """
-    box = AltKeyQuestion(parent)
-    box.setIcon(QMessageBox.Warning)
-    box.setWindowTitle("No backup yet")
-    box.setTextFormat(Qt.PlainText)
-    box.setText("Your key has no backup yet.")
-    box.setInformativeText(
+    box = AltKeyQuestion(
+        parent,
+        QMessageBox.Warning,
+        "No backup yet",
+        "Your key has no backup yet.",
         "You typed a passphrase, but the backup has not been made. If this computer is lost or "
         "breaks, a backup is the only way to go on signing as you.\n\n"
-        "You can also back up later: Identity ▸ Your identity…, then Back up…"
+        "You can also back up later: Identity ▸ Your identity…, then Back up…",
     )
     back_up = box.addButton("&Back up now", QMessageBox.AcceptRole)
     finish = box.addButton("&Finish without a backup", QMessageBox.DestructiveRole)
     stay = box.addButton("&Stay on this page", QMessageBox.RejectRole)
-    box.setDefaultButton(back_up)
-    box.setEscapeButton(stay)
-    box.exec()
-    clicked = box.clickedButton()
-    box.deleteLater()
+    clicked = box.ask(back_up, stay)
     if clicked is back_up:
         return "back up"
     return "finish" if clicked is finish else "stay"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..core.catalog import Catalog
@@ -24,23 +24,17 @@ def confirm_removal(parent: QWidget, count: int, title: str = "") -> bool:
         these = f"“{title}”" if title.strip() else "this work"
     else:
         these = f"these {count:,} works"
-    box = AltKeyQuestion(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Remove from the catalog")
-    box.setTextFormat(Qt.TextFormat.PlainText)  # a title is shown as typed, never as markup
-    box.setText(f"Remove {these} from your catalog?")
-    box.setInformativeText(
+    box = AltKeyQuestion(
+        parent,
+        QMessageBox.Icon.Question,
+        "Remove from the catalog",
+        f"Remove {these} from your catalog?",
         "The files stay where they are, and bundles you already exported still claim "
-        f"{'it' if count == 1 else 'them'}. Adding the files again registers them anew."
+        f"{'it' if count == 1 else 'them'}. Adding the files again registers them anew.",
     )
     remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    clicked = box.clickedButton()
-    box.deleteLater()
-    return clicked is remove
+    return box.ask(cancel, cancel) is remove
 
 
 class WorkRemoval(QObject):
