@@ -18,7 +18,7 @@ from .catalog import Catalog, KnownPath, Work
 from .errors import Cancelled, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .progress import Progress
-from .walk import Candidate, Skipped, walk
+from .walk import Candidate, Skipped, file_identity, walk
 
 STATUSES = ("ok", "modified", "missing", "moved", "unreadable")
 
@@ -76,6 +76,7 @@ def check(
     known = list(catalog.iter_known_paths())
     by_path = {k.path: k for k in known}
     present: list[Candidate] = []
+    present_files: set[tuple[int, int]] = set()  # device and inode, as stat gives them here
     missing: list[KnownPath] = []
     for k in known:
         try:
@@ -87,6 +88,7 @@ def check(
             report.results.append(PathCheck(k.work_id, k.path, "unreadable", detail=exc.strerror))
             continue
         present.append(Candidate(k.path, st.st_size, st.st_mtime_ns))
+        present_files.add((st.st_dev, st.st_ino))
     progress.start(total=len(present), total_bytes=sum(c.size for c in present), label="Checking")
     restamped: list[tuple[str, int, int]] = []
     try:
@@ -104,7 +106,7 @@ def check(
                 report.results.append(
                     PathCheck(k.work_id, k.path, "modified", detail="content differs")
                 )
-        found = _find_moved(missing, search_in, by_path, progress, workers)
+        found = _find_moved(missing, search_in, present_files, progress, workers)
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
         found = {}
@@ -130,37 +132,25 @@ def check(
 def _find_moved(
     missing: list[KnownPath],
     search_in: Iterable[str | os.PathLike[str]],
-    known: dict[str, KnownPath],
+    known: set[tuple[int, int]],
     progress: Progress,
     workers: int | None,
 ) -> dict[str, Hashed]:
-    """Map digests of missing works to the file under ``search_in`` where they now are."""
+    """Map digests of missing works to the file under ``search_in`` where they now are;
+    ``known``: the device and inode of every known file that is present."""
     wanted = {k.digest for k in missing}
     folders = list(search_in)
     if not wanted or not folders:
         return {}
     # A file the catalog knows already, reached by another name (a link, a mount), is no new
     # place of a missing one: files are told apart by device and inode, not by path.
-    known_files = {_identity(path) for path in known} - {None}
-    unknown = [
-        c
-        for c in walk(folders, lambda _s: None)
-        if c.path not in known and _identity(c.path) not in known_files
-    ]
+    unknown = [c for c in walk(folders, lambda _s: None) if file_identity(c.path) not in known]
     progress.start(total=len(unknown), total_bytes=sum(c.size for c in unknown), label="Searching")
     found: dict[str, Hashed] = {}
     for result in hash_files(unknown, progress, workers):
         if isinstance(result, Hashed) and result.digest in wanted:
             found.setdefault(result.digest, result)
     return found
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_dev, info.st_ino)
 
 
 def unchanged_paths(catalog: Catalog, work: Work) -> list[str]:

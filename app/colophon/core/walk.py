@@ -68,7 +68,7 @@ def walk(
     ``exclude`` (Colophon's own data folder, say) are never entered. With ``everything``, hidden
     files and clutter are taken too, and links are followed wherever they point.
     """
-    excluded = {_identity(e) for e in exclude} - {None}
+    excluded = {file_identity(e) for e in exclude} - {None}
     for given in paths:
         path = os.path.abspath(os.fspath(given))
         try:
@@ -139,7 +139,8 @@ def _entries(folder: str, on_skip: Callable[[Skipped], None]) -> Iterator[os.Dir
         return iter(())
 
 
-def _identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+def file_identity(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """The device and inode of the file or folder at ``path`` (links followed), or None."""
     try:
         st = os.stat(path)
     except OSError:
