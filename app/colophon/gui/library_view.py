@@ -90,6 +90,8 @@ class LibraryView(QStackedWidget):
             view.installEventFilter(self)
         self._mode = TABLE
         self._kept_selection: list[int] = []
+        self._kept_scroll = 0  # where the rows were scrolled to before they were read again
+        self._shown: tuple[object, ...] | None = None  # which rows: search, kind, status, order
         self._by_program = False  # the next emission is for a change the person did not make
         self._selecting = False  # `select_work_ids` is changing the selection
         self._selection_timer = QTimer(self, singleShot=True, interval=0)
@@ -336,8 +338,8 @@ class LibraryView(QStackedWidget):
         # search, another order) start from the top.
         m = self.model
         shown = (m.search, m.kind, m.status, m.order, m.descending)
-        if shown == getattr(self, "_shown", None):
-            self.current_view.verticalScrollBar().setValue(getattr(self, "_kept_scroll", 0))
+        if shown == self._shown:
+            self.current_view.verticalScrollBar().setValue(self._kept_scroll)
         self._shown = shown
         # None of them may be shown any more (a search hid them): say so, as the selection
         # model does not when the rows are reset.
