@@ -197,7 +197,14 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
     pictures are made on every core: a photographer's 10,000 photos are a matter of minutes. At
     most a few are made ahead of the one awaited, so memory stays flat; Cancel stops at the next.
     """
-    sources = [(work, paths) for work in works if (paths := _thumbnail_sources(catalog, work))]
+    # Only from files as they were registered: the claim signs the picture as showing the work,
+    # so a file edited since (same path, other content) must not lend it one (size and time
+    # tell most edits; `_cached_thumbnail` then checks the content itself).
+    sources = [
+        (work, paths)
+        for work in works
+        if work.kind == "image" and (paths := unchanged_paths(catalog, work))
+    ]
     progress.advance(len(works) - len(sources))  # no picture to make
     cache = catalog.path.parent / THUMBNAIL_CACHE
 
@@ -232,7 +239,8 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
 
 
 def _cached_thumbnail(cache: Path, digest: str, paths: list[str]) -> bytes | None:
-    """The bundle picture of the work with ``digest``, made from ``path`` once and then kept.
+    """The bundle picture of the work with ``digest``, made once from the first of ``paths``
+    that has that content, and then kept.
 
     The picture depends only on the work's content, which its digest names, and it is made only
     from a file that has that digest; so a later export of the same work takes it from the cache
@@ -256,16 +264,6 @@ def _cached_thumbnail(cache: Path, digest: str, paths: list[str]) -> bytes | Non
             cached.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(cached, data)
     return data
-
-
-def _thumbnail_sources(catalog: Catalog, work: Work) -> list[str]:
-    """The files to preview an image work from: those not changed since they were registered.
-
-    The claim signs the picture as showing the work, so a file edited since (same path, other
-    content) must not lend it one; size and modification time tell most edits without hashing
-    (`_cached_thumbnail` then checks the content itself).
-    """
-    return unchanged_paths(catalog, work) if work.kind == "image" else []
 
 
 # -- reading ------------------------------------------------------------------------------------

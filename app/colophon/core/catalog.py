@@ -611,7 +611,7 @@ def _open_problem(exc: sqlite3.Error, path: Path) -> ColophonError:
             f"The folder {folder} is read-only, and the catalog needs to write beside itself "
             "even to be read. Copy the folder somewhere you may write, and use --home."
         )
-    if "locked" in str(exc) or "busy" in str(exc):
+    if "locked" in text or "busy" in text:
         return database_problem(exc, path)
     return CatalogError(
         f"The catalog {path} cannot be opened: {exc}.",
