@@ -212,6 +212,20 @@ def test_alt_s_and_alt_a_go_to_a_new_passphrase_and_its_repetition(qtbot, tmp_pa
     assert focused() is dialog.passphrase.second
 
 
+def test_alt_w_shows_and_hides_what_is_typed(qtbot, tmp_path):
+    dialog = active(qtbot, BackupDialog(tmp_path / "backup.key"))
+    fields = dialog.passphrase
+    fields.first.setFocus()
+    qtbot.waitUntil(fields.first.hasFocus)
+    assert fields.first.echoMode() == fields.first.EchoMode.Password
+    alt(qtbot, dialog, Qt.Key_W)
+    qtbot.waitUntil(fields.show_box.isChecked)
+    assert fields.first.echoMode() == fields.first.EchoMode.Normal
+    alt(qtbot, dialog, Qt.Key_W)
+    qtbot.waitUntil(lambda: not fields.show_box.isChecked())
+    assert fields.second.echoMode() == fields.second.EchoMode.Password
+
+
 # -- the signer card ---------------------------------------------------------------------------
 def contrast(a: QColor, b: QColor) -> float:
     """The WCAG contrast ratio of two colours."""

@@ -105,9 +105,9 @@ class NewPassphraseFields(QObject):
     """A new passphrase typed twice, with the reason it is not good enough shown as it is typed.
 
     Its rows go into the caller's form (`add_rows`), so their labels line up with the others.
-    Their Alt+letters (S by default, then A) are free in every form that has them: the backup
-    and key-file forms, and the restore page, whose own field for the backup's passphrase
-    takes P.
+    Their Alt+letters (S by default, then A, and W for the Show box) are free in every form that
+    has them: the backup and key-file forms, and the restore page, whose own field for the
+    backup's passphrase takes P.
     """
 
     #: the passphrase or its repetition changed
@@ -121,7 +121,7 @@ class NewPassphraseFields(QObject):
         self.letter = letter  # the Alt+letter of the first field
         self.first = _password_edit(what)
         self.second = _password_edit(f"{what} again")
-        self.show_box = QCheckBox("Show what I type")
+        self.show_box = QCheckBox("Sho&w what I type")
         self.show_box.toggled.connect(self._on_show_box_toggled)
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
