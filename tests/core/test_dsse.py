@@ -439,6 +439,62 @@ def test_structurally_mutated_envelopes_never_verify_to_another_payload(
     assert env["payloadType"] == TYPE
 
 
+def read_or_refusal(read: Any) -> Any:
+    try:
+        return read()
+    except MalformedError as exc:
+        return exc.part, exc.message
+
+
+def as_parsed_json(data: bytes) -> Any:
+    """What reading ``data`` must give: the envelope, or the refusal, of its parsed JSON."""
+
+    def read() -> dsse.Envelope:
+        obj = strictjson.loads(
+            data, max_bytes=dsse.MAX_ENVELOPE_BYTES, max_depth=8, part="envelope"
+        )
+        return dsse.parse(obj)
+
+    return read_or_refusal(read)
+
+
+CANONICAL = strictjson.dumps(signed())
+REST = CANONICAL[CANONICAL.index(b',"payloadType"') :]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        CANONICAL,
+        CANONICAL[:-1] + b",}",  # a fault after the payload: reported at its place in the whole
+        CANONICAL[:-1] + b',"payload":"AAAA"}',
+        b'{"payload":"aGVsbG9="' + REST,  # stray bits
+        b'{"payload":"aGVsbG8"' + REST,
+        b'{"payload":"aGVs\\bG8="' + REST,
+        b'{"payload":"aGVs\\"bG8="' + REST,
+        b'{"payload":""' + REST,
+        b'{"payload":"AAAA' + REST,
+    ],
+)
+def test_a_serialized_envelope_reads_as_its_parsed_json(data: bytes) -> None:
+    # The bytes of an envelope in the form Colophon writes have their payload decoded straight
+    # from them: whatever the bytes, the envelope or the refusal is the one the parsed JSON gives.
+    assert read_or_refusal(lambda: dsse.parse(data)) == as_parsed_json(data)
+
+
+@settings(max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    mutations()
+    | st.builds(lambda payload: strictjson.dumps(signed(payload)), st.binary(max_size=12))
+    | st.builds(
+        lambda text: b'{"payload":' + strictjson.dumps(text) + REST,
+        st.text(alphabet="AQRw9+/=", max_size=12) | st.text(alphabet='AQ=-_ "\\\né', max_size=8),
+    )
+)
+def test_any_serialized_envelope_reads_as_its_parsed_json(data: bytes) -> None:
+    assert read_or_refusal(lambda: dsse.parse(data)) == as_parsed_json(data)
+
+
 def canonical_base64(text: str) -> bytes | None:
     """The reference: the standard library's strict decoding, kept only if it re-encodes exactly."""
     try:

@@ -63,6 +63,7 @@ _MAX_ENVELOPE_DEPTH = 8  # the envelope itself is three levels deep; the payload
 _FIELDS = frozenset({"payload", "payloadType", "signatures"})
 _SIGNATURE_FIELDS = frozenset({"keyid", "sig"})
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")  # visible ASCII, no spaces or control characters
+_PAYLOAD_FIRST = b'{"payload":"'  # how an envelope in canonical form starts (see `_split_payload`)
 
 
 class SignerNotFoundError(SignatureError):
@@ -171,13 +172,16 @@ def parse(
     Raises `MalformedError` naming the offending field for anything that is not exactly a DSSE
     envelope as Colophon writes them (see the module docstring for what "exactly" means).
     """
+    payload: bytes | None = None
     if isinstance(source, bytes | bytearray | memoryview | str):
-        obj = strictjson.loads(
-            bytes(source) if not isinstance(source, str) else source,
-            max_bytes=max_bytes,
-            max_depth=_MAX_ENVELOPE_DEPTH,
-            part=part,
-        )
+        raw = bytes(source) if not isinstance(source, str) else source
+        split = _split_payload(raw, max_bytes=max_bytes, part=part)
+        if split is not None:
+            obj, payload = split
+        else:
+            obj = strictjson.loads(
+                raw, max_bytes=max_bytes, max_depth=_MAX_ENVELOPE_DEPTH, part=part
+            )
     else:
         obj = source
     if not isinstance(obj, Mapping):
@@ -193,7 +197,8 @@ def parse(
         raise MalformedError(
             f"{part}.payloadType", f"is longer than {_MAX_PAYLOAD_TYPE_CHARS} characters."
         )
-    payload = _b64decode(obj["payload"], f"{part}.payload", max_chars=_b64_len(max_bytes))
+    if payload is None:
+        payload = _b64decode(obj["payload"], f"{part}.payload", max_chars=_b64_len(max_bytes))
 
     raw_signatures = obj["signatures"]
     if not isinstance(raw_signatures, list):
@@ -212,6 +217,44 @@ def parse(
         seen.add(signature.keyid)
         signatures.append(signature)
     return Envelope(payload=payload, payload_type=payload_type, signatures=tuple(signatures))
+
+
+def _split_payload(
+    raw: bytes | str, *, max_bytes: int, part: str
+) -> tuple[dict[str, Any], bytes] | None:
+    """An envelope in the form Colophon writes, read without copying its payload's text around.
+
+    Returns the envelope parsed with an empty ``payload`` text, and the payload decoded; or None
+    when the envelope is not in that form or has any fault, for the general path to read (and,
+    if need be, to refuse with the message that says why).
+
+    The form is ``{"payload":"<base64>",...}``, the payload first, as `sign_to_json` and every
+    canonical writer put it. The text is taken to run to the next quote; when what lies between
+    is canonical base64, it holds no quote, no backslash and nothing else JSON escapes, so that
+    quote does end the text and the text's value is those bytes as they are. The document is
+    then valid, strict JSON exactly when the same document with that text emptied is, and both
+    hold the same values but the payload. The large text (most of a claim bundle) is thus
+    decoded straight from the file's bytes: never made into a Python string, written again and
+    compared for the canonical check, nor scanned for structure.
+    """
+    if not isinstance(raw, bytes) or len(raw) > max_bytes or not raw.startswith(_PAYLOAD_FIRST):
+        return None
+    end = raw.find(b'"', len(_PAYLOAD_FIRST))
+    if end < 0:
+        return None
+    payload = _canonical_b64decode(memoryview(raw)[len(_PAYLOAD_FIRST) : end])
+    if payload is None:
+        return None
+    try:
+        obj = strictjson.loads(
+            _PAYLOAD_FIRST + raw[end:],
+            max_bytes=max_bytes,
+            max_depth=_MAX_ENVELOPE_DEPTH,
+            part=part,
+        )
+    except MalformedError:
+        return None
+    return obj, payload
 
 
 def verify(
@@ -315,21 +358,9 @@ def _b64decode(value: Any, part: str, *, max_chars: int) -> bytes:
         raise MalformedError(part, "must be a base64 text.")
     if len(value) > max_chars:
         raise MalformedError(part, f"is longer than the limit of {max_chars} characters.")
-    # The usual case, in one pass over the text: strict decoding refuses every character outside
-    # the alphabet and any "=" but one or two at the end; with whole groups of four, only the
-    # last group can then spell its bytes another way (bits the padding should have zeroed), so
-    # re-encoding that group alone is as good as re-encoding everything.
-    if len(value) % 4 == 0:
-        try:
-            # pybase64 (SIMD) with validate=True accepts no more than binascii's strict mode,
-            # and refuses non-ASCII text too; it decodes tens of times faster.
-            data = pybase64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            pass
-        else:
-            tail = len(data) - 3 * (len(value) // 4 - 1) if value else 0
-            if binascii.b2a_base64(data[len(data) - tail :], newline=False) == value[-4:].encode():
-                return data
+    data = _canonical_b64decode(value)
+    if data is not None:
+        return data
     # Anything else is refused below, with the message that says why.
     try:
         data = base64.b64decode(value, validate=True)
@@ -338,4 +369,28 @@ def _b64decode(value: Any, part: str, *, max_chars: int) -> bytes:
     if _b64encode(data) != value:
         # Non-zero padding bits or a missing "=": a second spelling of the same bytes.
         raise MalformedError(part, "is not canonical base64 (stray bits or missing padding).")
+    return data
+
+
+def _canonical_b64decode(text: str | bytes | memoryview) -> bytes | None:
+    """The bytes ``text`` spells in standard, canonical base64; None if it spells none that way.
+
+    The usual case, in one pass over the text: strict decoding refuses every character outside
+    the alphabet and any "=" but one or two at the end; with whole groups of four, only the last
+    group can then spell its bytes another way (bits the padding should have zeroed), so
+    re-encoding that group alone is as good as re-encoding everything.
+    """
+    if len(text) % 4:
+        return None
+    try:
+        # pybase64 (SIMD) with validate=True accepts no more than binascii's strict mode, and
+        # refuses non-ASCII text too; it decodes tens of times faster.
+        data = pybase64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    tail = len(data) - 3 * (len(text) // 4 - 1) if len(text) else 0
+    last = text[-4:]
+    last_bytes = last.encode() if isinstance(last, str) else bytes(last)
+    if binascii.b2a_base64(data[len(data) - tail :], newline=False) != last_bytes:
+        return None
     return data
