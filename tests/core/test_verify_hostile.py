@@ -550,6 +550,12 @@ def _impossible_date(s: Statement) -> None:
     first_work(s)["created"] = "2024-02-30"
 
 
+def _impossible_date_after_an_undated_work(s: Statement) -> None:
+    works = s["predicate"]["works"]
+    works[0].pop("created", None)
+    works[1]["created"] = "2024-02-30"
+
+
 MALFORMED_STATEMENTS = {
     "bad kind": (_bad_kind, "predicate.works[0].kind"),
     "shares not adding to 100": (_bad_shares, "predicate.works[0].contributors"),
@@ -577,6 +583,10 @@ MALFORMED_STATEMENTS = {
     "no reservation under 2019/790": (_rights_without_directive, "predicate.rightsReservation"),
     "critical not a list": (_critical_not_a_list, "predicate.critical"),
     "a creation date not in the calendar": (_impossible_date, "predicate.works[0].created"),
+    "the same, after a work without a date": (
+        _impossible_date_after_an_undated_work,
+        "predicate.works[1].created",
+    ),
 }
 
 

@@ -26,18 +26,19 @@ from .check import unchanged_paths
 from .claim import (
     MAX_STATEMENT_BYTES,
     MAX_WORKS,
+    THUMBNAILS,
     Member,
     UnsupportedVersion,
-    build_statement,
-    parse_statement,
+    check_parts,
+    statement_frame,
 )
+from .claim_parts import claim_parts
 from .errors import MalformedError, NotFoundError, UsageError
 from .fsutil import atomic_write, check_writable, read_at_most
 from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
 from .progress import Progress
-from .register import fill_fingerprints
 from .summary import render
 
 ENVELOPE = "envelope.intoto.json"
@@ -46,7 +47,6 @@ EVENTS = "keys/events.json"
 SUMMARY = "summary.html"
 SELF_SIGNED = frozenset({ENVELOPE, IDENTITY, EVENTS})
 SUFFIX = ".colophon"
-THUMBNAILS = "thumbnails/"
 MAX_SUMMARY_BYTES = 16 * 1024 * 1024
 MAX_THUMBNAIL_BYTES = 1024 * 1024
 MAX_THUMBNAIL_SIDE = 1024  # pixels; Colophon writes 256
@@ -79,7 +79,6 @@ def export_bundle(
     license: str | None = None,
     passphrase: PassphraseProvider | None = None,
     progress: Progress | None = None,
-    annotations: dict[str, dict[str, str]] | None = None,
 ) -> ExportResult:
     """Sign a claim to the works ``work_ids`` and write it as a bundle at ``path``."""
     progress = progress or Progress()
@@ -98,32 +97,29 @@ def export_bundle(
     profile = identity.require_profile()
     key = identity.require_key()
     check_writable(out)  # a read-only or full folder is said now, not after the pictures
-    works = catalog.works_by_ids(work_ids)
-    if annotations is None:  # content fingerprints travel in the subjects (fingerprints.md)
-        from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
-
-        codes = fill_fingerprints(catalog, works, progress)
-        annotations = {d: subject_annotations(c) for d, c in codes.items() if c}
-    progress.start(total=(len(works) if thumbnails else 0) + 2, label="Exporting")
-    members = _thumbnails(catalog, works, progress) if thumbnails else {}
+    # Each work's subject and entry, kept from an earlier export unless the work changed since
+    # (content fingerprints travel in the subjects: fingerprints.md).
+    parts = claim_parts(catalog, work_ids, profile.terms.to_dict(), progress)
+    progress.start(total=(len(parts) if thumbnails else 0) + 2, label="Exporting")
+    members = _thumbnails(catalog, catalog.works_by_ids(work_ids), progress) if thumbnails else {}
     issued = datetime.now(UTC).replace(microsecond=0)
     pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
     listed.append(Member(SUMMARY, ""))  # filled in below, once the page exists
-    statement = build_statement(
-        works, profile, key.info, listed, issued, license=license, annotations=annotations
-    )
+    frame = statement_frame(profile, key.info, listed, issued, license=license)
     # The summary shows the claim, and the claim lists the summary's digest: the page does not
-    # show the members, so render it from the statement, then write its digest in.
-    members[SUMMARY] = render(statement, pictures)
-    for entry in statement["predicate"]["members"]:
+    # show the members, so render it from the claim, then write its digest in.
+    predicate = frame["predicate"]
+    members[SUMMARY] = render(predicate, parts.rows, len(parts), pictures)
+    for entry in predicate["members"]:
         if entry["name"] == SUMMARY:
             entry["digest"]["sha256"] = hashlib.sha256(members[SUMMARY]).hexdigest()
     try:  # never sign what a verifier would refuse (spec 11: Colophon never writes such input)
-        parse_statement(statement)
+        check_parts(frame, parts.made, parts.digests, parts.any_kept)
     except (MalformedError, UnsupportedVersion) as exc:
         raise UsageError(f"This claim cannot be exported: {exc.message}") from exc
-    payload = strictjson.dumps(statement)
+    parts.keep(catalog)  # checked: the next export reads them
+    payload = parts.statement(frame)
     if len(payload) > MAX_STATEMENT_BYTES:  # long descriptions on very many works
         raise UsageError(
             f"This claim would be {safezip.size_text(len(payload))}, more than the "
@@ -136,19 +132,24 @@ def export_bundle(
             "than a verifier reads. Export the works in several bundles."
         )
     progress.check()
-    with identity.signing(passphrase) as private:
-        members[ENVELOPE] = dsse.sign_to_json(payload, dsse.PAYLOAD_TYPE_INTOTO, private)
-        card = make_card(private, profile, issued)
-    members[IDENTITY] = strictjson.dumps(card)
-    events = [e.envelope for e in identity.own_events()]
-    if events:
-        members[EVENTS] = strictjson.dumps(events)
-    progress.advance()
     digest = hashlib.sha256(payload).hexdigest()
     # The catalog's record and the file: both or neither. The record comes first, so a
     # catalog that cannot take it (a full disk, another process writing) stops the export
-    # before any file is written; a write that fails takes the record back.
-    with catalog.recording_export(out, key.keyid, digest, [w.id for w in works]) as export_id:
+    # before any file is written; a failure after it (a full disk, a cancel) takes it back.
+    with contextlib.ExitStack() as recorded:
+        with identity.signing(passphrase) as private, ThreadPoolExecutor(1) as signer:
+            # cryptography signs without holding the interpreter: the record is written meanwhile
+            signing = signer.submit(dsse.sign_to_json, payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+            export_id = recorded.enter_context(
+                catalog.recording_export(out, key.keyid, digest, parts.ids)
+            )
+            members[ENVELOPE] = signing.result()
+            card = make_card(private, profile, issued)
+        members[IDENTITY] = strictjson.dumps(card)
+        events = [e.envelope for e in identity.own_events()]
+        if events:
+            members[EVENTS] = strictjson.dumps(events)
+        progress.advance()
         try:
             safezip.write_zip(
                 out, members, limits=safezip.BUNDLE_LIMITS, stored=stored_members(members)
@@ -161,7 +162,7 @@ def export_bundle(
                 f"This bundle cannot be written. {exc.message} Export {advice}."
             ) from exc
     progress.advance()
-    return ExportResult(out, len(works), len(pictures), digest, export_id, out.stat().st_size)
+    return ExportResult(out, len(parts), len(pictures), digest, export_id, out.stat().st_size)
 
 
 def stored_members(members: dict[str, bytes]) -> set[str]:

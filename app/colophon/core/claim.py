@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +28,7 @@ STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://colophon.example/claim/v1"
 MAX_WORKS = 100_000
 MAX_STATEMENT_BYTES = 192 * 1024 * 1024
+THUMBNAILS = "thumbnails/"  # where a bundle's thumbnails are, by their work's digest
 
 RIGHTS_RESERVATION = (
     "The rightsholder expressly reserves the use of these works for text and data mining, "
@@ -201,20 +202,25 @@ def build_statement(
 
     ``annotations`` maps a work's digest to its content fingerprints (e.g. ``{"iscc": ...}``).
     """
-    defaults = profile.terms.to_dict()
-    subjects: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
+    statement = statement_frame(profile, key, members, issued_at, license=license)
+    defaults = statement["predicate"]["terms"]
     for work in works:
-        subject: dict[str, Any] = {"name": subject_name(work), "digest": {"sha256": work.digest}}
-        if annotations and work.digest in annotations:
-            subject["annotations"] = annotations[work.digest]
-        subjects.append(subject)
-        entry = work_entry(work)
-        overrides = work_terms(work)
-        if overrides:
-            entry["terms"] = overrides
-            entry["equivalents"] = mappings(effective(defaults, overrides)).to_dict()
-        entries.append(entry)
+        subject, entry = work_parts(work, defaults, (annotations or {}).get(work.digest))
+        statement["subject"].append(subject)
+        statement["predicate"]["works"].append(entry)
+    return statement
+
+
+def statement_frame(
+    profile: Profile,
+    key: PublicKeyInfo,
+    members: Iterable[Member],
+    issued_at: datetime,
+    *,
+    license: str | None = None,
+) -> dict[str, Any]:
+    """A Statement with everything but its works: ``subject`` and ``predicate.works`` are empty."""
+    defaults = profile.terms.to_dict()
     predicate: dict[str, Any] = {
         "claimant": claimant(profile, key),
         "issuedAt": rfc3339(issued_at),
@@ -222,7 +228,7 @@ def build_statement(
         "equivalents": mappings(defaults).to_dict(),
         "compensation": profile.compensation.to_dict(),
         "rightsReservation": RIGHTS_RESERVATION,
-        "works": entries,
+        "works": [],
         "members": [
             {"name": m.name, "digest": {"sha256": m.sha256}}
             for m in sorted(members, key=lambda m: m.name)
@@ -232,10 +238,60 @@ def build_statement(
         predicate["license"] = license
     return {
         "_type": STATEMENT_TYPE,
-        "subject": subjects,
+        "subject": [],
         "predicateType": PREDICATE_TYPE,
         "predicate": predicate,
     }
+
+
+def work_parts(
+    work: Work, defaults: dict[str, Any], annotations: dict[str, str] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One work's subject and its entry in ``predicate.works``, on the claim's ``defaults``.
+
+    Only the entry of a work with terms of its own depends on ``defaults`` (its equivalents).
+    """
+    subject: dict[str, Any] = {"name": subject_name(work), "digest": {"sha256": work.digest}}
+    if annotations:
+        subject["annotations"] = annotations
+    entry = work_entry(work)
+    overrides = work_terms(work)
+    if overrides:
+        entry["terms"] = overrides
+        entry["equivalents"] = mappings(effective(defaults, overrides)).to_dict()
+    return subject, entry
+
+
+def check_parts(
+    frame: dict[str, Any],
+    made: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+    digests: Sequence[str],
+    kept: Callable[[], tuple[dict[str, Any], dict[str, Any]]],
+) -> None:
+    """Refuse what `parse_statement` would refuse in the claim ``frame`` with its works in it.
+
+    Only the works' parts in ``made`` (subject, entry) are new; the others passed this check
+    when they were made (`claim_parts`). So the frame is checked holding the new parts, or one
+    of the ``kept`` ones when none is new, and its members against the ``digests`` of all the
+    works. Raises `MalformedError` or `UnsupportedVersion`.
+    """
+    works = list(made) or [kept()]
+    present = {subject["digest"]["sha256"] for subject, _ in works}
+    predicate = frame["predicate"]
+    members = [
+        m
+        for m in predicate["members"]
+        if not m["name"].startswith(THUMBNAILS) or _thumbnail_of(m["name"]) in present
+    ]
+    sample = {
+        **frame,
+        "subject": [subject for subject, _ in works],
+        "predicate": {**predicate, "works": [entry for _, entry in works], "members": members},
+    }
+    parse_statement(sample)
+    if len(set(digests)) != len(digests):
+        raise MalformedError("subject", "repeats a work's digest.")
+    _check_members(predicate, set(digests))
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -273,9 +329,9 @@ def parse_statement(statement: Any) -> Claim:
             raise MalformedError(part, f"lists more than {MAX_WORKS:,} works, the limit.")
     validate_statement(statement)
     subjects = statement["subject"]
-    digests = _subject_digests(subjects)
+    digests, unique = _subject_digests(subjects)
     _check_works(predicate, digests)
-    _check_members(predicate, set(digests))
+    _check_members(predicate, unique)
     for name in predicate.get("critical", []):
         if name not in predicate.get("extensions", {}):
             raise MalformedError(
@@ -292,34 +348,47 @@ def _works_of(predicate: Any) -> Any:
 # The rules below follow the schema, so each reads fields whose shape it has already checked.
 # A claim may hold 100,000 works: each rule is one pass at C speed where it can be, and looks
 # for the offending entry only once it knows there is one.
-def _subject_digests(subjects: list[dict[str, Any]]) -> list[str]:
+def _subject_digests(subjects: list[dict[str, Any]]) -> tuple[list[str], set[str]]:
+    """The subjects' digests in order, and as a set (made once: it also shows a repeated one)."""
     digests = [s["digest"]["sha256"] for s in subjects]
-    if len(set(digests)) != len(digests):
+    unique = set(digests)
+    if len(unique) != len(digests):
         seen: set[str] = set()
         for i, digest in enumerate(digests):
             if digest in seen:
                 raise MalformedError(f"subject[{i}].digest", "repeats another subject's digest.")
             seen.add(digest)
-    return digests
+    return digests, unique
 
 
 def _check_works(predicate: dict[str, Any], digests: list[str]) -> None:
     works = predicate["works"]
     if len(works) != len(digests):
         raise MalformedError("predicate.works", "must have one entry per subject.")
-    if [w["digest"]["sha256"] for w in works] != digests:
-        i = next(i for i, w in enumerate(works) if w["digest"]["sha256"] != digests[i])
-        raise MalformedError(f"predicate.works[{i}].digest", f"differs from subject[{i}].")
-    days = {w["created"][:10] for w in works if "created" in w}
+    # One pass over the works, each read once (a large claim's entries are scattered in memory,
+    # and each pass would fetch them all again): the digests are compared, the creation days
+    # gathered, and the works with contributors or terms of their own noted for the rules below.
+    days: set[str] = set()
+    own: list[int] = []
+    for i, (work, digest) in enumerate(zip(works, digests, strict=True)):
+        if work["digest"]["sha256"] != digest:
+            raise MalformedError(f"predicate.works[{i}].digest", f"differs from subject[{i}].")
+        if "created" in work:
+            days.add(work["created"][:10])
+        if "contributors" in work or "terms" in work or "equivalents" in work:
+            own.append(i)
     if not all(map(_is_calendar_date, days)):
-        i = next(i for i, w in enumerate(works) if not _is_calendar_date(w.get("created", "")[:10]))
+        i = next(
+            i
+            for i, w in enumerate(works)
+            if "created" in w and not _is_calendar_date(w["created"][:10])
+        )
         raise MalformedError(f"predicate.works[{i}].created", "is not a date in the calendar.")
     defaults = predicate["terms"]
     if predicate["equivalents"] != mappings(defaults).to_dict():
         raise MalformedError("predicate.equivalents", "do not match the terms.")
-    for i, work in enumerate(works):
-        if "contributors" not in work and "terms" not in work and "equivalents" not in work:
-            continue
+    for i in own:
+        work = works[i]
         contributors = work.get("contributors", [])
         shares = [c["share"] for c in contributors if "share" in c]
         if shares and (len(shares) != len(contributors) or abs(sum(shares) - 100) > 0.01):
@@ -339,12 +408,16 @@ def _check_members(predicate: dict[str, Any], digests: set[str]) -> None:
     if names != sorted(names) or len(set(names)) != len(names):
         raise MalformedError("predicate.members", "must be sorted by name, each name once.")
     for name in names:
-        if name.startswith("thumbnails/"):
-            stem = name.removeprefix("thumbnails/").removesuffix(".png")
-            if not name.endswith(".png") or stem not in digests:
+        if name.startswith(THUMBNAILS):
+            if not name.endswith(".png") or _thumbnail_of(name) not in digests:
                 raise MalformedError("predicate.members", f"{name} is not a thumbnail of a work.")
         elif name != "summary.html":
             raise MalformedError("predicate.members", f"{name} is not a member of a v1 bundle.")
+
+
+def _thumbnail_of(name: str) -> str:
+    """The digest in a thumbnail's member name, ``thumbnails/<digest>.png``."""
+    return name.removeprefix(THUMBNAILS).removesuffix(".png")
 
 
 def _issued_at(value: str) -> datetime:

@@ -20,6 +20,7 @@ from .catalog import Catalog, Work, now_utc
 from .check import unchanged_paths
 from .errors import Cancelled, DiskFullError, EnvironmentProblem
 from .hashing import Hashed, hash_files
+from .match import FINGERPRINTED as HAS_FINGERPRINTS
 from .pathtext import is_utf8
 from .progress import Progress
 from .walk import Candidate, Skipped, walk
@@ -159,7 +160,7 @@ def fill_fingerprints(
     from .fingerprint import compute_fingerprint  # Pillow and iscc-core: only when needed
 
     progress = progress or Progress()
-    todo = [w for w in works if w.fingerprints is None and w.kind in ("image", "text")]
+    todo = [w for w in works if fingerprints_pending(w)]
     progress.start(total=len(todo), label="Fingerprinting")
     found: dict[int, list[str]] = {}
     unsaved: dict[int, list[str]] = {}
@@ -177,6 +178,11 @@ def fill_fingerprints(
     finally:
         _keep_fingerprints(catalog, unsaved)
     return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}
+
+
+def fingerprints_pending(work: Work) -> bool:
+    """Whether the work is of a kind that has fingerprints and they are not computed yet."""
+    return work.fingerprints is None and work.kind in HAS_FINGERPRINTS
 
 
 def _keep_fingerprints(catalog: Catalog, codes: dict[int, list[str]]) -> None:

@@ -6,6 +6,7 @@ covered by the signature like every other member. Every text from the catalog is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -32,11 +33,24 @@ td,th{border-color:#444}.muted{color:#aaa}}
 #: what the page may load: its own pictures and style, nothing else (no script, no address on
 #: the network); a page that came with someone else's bundle is opened as a local file
 POLICY = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'"
+#: the contributors' cell of a work without any
+NO_PEOPLE = "<td class='people'></td>"
 
 
-def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
-    """The summary page for ``statement``; ``thumbnails`` are digests that have a picture."""
-    p = statement["predicate"]
+def render(
+    predicate: dict[str, Any], rows: Sequence[tuple[str, str]], total: int, thumbnails: set[str]
+) -> bytes:
+    """The summary page of a claim.
+
+    ``predicate`` is the claim's predicate (its ``works`` are not read), ``rows`` the digest
+    and `work_row` of its first works (at least `MAX_ROWS`, or all of them), ``total`` how many
+    works it has, and ``thumbnails`` the digests of the works that have a picture.
+    """
+    p = predicate
+    shown = rows[:MAX_ROWS]
+    style = STYLE  # no empty column on the page: without contributors, theirs is not shown
+    if all(NO_PEOPLE in row for _, row in shown):
+        style += ".people{display:none}\n"
     person = p["claimant"]
     key = person["publicKey"]
     parts = [
@@ -44,9 +58,9 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
         "<meta name='viewport' content='width=device-width'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{POLICY}\">",
         f"<title>Claim by {escape(person['displayName'])}</title>",
-        f"<style>{STYLE}</style></head><body>",
+        f"<style>{style}</style></head><body>",
         f"<h1>Works claimed by {escape(person['displayName'])}</h1>",
-        f"<p class='muted'>Signed {escape(_when(p['issuedAt']))} · {_works(len(p['works']))}</p>",
+        f"<p class='muted'>Signed {escape(_when(p['issuedAt']))} · {_works(total)}</p>",
         "<div class='box'><p>Key fingerprint: "
         f"<span class='fp'>{escape(key['fingerprint'])}</span></p>",
         "<p class='muted'>This page is for reading only. Whether the claim is genuine is decided "
@@ -59,44 +73,40 @@ def render(statement: dict[str, Any], thumbnails: set[str]) -> bytes:
         _compensation(p["compensation"]),
         f"<p>{escape(p['rightsReservation'])}</p>",
         f"<p>License: {escape(p['license'])}</p>" if "license" in p else "",
-    ]
-    shown = p["works"][:MAX_ROWS]
-    credits = any(work.get("contributors") for work in shown)
-    parts.append(
         "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
-        + ("<th>Contributors</th>" if credits else "")
-        + "<th>Terms</th><th>File checksum (SHA-256)</th></tr>"
-    )
-    for work in shown:
-        digest = work["digest"]["sha256"]
+        "<th class='people'>Contributors</th><th>Terms</th><th>File checksum (SHA-256)</th></tr>",
+    ]
+    for digest, row in shown:
         picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
-        people = (
-            f"<td>{', '.join(_contributor(c) for c in work.get('contributors', []))}</td>"
-            if credits
-            else ""
-        )
-        terms = (
-            "<br>".join(
-                f"{escape(q)}: {escape(a)}"
-                for q, a in in_words(effective(p["terms"], work["terms"]))
-            )
-            if "terms" in work
-            else "As for all works (above)"
-        )
-        parts.append(
-            f"<tr><td>{picture}</td><td>{escape(work['title'])}</td>"
-            f"<td>{escape(work['kind'].capitalize())}</td><td>{escape(work.get('created', ''))}"
-            f"</td>{people}<td>{terms}</td><td class='digest'><code>{digest}</code></td></tr>"
-        )
+        parts.append(f"<tr><td>{picture}</td>{row}")
     parts.append("</table>")
-    if len(p["works"]) > MAX_ROWS:
+    if total > len(shown):
         parts.append(
-            f"<p>… and {len(p['works']) - MAX_ROWS:,} more works. The complete list, with every "
+            f"<p>… and {total - len(shown):,} more works. The complete list, with every "
             "work's terms, is in the signed claim (<code>envelope.intoto.json</code>); "
             "<code>colophon verify --json</code> prints it.</p>"
         )
     parts.append("</body></html>\n")
     return "".join(parts).encode("utf-8")
+
+
+def work_row(work: dict[str, Any], defaults: dict[str, Any]) -> str:
+    """A work's row in the table of works, after its picture: from its entry in the claim, whose
+    terms (if it has terms of its own) apply to ``defaults``, the claim's."""
+    people = ", ".join(_contributor(c) for c in work.get("contributors", []))
+    terms = (
+        "<br>".join(
+            f"{escape(q)}: {escape(a)}" for q, a in in_words(effective(defaults, work["terms"]))
+        )
+        if "terms" in work
+        else "As for all works (above)"
+    )
+    return (
+        f"<td>{escape(work['title'])}</td><td>{escape(work['kind'].capitalize())}</td>"
+        f"<td>{escape(work.get('created', ''))}</td><td class='people'>{people}</td>"
+        f"<td>{terms}</td>"
+        f"<td class='digest'><code>{work['digest']['sha256']}</code></td></tr>"
+    )
 
 
 # Spelt out here, not by the locale (which the app sets): the page is the same wherever made.

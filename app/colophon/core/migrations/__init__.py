@@ -34,6 +34,7 @@ from . import (  # noqa: E402 - they use run_script
     v0007_work_ids_kept,
     v0008_same_person,
     v0009_negotiate_without_amount,
+    v0010_claim_parts,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -48,6 +49,7 @@ MIGRATIONS: list[Migration] = [
     v0007_work_ids_kept.upgrade,
     v0008_same_person.upgrade,
     v0009_negotiate_without_amount.upgrade,
+    v0010_claim_parts.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,346 @@
+"""Works' parts of a claim kept in the catalog: an export with kept parts writes exactly what one
+that makes every part anew writes, whatever changed in between, and by whatever means."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bundle_factory import Party, envelope_of, make_party, read_zip, statement_of
+
+from colophon.core import claim_parts as claim_parts_module
+from colophon.core import strictjson
+from colophon.core.bundle import SUMMARY
+from colophon.core.catalog import Contributor, Work
+from colophon.core.claim import work_parts
+from colophon.core.claim_parts import FORMAT, Parts, claim_parts
+from colophon.core.errors import UsageError
+from colophon.core.profile import AI_INFERENCE, AI_TRAINING, Terms
+from colophon.core.register import register
+from colophon.core.verify import Outcome, verify
+
+OWN_TERMS = {AI_TRAINING: {"use": "allowed"}}
+AN_ISCC = "ISCC:EEAZ4DJSCZR3ZOBE"
+
+
+@pytest.fixture
+def ada(tmp_path: Path) -> Iterator[Party]:
+    party = make_party(tmp_path / "ada")
+    ids = party.add_works()
+    party.catalog.update_work(
+        ids[0],
+        description="Dawn over the\tharbour.",
+        contributors=[Contributor("Ada Lovelace", "painter", 60), Contributor("Mary", "", 40)],
+    )
+    party.catalog.update_work(ids[1], terms=OWN_TERMS)
+    yield party
+    party.close()
+
+
+@pytest.fixture
+def made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the works whose parts an export makes (rather than reads)."""
+    ids: list[int] = []
+
+    def counted(work: Work, *args: Any) -> Any:
+        ids.append(work.id)
+        return work_parts(work, *args)
+
+    monkeypatch.setattr(claim_parts_module, "work_parts", counted)
+    return ids
+
+
+def claimed(party: Party, name: str) -> tuple[list[Any], list[Any], str]:
+    """The subjects, works and summary page of an export of every work."""
+    members = read_zip(party.export(name=name, thumbnails=False).path)
+    statement = statement_of(members)
+    return statement["subject"], statement["predicate"]["works"], members[SUMMARY].decode()
+
+
+def made_anew(party: Party, name: str = "anew.colophon") -> tuple[list[Any], list[Any], str]:
+    """The same, with no part kept: every one made from the catalog as it is."""
+    with party.catalog.transaction() as conn:
+        conn.execute("DELETE FROM claim_parts")
+    return claimed(party, name)
+
+
+def test_a_second_export_reads_the_parts_and_writes_the_same_claim(ada: Party, made) -> None:
+    first = claimed(ada, "first.colophon")
+    assert sorted(made) == sorted(ada.catalog.work_ids())
+    made.clear()
+
+    again = claimed(ada, "again.colophon")
+
+    assert made == []  # nothing made: every part was kept
+    assert again == first
+    assert again == made_anew(ada)
+    # in the one canonical form, as if written whole by strictjson
+    payload = base64.b64decode(
+        envelope_of(read_zip(ada.root / "out" / "again.colophon"))["payload"]
+    )
+    assert payload == strictjson.dumps(json.loads(payload))
+    assert verify(ada.root / "out" / "again.colophon", ada.catalog).outcome is Outcome.VALID
+
+
+def _retitle(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, title="Harbour at dusk")
+
+
+def _describe(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, description="Seen from the pier.")
+
+
+def _redate(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, created="2019-06-01")
+
+
+def _own_terms(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, terms={AI_INFERENCE: {"use": "allowed"}})
+
+
+def _credit(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, contributors=[Contributor("Charles", "editor", None)])
+
+
+def _uncredit(party: Party, work_id: int) -> None:
+    party.catalog.update_work(work_id, contributors=[])
+
+
+def _rename_file(party: Party, work_id: int) -> None:  # the subject is named after the file
+    [old] = party.catalog.get_work(work_id).paths
+    new = str(Path(old).with_name("renamed" + Path(old).suffix))
+    Path(old).rename(new)
+    party.catalog.relocate_paths([(old, new, Path(new).stat().st_size, 0)])
+
+
+def _fingerprint(party: Party, work_id: int) -> None:
+    with party.catalog.transaction() as conn:
+        conn.execute("UPDATE works SET fingerprints = ? WHERE id = ?", (f'["{AN_ISCC}"]', work_id))
+
+
+def _other_process(party: Party, work_id: int) -> None:  # not through Colophon's own code
+    conn = sqlite3.connect(party.catalog.path)
+    with conn:
+        conn.execute("UPDATE works SET title = 'Renamed elsewhere' WHERE id = ?", (work_id,))
+    conn.close()
+
+
+def _other_process_credits(party: Party, work_id: int) -> None:
+    conn = sqlite3.connect(party.catalog.path)
+    with conn:
+        conn.execute("UPDATE contributors SET name = 'Ada King' WHERE work_id = ?", (work_id,))
+    conn.close()
+
+
+CHANGES: dict[str, Callable[[Party, int], None]] = {
+    "title": _retitle,
+    "description": _describe,
+    "creation date": _redate,
+    "terms of its own": _own_terms,
+    "contributors added": _credit,
+    "contributors removed": _uncredit,
+    "file moved": _rename_file,
+    "fingerprints": _fingerprint,
+    "another program": _other_process,
+    "another program, contributors": _other_process_credits,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_change_to_a_work_is_in_the_next_export_and_only_its_parts_are_made(
+    ada: Party, made, change
+) -> None:
+    ids = ada.catalog.work_ids()
+    before = claimed(ada, "before.colophon")
+    made.clear()
+    changed = ids[0]
+
+    change(ada, changed)
+    after = claimed(ada, "after.colophon")
+
+    assert made == [changed]
+    assert after != before
+    assert after == made_anew(ada)
+
+
+def test_a_file_given_new_content_leaves_its_old_work_and_both_are_made(ada: Party, made) -> None:
+    # Registered again, the changed file's path moves to a new work: the old work is left
+    # without it, and its subject is no longer named after it.
+    old = ada.catalog.work_ids()[3]
+    [path] = ada.catalog.get_work(old).paths
+    claimed(ada, "before.colophon")
+    made.clear()
+    Path(path).write_bytes(b"print('changed')\n")
+    register(ada.catalog, [path], workers=1)
+    new = ada.catalog.known_path(path).work_id
+
+    subjects, works, page = claimed(ada, "after.colophon")
+
+    assert sorted(made) == sorted([old, new])
+    assert subjects[3]["name"] == "tool"  # its title: it has no file any more
+    assert (subjects, works, page) == made_anew(ada)
+
+
+def test_the_terms_of_the_profile_reach_works_with_terms_of_their_own(ada: Party, made) -> None:
+    ids = ada.catalog.work_ids()
+    claimed(ada, "before.colophon")
+    made.clear()
+    profile = ada.identity.require_profile()
+    terms = Terms().with_use(AI_INFERENCE, "constrained", "Search indexing only.")
+    ada.identity.save_profile(dataclasses.replace(profile, terms=terms))
+
+    subjects, works, page = claimed(ada, "after.colophon")
+
+    assert made == [ids[1]]  # its equivalents apply its terms to the profile's
+    assert works[1]["equivalents"]["iptc"]["plus:OtherConstraints"] == ["Search indexing only."]
+    assert (subjects, works, page) == made_anew(ada)
+
+
+def test_parts_made_by_another_format_are_made_again(ada: Party, made, monkeypatch) -> None:
+    first = claimed(ada, "first.colophon")
+    made.clear()
+    monkeypatch.setattr(claim_parts_module, "FORMAT", FORMAT + 1)
+
+    assert claimed(ada, "again.colophon") == first
+    assert sorted(made) == sorted(ada.catalog.work_ids())
+
+
+def test_a_work_whose_fingerprints_are_still_to_come_is_made_each_time(
+    tmp_path: Path, made
+) -> None:
+    party = make_party(tmp_path / "bo")
+    [text] = party.add_works({"poem.txt": b"The sea, the sea.\n"})
+    [path] = party.catalog.get_work(text).paths
+    Path(path).unlink()  # no file: no fingerprint now, perhaps at a later export
+
+    claimed(party, "one.colophon")
+    claimed(party, "two.colophon")
+
+    assert made == [text, text]
+    party.close()
+
+
+def test_summary_rows_of_works_first_shown_later_are_made_from_kept_entries(
+    ada: Party, made, monkeypatch
+) -> None:
+    monkeypatch.setattr(claim_parts_module, "MAX_ROWS", 2)
+    monkeypatch.setattr("colophon.core.summary.MAX_ROWS", 2)
+    ids = ada.catalog.work_ids()
+    claimed(ada, "all.colophon")
+    made.clear()
+    ada.catalog.update_work(ids[3], title="A tool, renamed")  # its kept part goes stale
+
+    later = read_zip(ada.export(ids[2:], name="later.colophon", thumbnails=False).path)
+
+    page = later[SUMMARY].decode()
+    titles = [w["title"] for w in statement_of(later)["predicate"]["works"]]
+    assert made == [ids[3]]
+    assert all(f"<td>{title}</td>" in page for title in titles)
+    rows = dict(ada.catalog.conn.execute("SELECT work_id, row FROM claim_parts").fetchall())
+    assert rows[ids[2]] is not None and titles[0] in rows[ids[2]]  # kept for next time
+
+
+def test_an_export_asking_for_works_in_another_order_keeps_that_order(ada: Party) -> None:
+    ids = ada.catalog.work_ids()
+    claimed(ada, "first.colophon")
+    order = [ids[2], ids[0], ids[3]]
+
+    parts = claim_parts(ada.catalog, order, ada.identity.require_profile().terms.to_dict())
+
+    assert parts.ids == order
+    assert parts.digests == [ada.catalog.get_work(i).digest for i in order]
+
+
+def test_removing_a_work_removes_its_parts(ada: Party) -> None:
+    ids = ada.catalog.work_ids()
+    claimed(ada, "first.colophon")
+
+    ada.catalog.remove_works([ids[0]])
+
+    kept = [row[0] for row in ada.catalog.conn.execute("SELECT work_id FROM claim_parts")]
+    assert ids[0] not in kept and len(kept) == len(ids) - 1
+
+
+def test_a_catalog_that_cannot_keep_parts_still_exports(ada: Party, made, monkeypatch) -> None:
+    # Another program holds the catalog's write lock while the parts would be kept; it lets go
+    # before the export's record, which has to wait for the lock.
+    first = claimed(ada, "first.colophon")
+    with ada.catalog.transaction() as conn:
+        conn.execute("DELETE FROM claim_parts")
+    blocker = sqlite3.connect(ada.catalog.path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    ada.catalog.conn.execute("PRAGMA busy_timeout = 0")
+    real_keep = Parts.keep
+
+    def keep_then_let_go(parts: Parts, catalog: Any) -> None:
+        real_keep(parts, catalog)
+        blocker.rollback()
+
+    monkeypatch.setattr(Parts, "keep", keep_then_let_go)
+    try:
+        assert claimed(ada, "second.colophon") == first
+    finally:
+        blocker.close()
+    assert ada.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
+
+
+def test_parts_of_a_claim_the_check_refuses_are_not_kept(ada: Party) -> None:
+    # Shares written by another program that do not add up: the claim is refused, and the
+    # work's part is not kept, so the next export checks it again rather than trust it.
+    work_id = ada.catalog.work_ids()[2]
+    with ada.catalog.transaction() as conn:
+        conn.execute(
+            "INSERT INTO contributors (work_id, position, name, role, share) "
+            "VALUES (?, 0, 'Ada', '', 10), (?, 1, 'Mary', '', 10)",
+            (work_id, work_id),
+        )
+
+    with pytest.raises(UsageError, match="shares must all be given and add up to 100"):
+        ada.export(name="refused.colophon", thumbnails=False)
+    with pytest.raises(UsageError, match="shares must all be given and add up to 100"):
+        ada.export(name="again.colophon", thumbnails=False)
+
+    assert ada.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
+
+
+# What `claim.work_parts` and `summary.work_row` make of these works, by `FORMAT`: a change to
+# what they write must come with a new FORMAT, or catalogs would keep parts written the old way.
+SAMPLE_DIGESTS = {
+    1: "f59fdc6e6090b26cb05ec195129db7e06590723086f2c573bc53680d1dac8520",
+}
+
+
+def test_what_parts_hold_changes_only_with_a_new_format(tmp_path: Path) -> None:
+    # Works of fixed bytes and fields: nothing here depends on the clock or on a library.
+    party = make_party(tmp_path / "sample")
+    ids = party.add_works({"notes.txt": b"Tide tables.\n", "tool.py": b"print('tide')\n"})
+    for work_id in ids:
+        party.catalog.update_work(work_id, created="2024-05-06")
+    party.catalog.update_work(
+        ids[0],
+        description="Dawn over the\tharbour.",
+        contributors=[Contributor("Ada Lovelace", "writer", 60), Contributor("Mary", "", 40)],
+    )
+    party.catalog.update_work(ids[1], terms=OWN_TERMS)
+    with party.catalog.transaction() as conn:
+        conn.execute("UPDATE works SET fingerprints = ?, mime = 'text/plain'", (f'["{AN_ISCC}"]',))
+    claimed(party, "sample.colophon")
+    rows = party.catalog.conn.execute(
+        "SELECT subject, entry, row FROM claim_parts ORDER BY work_id"
+    ).fetchall()
+    party.close()
+    sample = hashlib.sha256()
+    for subject, entry, row in rows:
+        for part in (subject, entry, row.encode()):
+            sample.update(part + b"\n")
+    assert sample.hexdigest() == SAMPLE_DIGESTS[FORMAT], (
+        "what a work's part holds has changed: raise claim_parts.FORMAT and record the new "
+        f"digest, {sample.hexdigest()}"
+    )
