@@ -138,6 +138,21 @@ def test_round_trip_through_a_file(tmp_path: Path) -> None:
     assert safezip.read_members(target.read_bytes(), limits=SMALL) == members
 
 
+def test_members_asked_for_as_views_are_read_in_place_when_stored() -> None:
+    data = Archive([Entry("big", b"x" * 5000, method=0), Entry("packed", b"y" * 5000)]).build()
+    members = safezip.read_members(data, limits=SMALL, views=("big", "packed"))
+    assert members == {"big": b"x" * 5000, "packed": b"y" * 5000}
+    assert isinstance(members["big"], memoryview) and members["big"].readonly
+    assert members["big"].obj is data  # not a copy
+    assert isinstance(members["packed"], bytes)  # inflated: a new buffer anyway
+
+
+def test_a_stored_member_read_as_a_view_is_still_checked() -> None:
+    entries = [Entry("big", b"x" * 5000, method=0, crc=0)]
+    with pytest.raises(MalformedError, match="CRC"):
+        safezip.read_members(Archive(entries).build(), limits=SMALL, views=("big",))
+
+
 def test_an_empty_archive_has_no_members(tmp_path: Path) -> None:
     safezip.write_zip(tmp_path / "empty.zip", {})
     assert safezip.read_members(tmp_path / "empty.zip") == {}

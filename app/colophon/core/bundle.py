@@ -275,14 +275,14 @@ class BundleFile:
     path: Path
     bare: bool
     envelope: dsse.Envelope
-    members: dict[str, bytes] = field(default_factory=dict)
+    members: dict[str, bytes | memoryview] = field(default_factory=dict)
 
     @property
-    def identity_card(self) -> bytes | None:
+    def identity_card(self) -> bytes | memoryview | None:
         return self.members.get(IDENTITY)
 
     @property
-    def events(self) -> bytes | None:
+    def events(self) -> bytes | memoryview | None:
         return self.members.get(EVENTS)
 
 
@@ -305,7 +305,7 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     if data is None:
         raise MalformedError(str(source.name), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
-        members = safezip.read_members(data)
+        members = safezip.read_members(data, views=(ENVELOPE,))  # read in place, not copied
         for required in (ENVELOPE, IDENTITY, SUMMARY):
             if required not in members:
                 raise MalformedError("bundle", f"has no {required}.")
@@ -319,7 +319,7 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     return BundleFile(source, True, dsse.parse(data))
 
 
-def _check_member_limits(members: dict[str, bytes]) -> None:
+def _check_member_limits(members: dict[str, bytes | memoryview]) -> None:
     """The per-member limits of the spec (section 11) that the zip reader does not know."""
     if len(members[SUMMARY]) > MAX_SUMMARY_BYTES:
         raise MalformedError(SUMMARY, "is larger than the limit of 16 MiB.")

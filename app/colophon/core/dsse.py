@@ -64,6 +64,7 @@ _FIELDS = frozenset({"payload", "payloadType", "signatures"})
 _SIGNATURE_FIELDS = frozenset({"keyid", "sig"})
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")  # visible ASCII, no spaces or control characters
 _PAYLOAD_FIRST = b'{"payload":"'  # how an envelope in canonical form starts (see `_split_payload`)
+_QUOTE = re.compile(b'"')  # `bytes.find` for views as well
 
 
 class SignerNotFoundError(SignatureError):
@@ -162,7 +163,7 @@ def _signature(
 
 
 def parse(
-    source: Mapping[str, Any] | bytes | str,
+    source: Mapping[str, Any] | bytes | memoryview | str,
     *,
     max_bytes: int = MAX_ENVELOPE_BYTES,
     part: str = "envelope",
@@ -174,13 +175,15 @@ def parse(
     """
     payload: bytes | None = None
     if isinstance(source, bytes | bytearray | memoryview | str):
-        raw = bytes(source) if not isinstance(source, str) else source
-        split = _split_payload(raw, max_bytes=max_bytes, part=part)
+        split = _split_payload(source, max_bytes=max_bytes, part=part)
         if split is not None:
             obj, payload = split
         else:
             obj = strictjson.loads(
-                raw, max_bytes=max_bytes, max_depth=_MAX_ENVELOPE_DEPTH, part=part
+                source if isinstance(source, bytes | str) else bytes(source),
+                max_bytes=max_bytes,
+                max_depth=_MAX_ENVELOPE_DEPTH,
+                part=part,
             )
     else:
         obj = source
@@ -220,7 +223,7 @@ def parse(
 
 
 def _split_payload(
-    raw: bytes | str, *, max_bytes: int, part: str
+    raw: bytes | bytearray | memoryview | str, *, max_bytes: int, part: str
 ) -> tuple[dict[str, Any], bytes] | None:
     """An envelope in the form Colophon writes, read without copying its payload's text around.
 
@@ -235,19 +238,22 @@ def _split_payload(
     then valid, strict JSON exactly when the same document with that text emptied is, and both
     hold the same values but the payload. The large text (most of a claim bundle) is thus
     decoded straight from the file's bytes: never made into a Python string, written again and
-    compared for the canonical check, nor scanned for structure.
+    compared for the canonical check, nor scanned for structure (nor copied, from a view).
     """
-    if not isinstance(raw, bytes) or len(raw) > max_bytes or not raw.startswith(_PAYLOAD_FIRST):
+    if isinstance(raw, str) or len(raw) > max_bytes:
         return None
-    end = raw.find(b'"', len(_PAYLOAD_FIRST))
-    if end < 0:
+    raw = memoryview(raw)
+    if raw[: len(_PAYLOAD_FIRST)] != _PAYLOAD_FIRST:
         return None
-    payload = _canonical_b64decode(memoryview(raw)[len(_PAYLOAD_FIRST) : end])
+    end = _QUOTE.search(raw, len(_PAYLOAD_FIRST))
+    if end is None:
+        return None
+    payload = _canonical_b64decode(raw[len(_PAYLOAD_FIRST) : end.start()])
     if payload is None:
         return None
     try:
         obj = strictjson.loads(
-            _PAYLOAD_FIRST + raw[end:],
+            _PAYLOAD_FIRST + raw[end.start() :],
             max_bytes=max_bytes,
             max_depth=_MAX_ENVELOPE_DEPTH,
             part=part,

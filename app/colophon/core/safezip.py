@@ -93,13 +93,18 @@ _ARCHIVE = "zip archive"
 
 
 def read_members(
-    source: str | os.PathLike[str] | bytes, *, limits: ZipLimits = BUNDLE_LIMITS
-) -> dict[str, bytes]:
+    source: str | os.PathLike[str] | bytes,
+    *,
+    limits: ZipLimits = BUNDLE_LIMITS,
+    views: Collection[str] = (),
+) -> dict[str, bytes | memoryview]:
     """Return every member of the zip as ``{name: content}``, or raise `MalformedError`.
 
     ``source`` is a path or the archive's bytes. Everything is checked before any content is
     returned; see the module docstring for the list. A missing file is a `NotFoundError`, an
-    unreadable one an `EnvironmentProblem`.
+    unreadable one an `EnvironmentProblem`. A member named in ``views`` and stored (not
+    deflated) comes as a read-only view of the archive's bytes rather than a copy: for the
+    envelope of a large claim, most of the archive, copying costs more than reading it.
     """
     data = _load(source, limits)
     cd_offset, count = _read_end_record(data, limits)
@@ -152,10 +157,11 @@ def read_members(
     for info in infos:
         _check_local_header(data, info)
 
-    members: dict[str, bytes] = {}
+    members: dict[str, bytes | memoryview] = {}
     total = 0
     for info in infos:
-        content = _inflate(data, info, limits, total, unpacked_cap)
+        view = info.orig_filename in views
+        content = _inflate(data, info, limits, total, unpacked_cap, view=view)
         total += len(content)
         members[info.orig_filename] = content
     return members
@@ -450,9 +456,16 @@ def _too_much(cap: int, limits: ZipLimits) -> str:
 
 
 def _inflate(
-    data: bytes, info: zipfile.ZipInfo, limits: ZipLimits, total_before: int, unpacked_cap: int
-) -> bytes:
-    """Decompress one member in chunks, enforcing the caps on what actually comes out."""
+    data: bytes,
+    info: zipfile.ZipInfo,
+    limits: ZipLimits,
+    total_before: int,
+    unpacked_cap: int,
+    *,
+    view: bool = False,
+) -> bytes | memoryview:
+    """Decompress one member in chunks, enforcing the caps on what actually comes out (a stored
+    one, with ``view``, as a read-only view of ``data``)."""
     where = f"zip member {info.orig_filename!r}"
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     begin = info.header_offset + _LOCAL_SIZE + name_len + extra_len
@@ -469,9 +482,10 @@ def _inflate(
         if produced > member_cap:
             raise MalformedError(_ARCHIVE, "would " + _too_much(unpacked_cap, limits))
 
+    content: bytes | memoryview
     if info.compress_type == zipfile.ZIP_STORED:
         account(len(raw))
-        content = bytes(raw)
+        content = raw.toreadonly() if view else bytes(raw)
     else:
         content = _inflate_deflate(raw, where, account)
     if len(content) != info.file_size:
