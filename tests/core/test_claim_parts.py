@@ -20,8 +20,8 @@ from colophon.core import strictjson
 from colophon.core.bundle import SUMMARY
 from colophon.core.catalog import Contributor, Work
 from colophon.core.claim import work_parts
-from colophon.core.claim_parts import FORMAT, Parts, claim_parts
-from colophon.core.errors import UsageError
+from colophon.core.claim_parts import FORMAT, claim_parts
+from colophon.core.errors import EnvironmentProblem, UsageError
 from colophon.core.profile import AI_INFERENCE, AI_TRAINING, Terms
 from colophon.core.register import register
 from colophon.core.verify import Outcome, verify
@@ -188,6 +188,28 @@ def test_a_file_given_new_content_leaves_its_old_work_and_both_are_made(ada: Par
     assert (subjects, works, page) == made_anew(ada)
 
 
+def test_paths_put_in_another_order_by_another_program_rename_the_subject(ada: Party, made) -> None:
+    # The first of a work's paths names its subject; renumbering them changes which is first.
+    work_id = ada.catalog.work_ids()[3]
+    [path] = ada.catalog.get_work(work_id).paths
+    copy = Path(path).with_name("a-copy.py")
+    copy.write_bytes(Path(path).read_bytes())
+    with ada.catalog.transaction() as conn:
+        ada.catalog.record_path(conn, work_id, str(copy), copy.stat().st_size, 0)
+    before, _, _ = claimed(ada, "before.colophon")
+    made.clear()
+    conn = sqlite3.connect(ada.catalog.path)
+    with conn:
+        conn.execute("UPDATE paths SET id = id + 1000 WHERE path = ?", (path,))
+    conn.close()
+
+    after, works, page = claimed(ada, "after.colophon")
+
+    assert (before[3]["name"], after[3]["name"]) == ("tool.py", "a-copy.py")
+    assert made == [work_id]
+    assert (after, works, page) == made_anew(ada)
+
+
 def test_the_terms_of_the_profile_reach_works_with_terms_of_their_own(ada: Party, made) -> None:
     ids = ada.catalog.work_ids()
     claimed(ada, "before.colophon")
@@ -201,6 +223,25 @@ def test_the_terms_of_the_profile_reach_works_with_terms_of_their_own(ada: Party
     assert made == [ids[1]]  # its equivalents apply its terms to the profile's
     assert works[1]["equivalents"]["iptc"]["plus:OtherConstraints"] == ["Search indexing only."]
     assert (subjects, works, page) == made_anew(ada)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE claim_parts SET entry = CAST(entry AS TEXT)",
+        "UPDATE claim_parts SET subject = CAST(subject AS TEXT)",
+        "UPDATE claim_parts SET row = CAST(row AS BLOB)",
+    ],
+)
+def test_parts_not_of_the_kinds_colophon_keeps_are_made_again(ada: Party, made, damage) -> None:
+    # A damaged or hand-edited row is not joined into a claim (and does not stop the export).
+    first = claimed(ada, "first.colophon")
+    made.clear()
+    with ada.catalog.transaction() as conn:
+        conn.execute(damage)
+
+    assert claimed(ada, "again.colophon") == first
+    assert sorted(made) == sorted(ada.catalog.work_ids())
 
 
 def test_parts_made_by_another_format_are_made_again(ada: Party, made, monkeypatch) -> None:
@@ -268,27 +309,48 @@ def test_removing_a_work_removes_its_parts(ada: Party) -> None:
     assert ids[0] not in kept and len(kept) == len(ids) - 1
 
 
-def test_a_catalog_that_cannot_keep_parts_still_exports(ada: Party, made, monkeypatch) -> None:
-    # Another program holds the catalog's write lock while the parts would be kept; it lets go
-    # before the export's record, which has to wait for the lock.
-    first = claimed(ada, "first.colophon")
-    with ada.catalog.transaction() as conn:
-        conn.execute("DELETE FROM claim_parts")
+def test_parts_are_kept_with_the_record_of_the_export_or_not_at_all(ada: Party) -> None:
+    # Another program holds the catalog's write lock: the export cannot record itself, writes
+    # no file, and keeps none of the parts it made (one wait for the lock, not two).
     blocker = sqlite3.connect(ada.catalog.path, timeout=0)
     blocker.execute("BEGIN IMMEDIATE")
-    ada.catalog.conn.execute("PRAGMA busy_timeout = 0")
-    real_keep = Parts.keep
-
-    def keep_then_let_go(parts: Parts, catalog: Any) -> None:
-        real_keep(parts, catalog)
-        blocker.rollback()
-
-    monkeypatch.setattr(Parts, "keep", keep_then_let_go)
+    ada.catalog.conn.execute("PRAGMA busy_timeout = 50")
     try:
-        assert claimed(ada, "second.colophon") == first
+        with pytest.raises(EnvironmentProblem, match="busy"):
+            ada.export(name="blocked.colophon", thumbnails=False)
     finally:
+        blocker.rollback()
         blocker.close()
+    assert not (ada.root / "out" / "blocked.colophon").exists()
     assert ada.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
+
+    claimed(ada, "later.colophon")  # the lock let go: recorded, and the parts kept
+    assert ada.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (4,)
+
+
+def test_a_work_removed_while_its_part_is_made_is_still_claimed(ada: Party, monkeypatch) -> None:
+    # The export reads the catalog once: a work another window removes meanwhile (while the
+    # fingerprints of texts are computed, say) is in the bundle, not in the record, not kept.
+    ids = ada.catalog.work_ids()
+    real_fill = claim_parts_module.fill_fingerprints
+
+    def fill_while_removed(catalog: Any, *args: Any) -> Any:
+        other = sqlite3.connect(catalog.path)
+        with other:
+            other.execute("PRAGMA foreign_keys = ON")
+            other.execute("DELETE FROM works WHERE id = ?", (ids[3],))
+        other.close()
+        return real_fill(catalog, *args)
+
+    monkeypatch.setattr(claim_parts_module, "fill_fingerprints", fill_while_removed)
+    result = ada.export(name="meanwhile.colophon")
+
+    works = statement_of(read_zip(result.path))["predicate"]["works"]
+    assert len(works) == 4 and works[3]["title"] == "tool"
+    assert [e["id"] for e in ada.catalog.exports_of(ids[0])] == [result.export_id]
+    assert ada.catalog.exports_of(ids[3]) == []
+    kept = [row[0] for row in ada.catalog.conn.execute("SELECT work_id FROM claim_parts")]
+    assert sorted(kept) == sorted(ids[:3])
 
 
 def test_parts_of_a_claim_the_check_refuses_are_not_kept(ada: Party) -> None:
@@ -313,29 +375,47 @@ def test_parts_of_a_claim_the_check_refuses_are_not_kept(ada: Party) -> None:
 # What `claim.work_parts` and `summary.work_row` make of these works, by `FORMAT`: a change to
 # what they write must come with a new FORMAT, or catalogs would keep parts written the old way.
 SAMPLE_DIGESTS = {
-    1: "f59fdc6e6090b26cb05ec195129db7e06590723086f2c573bc53680d1dac8520",
+    1: "c9809accd1b7a8d2cb251db3b6c73014f3c8a00dd82ca8629f55e13c45c3face",
 }
 
 
 def test_what_parts_hold_changes_only_with_a_new_format(tmp_path: Path) -> None:
-    # Works of fixed bytes and fields: nothing here depends on the clock or on a library.
+    # Works of fixed bytes and fields, with each kind of value a part holds: nothing here
+    # depends on the clock or on a library.
     party = make_party(tmp_path / "sample")
-    ids = party.add_works({"notes.txt": b"Tide tables.\n", "tool.py": b"print('tide')\n"})
-    for work_id in ids:
+    files = {f"{name}.txt": f"{name}\n".encode() for name in ("notes", "tool", "photo", "gone")}
+    notes, tool, photo, gone = party.add_works(files)
+    profile = party.identity.require_profile()
+    terms = Terms().with_use(AI_INFERENCE, "constrained", "Search indexing only.")
+    party.identity.save_profile(dataclasses.replace(profile, terms=terms))
+    for work_id in (notes, tool, photo, gone):
         party.catalog.update_work(work_id, created="2024-05-06")
     party.catalog.update_work(
-        ids[0],
-        description="Dawn over the\tharbour.",
+        notes,
+        title="Tide\ttables",
+        description="Dawn over the\tharbour.\x07",
         contributors=[Contributor("Ada Lovelace", "writer", 60), Contributor("Mary", "", 40)],
     )
-    party.catalog.update_work(ids[1], terms=OWN_TERMS)
+    party.catalog.update_work(tool, terms=OWN_TERMS)
+    party.catalog.update_work(
+        photo,
+        created="2022-05-01T10:00:00",  # no offset: only the date is kept
+        terms={AI_TRAINING: {"use": "constrained", "constraint_info": "With credit."}},
+        contributors=[Contributor("Ada Lovelace", "photographer", None)],
+    )
     with party.catalog.transaction() as conn:
         conn.execute("UPDATE works SET fingerprints = ?, mime = 'text/plain'", (f'["{AN_ISCC}"]',))
+        conn.execute(
+            "UPDATE works SET kind = 'image', mime = 'image/png', fingerprints = ? WHERE id = ?",
+            (f'["{AN_ISCC}", "{AN_ISCC}"]', photo),
+        )
+        conn.execute("DELETE FROM paths WHERE work_id = ?", (gone,))  # named after its title
     claimed(party, "sample.colophon")
     rows = party.catalog.conn.execute(
         "SELECT subject, entry, row FROM claim_parts ORDER BY work_id"
     ).fetchall()
     party.close()
+    assert len(rows) == 4
     sample = hashlib.sha256()
     for subject, entry, row in rows:
         for part in (subject, entry, row.encode()):

@@ -99,9 +99,9 @@ def export_bundle(
     check_writable(out)  # a read-only or full folder is said now, not after the pictures
     # Each work's subject and entry, kept from an earlier export unless the work changed since
     # (content fingerprints travel in the subjects: fingerprints.md).
-    parts = claim_parts(catalog, work_ids, profile.terms.to_dict(), progress)
+    parts = claim_parts(catalog, work_ids, profile.terms.to_dict(), progress, with_works=thumbnails)
     progress.start(total=(len(parts) if thumbnails else 0) + 2, label="Exporting")
-    members = _thumbnails(catalog, catalog.works_by_ids(work_ids), progress) if thumbnails else {}
+    members = _thumbnails(catalog, parts.works or [], progress) if thumbnails else {}
     issued = datetime.now(UTC).replace(microsecond=0)
     pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
@@ -118,7 +118,6 @@ def export_bundle(
         check_parts(frame, parts.made, parts.digests, parts.any_kept)
     except (MalformedError, UnsupportedVersion) as exc:
         raise UsageError(f"This claim cannot be exported: {exc.message}") from exc
-    parts.keep(catalog)  # checked: the next export reads them
     payload = parts.statement(frame)
     if len(payload) > MAX_STATEMENT_BYTES:  # long descriptions on very many works
         raise UsageError(
@@ -140,8 +139,8 @@ def export_bundle(
         with identity.signing(passphrase) as private, ThreadPoolExecutor(1) as signer:
             # cryptography signs without holding the interpreter: the record is written meanwhile
             signing = signer.submit(dsse.sign_to_json, payload, dsse.PAYLOAD_TYPE_INTOTO, private)
-            export_id = recorded.enter_context(
-                catalog.recording_export(out, key.keyid, digest, parts.ids)
+            export_id = recorded.enter_context(  # with the parts made, checked above
+                catalog.recording_export(out, key.keyid, digest, parts.ids, also=parts.keep)
             )
             members[ENVELOPE] = signing.result()
             card = make_card(private, profile, issued)

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -239,6 +239,16 @@ class Catalog:
             if not is_environment_error(exc):
                 raise  # a bug (a constraint, a bad statement): said as one
             raise database_problem(exc, self.path) from exc
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in the block see the catalog as it was at the first of them, whatever other
+        processes write meanwhile (they are not held up). Nothing may be written in the block."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("ROLLBACK")
 
     # -- settings ----------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -530,6 +540,7 @@ class Catalog:
         key_id: str,
         statement_sha256: str,
         work_ids: list[int],
+        also: Callable[[sqlite3.Connection], None] | None = None,
     ) -> Iterator[int]:
         """Record an export while the block writes its bundle: both happen, or neither.
 
@@ -537,7 +548,8 @@ class Catalog:
         disk, another process writing) stops the export before any file is written, and the
         catalog is not held while the bundle is written. A block that fails (a full disk, a
         cancel) has the record taken back. Works removed from the catalog since the claim was
-        made are still in the bundle, and left out of the record.
+        made are still in the bundle, and left out of the record. ``also`` writes more in the
+        record's transaction (and is kept if the block fails).
         """
         with self.transaction() as conn:
             cursor = conn.execute(
@@ -553,6 +565,8 @@ class Catalog:
                 "WHERE value IN (SELECT id FROM works)",
                 (export_id, _json_ids(work_ids)),
             )
+            if also is not None:  # more to write in the same transaction (see `claim_parts`)
+                also(conn)
         try:
             yield export_id
         except BaseException:

@@ -17,8 +17,7 @@ computed are not kept.
 
 from __future__ import annotations
 
-import contextlib
-import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,11 +25,11 @@ from typing import Any
 import msgspec
 
 from . import strictjson
-from .catalog import Catalog
+from .catalog import Catalog, Work
 from .claim import work_parts
-from .errors import ColophonError, NotFoundError
+from .errors import NotFoundError
 from .progress import Progress
-from .register import HAS_FINGERPRINTS, fill_fingerprints, fingerprints_pending
+from .register import fill_fingerprints, fingerprints_pending
 from .summary import MAX_ROWS, work_row
 
 #: how `claim.work_parts`, `strictjson.dumps` and `summary.work_row` make parts: raise it with
@@ -39,7 +38,6 @@ from .summary import MAX_ROWS, work_row
 FORMAT = 1
 
 _ENCODER = msgspec.json.Encoder(order="sorted")  # strictjson's canonical form, for joining
-_FINGERPRINTED = json.dumps(sorted(HAS_FINGERPRINTS))  # kinds whose works have fingerprints
 
 
 @dataclass
@@ -56,30 +54,29 @@ class Parts:
     made: list[tuple[dict[str, Any], dict[str, Any]]]
     #: what `keep` writes: new parts, and new summary rows of kept parts
     unkept: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+    #: every work, when asked for (`claim_parts`'s ``with_works``), else None
+    works: list[Work] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def keep(self, catalog: Catalog) -> None:
-        """Keep the parts made for this claim, once checked (`claim.check_parts`), for the next
-        export. A catalog that cannot take them now (busy, full, read only) only makes the next
-        export make them again."""
+    def keep(self, conn: sqlite3.Connection) -> None:
+        """Write the parts made for this claim, once checked (`claim.check_parts`), for the next
+        export to read: in the caller's transaction (`Catalog.recording_export`). Parts of works
+        removed meanwhile are left out."""
         parts, rows = self.unkept
-        if not parts and not rows:
-            return
-        with contextlib.suppress(ColophonError), catalog.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO claim_parts "
-                "(work_id, revision, format, terms, subject, entry, row) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                parts,
-            )
-            # A row goes only to the part it was made from, not to one put in its place since.
-            conn.executemany(
-                "UPDATE claim_parts SET row = ? WHERE work_id = ? AND entry = ? "
-                "AND (terms IS NULL OR terms = ?)",
-                rows,
-            )
+        conn.executemany(
+            "INSERT OR REPLACE INTO claim_parts "
+            "(work_id, revision, format, terms, subject, entry, row) "
+            "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM works WHERE id = ?)",
+            [(*part, part[0]) for part in parts],
+        )
+        # A row goes only to the part it was made from, not to one put in its place since.
+        conn.executemany(
+            "UPDATE claim_parts SET row = ? WHERE work_id = ? AND entry = ? "
+            "AND (terms IS NULL OR terms = ?)",
+            rows,
+        )
         self.unkept = ([], [])
 
     def any_kept(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -111,37 +108,44 @@ def claim_parts(
     work_ids: Sequence[int],
     defaults: dict[str, Any],
     progress: Progress | None = None,
+    *,
+    with_works: bool = False,
 ) -> Parts:
     """The parts of the works ``work_ids`` in a claim on the terms ``defaults``.
 
     Kept parts are read; the others are made (computing the fingerprints works lack, with
-    ``progress``), to be kept by `Parts.keep` once checked. `NotFoundError` names a work not in
-    the catalog.
+    ``progress``), to be kept by `Parts.keep` once checked. The catalog is read once, at the
+    start: works removed meanwhile (while their fingerprints are computed, say) are still
+    claimed. `NotFoundError` names a work not in the catalog. ``with_works``: see `Parts.works`.
     """
     ids = list(dict.fromkeys(map(int, work_ids)))
     terms = strictjson.dumps(defaults).decode("utf-8")
-    read = _read(catalog, ids, terms)
-    if pending := [row[0] for row in read if row[6]]:  # fingerprints first: they are in parts
-        fill_fingerprints(catalog, catalog.works_by_ids(pending), progress)
-        read = _read(catalog, ids, terms)
-    _, digests, revisions, subjects, entries, rows, _ = map(list, zip(*read, strict=True))
+    with catalog.snapshot():
+        _, digests, revisions, subjects, entries, rows = map(
+            list, zip(*_read(catalog, ids, terms), strict=True)
+        )
+        stale = {ids[i]: i for i, subject in enumerate(subjects) if subject is None}
+        works = catalog.works_by_ids(ids if with_works else list(stale))
     made: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    stale = {ids[i]: i for i, subject in enumerate(subjects) if subject is None}
     keep = []
     if stale:
         from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
 
-        for work in catalog.works_by_ids(list(stale)):
-            notes = subject_annotations(work.fingerprints or [])
-            subject, entry = work_parts(work, defaults, notes)
-            made.append((subject, entry))
+        making = [w for w in works if w.id in stale]
+        saved: set[int] = set()  # fingerprints kept now: one more revision each
+        codes = fill_fingerprints(catalog, making, progress, saved)
+        for work in making:
             i = stale[work.id]
+            subject, entry = work_parts(work, defaults, subject_annotations(codes[work.digest]))
+            made.append((subject, entry))
             subjects[i], entries[i] = strictjson.dumps(subject), strictjson.dumps(entry)
             rows[i] = work_row(entry, defaults) if i < MAX_ROWS else None
-            if not fingerprints_pending(work):  # no file to compute them from: perhaps later
-                # A work's own terms apply to the claim's: its parts hold both.
-                own = terms if work.terms else None
-                keep.append((work.id, revisions[i], FORMAT, own, subjects[i], entries[i], rows[i]))
+            if fingerprints_pending(work) and work.id not in saved:
+                continue  # no file to compute them from now: perhaps at the next export
+            revision = revisions[i] + (work.id in saved)
+            # A work's own terms apply to the claim's: its parts hold both.
+            own = terms if work.terms else None
+            keep.append((work.id, revision, FORMAT, own, subjects[i], entries[i], rows[i]))
     # The page shows the first works only: a row is made (and kept) when first shown.
     shown = min(len(ids), MAX_ROWS)
     rowless = [i for i in range(shown) if rows[i] is None]
@@ -149,26 +153,27 @@ def claim_parts(
         rows[i] = work_row(msgspec.json.decode(entries[i]), defaults)
     new_rows = [(rows[i], ids[i], entries[i], terms) for i in rowless if ids[i] not in stale]
     shown_rows = list(zip(digests[:shown], rows[:shown], strict=True))
-    return Parts(ids, digests, subjects, entries, shown_rows, made, (keep, new_rows))
+    every = works if with_works else None
+    return Parts(ids, digests, subjects, entries, shown_rows, made, (keep, new_rows), every)
 
 
 def _read(catalog: Catalog, ids: list[int], terms: str) -> list[tuple[Any, ...]]:
-    """(id, digest, revision, subject, entry, row, fingerprints pending) of each work, in the
-    order of ``ids``.
+    """(id, digest, revision, subject, entry, row) of each work, in the order of ``ids``.
 
     The kept parts are None unless made from the work's revision, by this `FORMAT`, and for
     the claim's ``terms`` if the work has terms of its own (the row may be None still, if the
     page never showed the work). The revision is only given with no kept parts: it labels the
-    parts made now.
+    parts made now. Parts not of the kinds of value Colophon keeps (bytes, and a text row: a
+    damaged or hand-edited row) are not used either.
     """
     rows = catalog.conn.execute(  # in the order of the table, which costs nothing
         "SELECT w.id, w.digest, CASE WHEN p.work_id IS NULL THEN w.revision END, "
-        "p.subject, p.entry, p.row, "
-        "w.fingerprints IS NULL AND w.kind IN (SELECT value FROM json_each(?)) "
-        "FROM works w LEFT JOIN claim_parts p ON p.work_id = w.id "
+        "p.subject, p.entry, p.row FROM works w LEFT JOIN claim_parts p ON p.work_id = w.id "
         "AND p.revision = w.revision AND p.format = ? AND (p.terms IS NULL OR p.terms = ?) "
+        "AND typeof(p.subject) = 'blob' AND typeof(p.entry) = 'blob' "
+        "AND typeof(p.row) IN ('null', 'text') "
         "WHERE w.id IN (SELECT value FROM json_each(?)) ORDER BY w.id",
-        (_FINGERPRINTED, FORMAT, terms, "[" + ",".join(map(str, ids)) + "]"),
+        (FORMAT, terms, "[" + ",".join(map(str, ids)) + "]"),
     ).fetchall()
     if len(rows) != len(ids):
         found = {row[0] for row in rows}

@@ -149,13 +149,17 @@ def _insert_work(conn: sqlite3.Connection, item: Hashed) -> int:
 
 
 def fill_fingerprints(
-    catalog: Catalog, works: list[Work], progress: Progress | None = None
+    catalog: Catalog,
+    works: list[Work],
+    progress: Progress | None = None,
+    saved: set[int] | None = None,
 ) -> dict[str, list[str]]:
     """Compute and keep the fingerprints works lack; returns every work's codes by digest.
 
     A work with no file on disk as it was registered (gone, or edited since: another size or
     time) keeps "not computed" and gets none now. What was computed is kept every few seconds
-    and when the work is cancelled, so it is never computed twice.
+    and when the work is cancelled, so it is never computed twice. ``saved`` receives the ids
+    of the works whose fingerprints were computed and kept now (each with one update).
     """
     from .fingerprint import compute_fingerprint  # Pillow and iscc-core: only when needed
 
@@ -173,10 +177,10 @@ def fill_fingerprints(
                 found[work.id] = unsaved[work.id] = list(compute_fingerprint(path, work.kind).codes)
             progress.advance()
             if unsaved and time.monotonic() - saved_at > BATCH_SECONDS:
-                _keep_fingerprints(catalog, unsaved)
+                _keep_fingerprints(catalog, unsaved, saved)
                 unsaved, saved_at = {}, time.monotonic()
     finally:
-        _keep_fingerprints(catalog, unsaved)
+        _keep_fingerprints(catalog, unsaved, saved)
     return {w.digest: found.get(w.id, w.fingerprints or []) for w in works}
 
 
@@ -185,10 +189,14 @@ def fingerprints_pending(work: Work) -> bool:
     return work.fingerprints is None and work.kind in HAS_FINGERPRINTS
 
 
-def _keep_fingerprints(catalog: Catalog, codes: dict[int, list[str]]) -> None:
+def _keep_fingerprints(
+    catalog: Catalog, codes: dict[int, list[str]], saved: set[int] | None
+) -> None:
     if codes:
         with catalog.transaction() as conn:
             conn.executemany(
                 "UPDATE works SET fingerprints = ? WHERE id = ?",
                 [(json.dumps(c), wid) for wid, c in codes.items()],
             )
+        if saved is not None:
+            saved.update(codes)

@@ -8,9 +8,9 @@ and its entry in ``predicate.works`` as the canonical JSON an export writes (see
 
 ``works.revision`` grows by one whenever anything a work's part is made from changes: the
 work's own fields, its paths (the first names the subject), its contributors. Triggers do it,
-inside SQLite, so no way of writing to the catalog can forget it. A part whose revision is not
-the work's is never used: it is made again. Paths seen again by a scan (size, time) and tags do
-not change a claim and leave the revision alone.
+inside SQLite, so no program writing to the works, their paths or contributors can forget it.
+A part whose revision is not the work's is never used: it is made again. Paths seen again by a
+scan (size, time) and tags do not change a claim and leave the revision alone.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ CREATE TABLE claim_parts (
     )
     + _revise("paths", "INSERT", "", "NEW.work_id")
     + _revise("paths", "DELETE", "", "OLD.work_id")
-    + _revise("paths", "UPDATE", " OF path, work_id", "OLD.work_id, NEW.work_id")
+    + _revise("paths", "UPDATE", " OF id, path, work_id", "OLD.work_id, NEW.work_id")
     + _revise("contributors", "INSERT", "", "NEW.work_id")
     + _revise("contributors", "DELETE", "", "OLD.work_id")
     + _revise("contributors", "UPDATE", "", "OLD.work_id, NEW.work_id")
