@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gui_helpers import click_row
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from colophon.core import hashing
@@ -254,6 +254,28 @@ def test_switching_views_keeps_the_selection(qtbot, make_window, registered, syn
     window.grid_action.trigger()
     assert window.view.selected_work_ids() == [2, 4]
     assert window.view.grid.selectionModel().isRowSelected(1)
+
+
+def test_a_selected_work_in_the_grid_is_one_highlighted_tile(
+    qtbot, make_window, registered, sync_runner
+):
+    # Picture and title on one tile: above the picture and below a one-line title too, not
+    # a tinted picture over a separate box.
+    window = make_window(sync_runner)
+    window.grid_action.trigger()
+    grid = window.view.grid
+    window.view.select_work_ids([6])
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    row = next(r for r in range(grid.model().rowCount()) if grid.selectionModel().isRowSelected(r))
+    cell = grid.visualRect(grid.model().index(row, grid.modelColumn()))
+    other = grid.visualRect(grid.model().index((row + 1) % 6, grid.modelColumn()))
+    picture = grid.viewport().grab().toImage()
+    highlight = grid.palette().color(QPalette.Active, QPalette.Highlight).rgb()
+    x = cell.center().x()
+    assert picture.pixel(x, cell.top() + 4) == highlight  # above the picture
+    assert picture.pixel(x, cell.bottom() - 4) == highlight  # below the title
+    assert picture.pixel(other.center().x(), other.top() + 4) != highlight
 
 
 def test_every_main_action_has_a_shortcut(make_window, sync_runner):

@@ -24,13 +24,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QActionGroup, QFocusEvent
+from PySide6.QtGui import QAction, QActionGroup, QFocusEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QListView,
     QMenu,
     QStackedWidget,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -50,7 +51,32 @@ KEYBOARD_FOCUS = (Qt.TabFocusReason, Qt.BacktabFocusReason, Qt.ShortcutFocusReas
 
 
 class _GridDelegate(QStyledItemDelegate):
-    """Draws a grid cell: the preview column's picture with the title column's text."""
+    """Draws a grid cell: the preview column's picture with the title column's text.
+
+    A selected cell is one highlighted tile, picture and title together, rather than the
+    style's tinted picture above a separate box that runs on below a one-line title.
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if not option.state & QStyle.State_Selected:
+            super().paint(painter, option, index)
+            return
+        group = QPalette.Active if option.state & QStyle.State_Active else QPalette.Inactive
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(option.palette.color(group, QPalette.Highlight))
+        painter.drawRoundedRect(option.rect.adjusted(1, 1, -1, -1), 6, 6)
+        text = option.palette.color(group, QPalette.HighlightedText)
+        if option.state & QStyle.State_HasFocus:  # around the whole tile, not its title alone
+            painter.setPen(QPen(text, 1, Qt.DotLine))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRoundedRect(option.rect.adjusted(3, 3, -3, -3), 4, 4)
+        painter.restore()
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~(QStyle.State_Selected | QStyle.State_HasFocus)
+        plain.palette.setColor(QPalette.Text, text)
+        super().paint(painter, plain, index)
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
         super().initStyleOption(option, index)
