@@ -239,3 +239,41 @@ def test_contributors_of_a_work_shown_sit_in_the_tab_order_after_the_description
     qtbot.waitUntil(inspector.description_edit.hasFocus)
     qtbot.keyClick(inspector.description_edit, Qt.Key_Tab)
     assert focused() is inspector.contributors.rows[0].name
+
+
+# -- the focus outline after a drop-down list ----------------------------------------------------
+def test_the_focus_stays_shown_after_choosing_from_a_list_by_keyboard(qtbot, qapp):
+    from PySide6.QtWidgets import QComboBox, QVBoxLayout
+
+    from colophon.gui.app import create_application
+
+    create_application()  # as the app starts: the keeper of the keyboard focus is installed
+    form = QWidget()
+    first, second = QComboBox(form), QComboBox(form)
+    for combo in (first, second):
+        combo.addItems(["As in your profile", "Yes", "No"])
+    field = QLineEdit(form)
+    layout = QVBoxLayout(form)
+    for widget in (first, second, field):
+        layout.addWidget(widget)
+    qtbot.addWidget(form)
+    form.show()
+    form.activateWindow()
+    qtbot.waitUntil(form.isActiveWindow)
+    first.setFocus()
+    qtbot.keyClick(first, Qt.Key_Tab)
+    qtbot.waitUntil(second.hasFocus)
+    assert form.testAttribute(Qt.WA_KeyboardFocusChange)  # Tab: the outline shows
+
+    qtbot.keyClick(second, Qt.Key_Down, Qt.AltModifier)  # opens the list
+    qtbot.waitUntil(second.view().isVisible)
+    qtbot.keyClick(second.view(), Qt.Key_Down)
+    qtbot.keyClick(second.view(), Qt.Key_Return)
+    qtbot.waitUntil(lambda: not second.view().isVisible() and second.hasFocus())
+
+    assert second.currentText() == "Yes"
+    assert form.testAttribute(Qt.WA_KeyboardFocusChange)  # still shown where the focus is
+
+    qtbot.mouseClick(field, Qt.LeftButton)  # a click: the outline is the style's to hide
+    qtbot.waitUntil(field.hasFocus)
+    assert not form.testAttribute(Qt.WA_KeyboardFocusChange)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import __version__
 from ..core.errors import ColophonError
 from . import icons
+from .keyboard_focus import KeyboardFocusKeeper
 from .main_window import MainWindow
 from .theme import ThemeFollower
 
@@ -31,6 +32,8 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app.setDesktopFileName("org.colophon.Colophon")
     if app.findChild(ThemeFollower) is None:
         ThemeFollower(app)
+    if app.findChild(KeyboardFocusKeeper) is None:
+        KeyboardFocusKeeper(app)
     app.setWindowIcon(icons.app_icon())
     return app
 
