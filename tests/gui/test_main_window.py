@@ -256,6 +256,37 @@ def test_switching_views_keeps_the_selection(qtbot, make_window, registered, syn
     assert window.view.grid.selectionModel().isRowSelected(1)
 
 
+def test_shift_arrow_in_the_grid_extends_a_selection_made_in_the_table(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    window.view.select_work_ids([2])  # made by the program, in the table
+    window.grid_action.trigger()
+    grid = window.view.grid
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    assert grid.currentIndex().isValid()  # the grid's own column: it can move from there
+    qtbot.keyClick(grid, Qt.Key_Right, Qt.ShiftModifier)
+    assert len(window.view.selected_work_ids()) == 2
+    assert 2 in window.view.selected_work_ids()
+
+
+def test_a_current_work_that_is_not_selected_has_no_highlight_in_the_grid(
+    qtbot, make_window, registered, sync_runner
+):
+    window = make_window(sync_runner)
+    window.grid_action.trigger()
+    grid = window.view.grid
+    window.view.select_work_ids([3])
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    grid.selectionModel().clearSelection()  # Ctrl+click on the one selected tile, say
+    cell = grid.visualRect(grid.currentIndex())
+    picture = grid.viewport().grab().toImage()
+    base = grid.palette().color(QPalette.Active, QPalette.Base).rgb()
+    assert picture.pixel(cell.center().x(), cell.bottom() - 4) == base  # below the title
+
+
 def test_a_selected_work_in_the_grid_is_one_highlighted_tile(
     qtbot, make_window, registered, sync_runner
 ):

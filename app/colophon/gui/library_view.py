@@ -54,28 +54,33 @@ class _GridDelegate(QStyledItemDelegate):
     """Draws a grid cell: the preview column's picture with the title column's text.
 
     A selected cell is one highlighted tile, picture and title together, rather than the
-    style's tinted picture above a separate box that runs on below a one-line title.
+    style's tinted picture above a separate box that runs on below a one-line title; the focus
+    outline goes around the whole tile, selected or not.
     """
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        if not option.state & QStyle.State_Selected:
+        selected = bool(option.state & QStyle.State_Selected)
+        focused = bool(option.state & QStyle.State_HasFocus)
+        if not selected and not focused:
             super().paint(painter, option, index)
             return
         group = QPalette.Active if option.state & QStyle.State_Active else QPalette.Inactive
+        highlight = option.palette.color(group, QPalette.Highlight)
+        plain = QStyleOptionViewItem(option)  # the picture and title, drawn on the tile
+        plain.state &= ~(QStyle.State_Selected | QStyle.State_HasFocus)
         painter.save()
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(option.palette.color(group, QPalette.Highlight))
-        painter.drawRoundedRect(option.rect.adjusted(1, 1, -1, -1), 6, 6)
-        text = option.palette.color(group, QPalette.HighlightedText)
-        if option.state & QStyle.State_HasFocus:  # around the whole tile, not its title alone
-            painter.setPen(QPen(text, 1, Qt.DotLine))
+        if selected:
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(highlight)
+            painter.drawRoundedRect(option.rect.adjusted(1, 1, -1, -1), 6, 6)
+            text = option.palette.color(group, QPalette.HighlightedText)
+            plain.palette.setColor(QPalette.Text, text)
+        if focused:  # around the whole tile, not its title alone
+            painter.setPen(QPen(text if selected else highlight, 1, Qt.DotLine))
             painter.setBrush(Qt.NoBrush)
             painter.drawRoundedRect(option.rect.adjusted(3, 3, -3, -3), 4, 4)
         painter.restore()
-        plain = QStyleOptionViewItem(option)
-        plain.state &= ~(QStyle.State_Selected | QStyle.State_HasFocus)
-        plain.palette.setColor(QPalette.Text, text)
         super().paint(painter, plain, index)
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
@@ -196,6 +201,13 @@ class LibraryView(QStackedWidget):
             had_focus = self.current_view.hasFocus()
             self._mode = mode
             self._update_page()
+            # The grid shows one column: its current work must be in it, or Shift+arrow would
+            # extend the selection from nowhere (and clear it) and the focus outline not show.
+            current = self.selection_model.currentIndex()
+            if current.isValid():
+                self.selection_model.setCurrentIndex(
+                    current.siblingAtColumn(self._current_column), QItemSelectionModel.NoUpdate
+                )
             if had_focus:
                 self.current_view.setFocus()
             self.mode_changed.emit(mode)
@@ -203,6 +215,11 @@ class LibraryView(QStackedWidget):
     @property
     def current_view(self) -> QAbstractItemView:
         return self.grid if self._mode == GRID else self.table
+
+    @property
+    def _current_column(self) -> int:
+        """The column of the current work in the view shown (the grid shows only one)."""
+        return COL_PREVIEW if self._mode == GRID else COL_TITLE
 
     @property
     def selection_model(self) -> QItemSelectionModel:
@@ -305,7 +322,7 @@ class LibraryView(QStackedWidget):
         try:
             self.selection_model.select(selection, flags)
             if rows:
-                first = self.model.index(rows[0], COL_TITLE)
+                first = self.model.index(rows[0], self._current_column)
                 self.selection_model.setCurrentIndex(first, QItemSelectionModel.NoUpdate)
                 if scroll:
                     self.current_view.scrollTo(first.siblingAtColumn(COL_PREVIEW))
