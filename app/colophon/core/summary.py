@@ -33,7 +33,7 @@ td,th{border-color:#444}.muted{color:#aaa}}
 #: what the page may load: its own pictures and style, nothing else (no script, no address on
 #: the network); a page that came with someone else's bundle is opened as a local file
 POLICY = "default-src 'none'; img-src 'self' file: data:; style-src 'unsafe-inline'"
-#: the contributors' cell of a work without any
+#: the contributors' cell of a work without any (the page's texts are escaped: none holds it)
 NO_PEOPLE = "<td class='people'></td>"
 
 
@@ -48,9 +48,8 @@ def render(
     """
     p = predicate
     shown = rows[:MAX_ROWS]
-    style = STYLE  # no empty column on the page: without contributors, theirs is not shown
-    if all(NO_PEOPLE in row for _, row in shown):
-        style += ".people{display:none}\n"
+    # No empty column on the page: without contributors to show, their column is left out.
+    credits = not all(NO_PEOPLE in row for _, row in shown)
     person = p["claimant"]
     key = person["publicKey"]
     parts = [
@@ -58,7 +57,7 @@ def render(
         "<meta name='viewport' content='width=device-width'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{POLICY}\">",
         f"<title>Claim by {escape(person['displayName'])}</title>",
-        f"<style>{style}</style></head><body>",
+        f"<style>{STYLE}</style></head><body>",
         f"<h1>Works claimed by {escape(person['displayName'])}</h1>",
         f"<p class='muted'>Signed {escape(_when(p['issuedAt']))} · {_works(total)}</p>",
         "<div class='box'><p>Key fingerprint: "
@@ -74,11 +73,12 @@ def render(
         f"<p>{escape(p['rightsReservation'])}</p>",
         f"<p>License: {escape(p['license'])}</p>" if "license" in p else "",
         "<h2>Works</h2><table><tr><th></th><th>Title</th><th>Kind</th><th>Created</th>"
-        "<th class='people'>Contributors</th><th>Terms</th><th>File checksum (SHA-256)</th></tr>",
+        + ("<th>Contributors</th>" if credits else "")
+        + "<th>Terms</th><th>File checksum (SHA-256)</th></tr>",
     ]
     for digest, row in shown:
         picture = f"<img src='thumbnails/{digest}.png' alt=''>" if digest in thumbnails else ""
-        parts.append(f"<tr><td>{picture}</td>{row}")
+        parts.append(f"<tr><td>{picture}</td>{row if credits else row.replace(NO_PEOPLE, '', 1)}")
     parts.append("</table>")
     if total > len(shown):
         parts.append(
