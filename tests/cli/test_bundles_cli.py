@@ -92,6 +92,15 @@ def test_export_refuses_to_overwrite_without_force(capsys, creator):
     assert export(capsys, creator, "--force").exists()
 
 
+def test_export_to_a_folder_asks_for_a_file_name_and_writes_nothing(capsys, creator, tmp_path):
+    folder = tmp_path / "bundles"
+    folder.mkdir()
+    code, _, err = run(capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(folder))
+    assert code == exitcodes.USAGE
+    assert f"{folder} is a folder; give a file name, such as {folder / 'portfolio.colophon'}" in err
+    assert list(tmp_path.glob("bundles*")) == [folder] and not any(folder.iterdir())
+
+
 def test_export_without_identity_says_how_to_make_one(capsys, tmp_path):
     code, _, err = run(capsys, "--home", str(tmp_path / "h"), "export", "--all", "-o", "x")
     assert code == exitcodes.USAGE and "No works to export" in err
@@ -514,6 +523,12 @@ def test_scan_to_a_report_in_a_missing_folder_stops_before_scanning(capsys, tmp_
     )  # fmt: skip
     assert code == exitcodes.NOT_FOUND
     assert f"The folder {tmp_path / 'no-such-folder'} does not exist." in err
+    (tmp_path / "notes.txt").write_text("a file")
+    code, _out, err = run(
+        capsys, "scan", str(tmp_path), "--claims", str(tmp_path), "--report",
+        str(tmp_path / "notes.txt" / "report.csv"),
+    )  # fmt: skip
+    assert code == exitcodes.USAGE and f"{tmp_path / 'notes.txt'} is a file, not a folder." in err
 
 
 def test_a_question_on_the_terminal_never_goes_into_the_output(monkeypatch, capsys):

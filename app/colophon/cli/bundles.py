@@ -117,6 +117,10 @@ def run_export(ctx: Context) -> int:
             )
         raise UsageError("No works to export: give work ids, --search TEXT or --all.")
     out = Path(a.output)
+    if out.is_dir():  # not a file name to complete with the suffix
+        raise UsageError(
+            f"{out} is a folder; give a file name, such as {out / 'portfolio'}{SUFFIX}."
+        )
     if out.suffix != SUFFIX:
         out = out.with_name(out.name + SUFFIX)
     if out.exists() and not a.force:

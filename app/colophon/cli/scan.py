@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import NotFoundError, UsageError
-from ..core.fsutil import atomic_writer
+from ..core.errors import UsageError
+from ..core.fsutil import atomic_writer, require_folder
 from ..core.pathtext import readable, readable_values
 from . import exitcodes
 from .context import Context, counted
@@ -97,8 +97,8 @@ def run_scan(ctx: Context) -> int:
     report = Path(a.report) if a.report else None
     if report and report.suffix not in (".json", ".jsonl", ".csv"):
         raise UsageError("--report must end in .json, .jsonl or .csv.")
-    if report and not report.parent.is_dir():  # said before the scan, as export says it
-        raise NotFoundError(f"The folder {report.parent} does not exist.")
+    if report:  # said before the scan, as export says it
+        require_folder(report)
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
         claims = load_claims(a.claims, catalog, progress)

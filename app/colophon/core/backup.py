@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import keys
 from .errors import ColophonError, EnvironmentProblem, NotFoundError, UsageError
-from .fsutil import atomic_write
+from .fsutil import atomic_write, require_folder
 
 __all__ = [
     "KDF_ROUNDS",
@@ -287,8 +287,7 @@ def write_backup(
         raise UsageError(f"{target} is a folder; choose a file name for the backup.")
     if target.exists() and not overwrite:
         raise UsageError(f"{target} already exists; choose another name or confirm replacing it.")
-    if not target.parent.is_dir():
-        raise NotFoundError(f"The folder {target.parent} does not exist.")
+    require_folder(target)
     atomic_write(target, encrypt_private_key(private_key, passphrase), mode=0o600)
 
 

@@ -34,7 +34,7 @@ from .claim import (
 )
 from .claim_parts import claim_parts
 from .errors import MalformedError, NotFoundError, UsageError
-from .fsutil import atomic_write, check_writable, read_at_most
+from .fsutil import atomic_write, check_writable, read_at_most, require_folder
 from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
@@ -92,8 +92,7 @@ def export_bundle(
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name such as portfolio{SUFFIX}.")
-    if not out.parent.is_dir():
-        raise NotFoundError(f"The folder {out.parent} does not exist.")
+    require_folder(out)
     profile = identity.require_profile()
     key = identity.require_key()
     check_writable(out)  # a read-only or full folder is said now, not after the pictures

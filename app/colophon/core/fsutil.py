@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import DiskFullError, EnvironmentProblem
+from .errors import DiskFullError, EnvironmentProblem, NotFoundError, UsageError
 
 
 @contextlib.contextmanager
@@ -45,6 +45,17 @@ def atomic_writer(path: str | os.PathLike[str], mode: int = 0o644) -> Iterator[B
         if isinstance(exc, OSError):
             raise _translate(exc, target) from exc
         raise
+
+
+def require_folder(path: str | os.PathLike[str]) -> None:
+    """Raise unless the folder a file is to be written at ``path`` in exists: `NotFoundError`
+    if it does not, `UsageError` if it is a file."""
+    folder = Path(path).parent
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise UsageError(f"{folder} is a file, not a folder.")
+    raise NotFoundError(f"The folder {folder} does not exist.")
 
 
 def check_writable(path: str | os.PathLike[str], room: int = 0) -> None:

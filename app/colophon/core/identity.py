@@ -30,7 +30,7 @@ from .card import make_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
 from .errors import ColophonError, NotFoundError, UsageError
-from .fsutil import atomic_write
+from .fsutil import atomic_write, require_folder
 from .keyevents import REASONS, KeyEvent, make_revocation, make_rotation, parse_event
 from .keystore import KeyLocation, KeyStore, PassphraseProvider
 from .profile import Profile
@@ -492,8 +492,7 @@ def _check_target(path: Path, overwrite: bool) -> None:
         raise UsageError(f"{path} is a folder; give a file name.")
     if path.exists() and not overwrite:
         raise UsageError(f"{path} already exists; choose another name or confirm replacing it.")
-    if not path.parent.is_dir():
-        raise NotFoundError(f"The folder {path.parent} does not exist.")
+    require_folder(path)
 
 
 def record_events(catalog: Catalog, events: list[KeyEvent]) -> int:
