@@ -158,6 +158,14 @@ def test_edit_sets_fields_and_rejects_bad_shares(capsys, tmp_path, portfolio):
     assert "Traceback" not in err
     code, _, err = run(capsys, "--home", home, "edit", "1", "--contributor", "Ann:x:lots")
     assert code == exitcodes.USAGE and "'lots' is not a number" in err
+    code, _, err = run(
+        capsys, "--home", home, "edit", "1", "--clear-contributors", "--contributor", "Bo::"
+    )
+    assert code == exitcodes.USAGE and "not both" in err
+    code, out, err = run(capsys, "--home", home, "edit", "1", "--clear-contributors", "--json")
+    assert code == 0, err
+    assert json.loads(out)["contributors"] == []
+    assert json.loads(out)["tags"] == ["sea"]  # the rest as it was
 
 
 def test_edit_gives_a_work_terms_of_its_own_that_its_claim_carries(capsys, tmp_path, portfolio):

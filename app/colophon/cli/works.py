@@ -73,6 +73,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="NAME:ROLE:SHARE",
         help="set the contributors (repeat for several; shares in percent add up to 100)",
     )
+    p.add_argument("--clear-contributors", action="store_true", help="remove every contributor")
     p.add_argument(
         "--term",
         action="append",
@@ -158,7 +159,11 @@ def run_remove(ctx: Context) -> int:
 def run_edit(ctx: Context) -> int:
     a = ctx.args
     tags = [] if a.clear_tags else a.tag
-    contributors = [parse_contributor(c) for c in a.contributor] if a.contributor else None
+    if a.clear_contributors and a.contributor:
+        raise UsageError("Give --contributor or --clear-contributors, not both.")
+    contributors = [] if a.clear_contributors else None
+    if a.contributor:
+        contributors = [parse_contributor(c) for c in a.contributor]
     if (
         all(v is None for v in (a.title, a.description, a.created, tags, contributors, a.term))
         and not a.clear_terms
