@@ -114,7 +114,7 @@ def test_verify_by_the_signer_is_valid(capsys, creator):
     bundle = export(capsys, creator)
     code, out, _ = run(capsys, "--home", str(creator["home"]), "verify", str(bundle))
     assert code == exitcodes.OK
-    assert out.startswith("VALID: Valid: signed by your own key")
+    assert out.startswith("VALID: signed by your own key and unaltered.\n")  # "valid" once
 
 
 def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, tmp_path):

@@ -188,7 +188,10 @@ def run_verify(ctx: Context) -> int:
 
 
 def print_result(ctx: Context, r: VerifyResult) -> None:
-    ctx.print(f"{HEADLINES[r.outcome]}: {r.message}")
+    headline, message = HEADLINES[r.outcome], r.message
+    if message.lower().startswith(f"{headline.lower()}: "):  # said once: "VALID: signed by…"
+        message = message[len(headline) + 2 :]
+    ctx.print(f"{headline}: {message}")
     if r.part:
         ctx.print(f"  where:        {r.part}")
     if r.signer:
