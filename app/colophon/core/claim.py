@@ -289,9 +289,10 @@ def check_parts(
         "predicate": {**predicate, "works": [entry for _, entry in works], "members": members},
     }
     parse_statement(sample)
-    if len(set(digests)) != len(digests):
+    unique = set(digests)
+    if len(unique) != len(digests):
         raise MalformedError("subject", "repeats a work's digest.")
-    _check_members(predicate, set(digests))
+    _check_members(predicate, unique)
 
 
 # -- reading -------------------------------------------------------------------------------------
