@@ -256,15 +256,23 @@ def test_switching_views_keeps_the_selection(qtbot, make_window, registered, syn
     assert window.view.grid.selectionModel().isRowSelected(1)
 
 
+def focused_grid(qtbot, window, work_ids: list[int] | None = None):
+    """The library shown as a grid, with these works selected (if given) and the focus."""
+    window.grid_action.trigger()
+    if work_ids is not None:
+        window.view.select_work_ids(work_ids)
+    grid = window.view.grid
+    grid.setFocus()
+    qtbot.waitUntil(grid.hasFocus)
+    return grid
+
+
 def test_shift_arrow_in_the_grid_extends_a_selection_made_in_the_table(
     qtbot, make_window, registered, sync_runner
 ):
     window = make_window(sync_runner)
     window.view.select_work_ids([2])  # made by the program, in the table
-    window.grid_action.trigger()
-    grid = window.view.grid
-    grid.setFocus()
-    qtbot.waitUntil(grid.hasFocus)
+    grid = focused_grid(qtbot, window)
     assert grid.currentIndex().isValid()  # the grid's own column: it can move from there
     qtbot.keyClick(grid, Qt.Key_Right, Qt.ShiftModifier)
     assert len(window.view.selected_work_ids()) == 2
@@ -275,11 +283,7 @@ def test_a_current_work_that_is_not_selected_has_no_highlight_in_the_grid(
     qtbot, make_window, registered, sync_runner
 ):
     window = make_window(sync_runner)
-    window.grid_action.trigger()
-    grid = window.view.grid
-    window.view.select_work_ids([3])
-    grid.setFocus()
-    qtbot.waitUntil(grid.hasFocus)
+    grid = focused_grid(qtbot, window, [3])
     grid.selectionModel().clearSelection()  # Ctrl+click on the one selected tile, say
     cell = grid.visualRect(grid.currentIndex())
     picture = grid.viewport().grab().toImage()
@@ -293,11 +297,7 @@ def test_a_selected_work_in_the_grid_is_one_highlighted_tile(
     # Picture and title on one tile: above the picture and below a one-line title too, not
     # a tinted picture over a separate box.
     window = make_window(sync_runner)
-    window.grid_action.trigger()
-    grid = window.view.grid
-    window.view.select_work_ids([6])
-    grid.setFocus()
-    qtbot.waitUntil(grid.hasFocus)
+    grid = focused_grid(qtbot, window, [6])
     row = next(r for r in range(grid.model().rowCount()) if grid.selectionModel().isRowSelected(r))
     cell = grid.visualRect(grid.model().index(row, grid.modelColumn()))
     other = grid.visualRect(grid.model().index((row + 1) % 6, grid.modelColumn()))
