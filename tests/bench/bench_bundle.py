@@ -9,15 +9,12 @@ What it does, for each number of works N, in one run:
    created with its key in an in-memory keyring (tests/memory_keyring.py), so no real keyring
    is touched.
 2. Times, best of ``--runs``:
-   - ``claim_parts.prepare``, which registration runs on the works it adds: each work's part
-     of a claim made and kept in the catalog (the kept parts are deleted before each run), next
-     to SHA-256 of 1 MiB, what registering a 1 MiB file spends hashing it;
    - ``export_bundle(catalog, identity, all ids, path, thumbnails=False)``: no file is hashed.
-     Three figures: an export of the registered works (their parts kept), written to a new
-     file; the same over an existing bundle (the file system then frees the old file, which
-     takes longer on some mounts than the export's own writing); and an export that finds no
-     part kept and makes every one from the catalog (the parts deleted before each run), as for
-     works all changed since they were registered, or a catalog another program wrote;
+     Three figures: the first export (each work's part of the claim made from the catalog; the
+     kept parts are deleted before each run), an export with the parts an earlier one kept
+     (what every export after the first is, but for works changed since), written to a new
+     file, and the same over an existing bundle (the file system then frees the old file, which
+     takes longer on some mounts than the export's own writing);
    - ``verify(path, catalog)`` of that bundle (the outcome must be ``valid``);
    - the *floor*: ``json.loads`` of the same Statement bytes plus one Ed25519 verification of
      the same envelope's PAE with ``cryptography`` (the PAE built beforehand): what any verifier
@@ -27,8 +24,8 @@ What it does, for each number of works N, in one run:
 
 How to read the output: seconds per N, and export/floor and verify/floor ratios taken from the
 same run (the machine may be busy; only ratios from one run are comparable). Targets: verify
-within 2x the floor, export (of registered works, to a new file) within 3x, for every N. The
-exit status is 1 if a target is missed.
+within 2x the floor, export (with kept parts, to a new file) within 3x, for every N. The exit
+status is 1 if a target is missed.
 """
 
 from __future__ import annotations
@@ -59,7 +56,7 @@ from colophon.core.bundle import ENVELOPE, IDENTITY, SUMMARY, export_bundle, sto
 from colophon.core.card import parse_card
 from colophon.core.catalog import Catalog
 from colophon.core.claim import MAX_STATEMENT_BYTES, Member, build_statement, check_parts
-from colophon.core.claim_parts import claim_parts, prepare
+from colophon.core.claim_parts import claim_parts
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import (
@@ -249,7 +246,7 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
         identity = make_identity(catalog)
         path = workdir / f"bench-{n}.colophon"
 
-        def first_export() -> float:  # nothing kept: every work's part is made
+        def first_export() -> None:  # nothing kept yet: every work's part is made
             with catalog.transaction() as conn:
                 conn.execute("DELETE FROM claim_parts")
             start = clock()
@@ -257,18 +254,6 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
             return clock() - start
 
         first_s = min(first_export() for _ in range(runs))
-
-        def prepared() -> float:  # what registering the works adds, once they are recorded
-            with catalog.transaction() as conn:
-                conn.execute("DELETE FROM claim_parts")
-            start = clock()
-            kept = prepare(catalog, ids, identity.require_profile(), identity.require_key().info)
-            assert kept == n, f"registration prepared {kept} of {n} works"
-            return clock() - start
-
-        prepare_s = min(prepared() for _ in range(runs))
-        megabyte = random.Random(SEED).randbytes(2**20)
-        hash_mib_s, _ = best_of(runs, lambda: hashlib.sha256(megabyte).digest())
         # Each run writes a new file: replacing a bundle adds the time the file system takes to
         # free the old one, which depends on how it is mounted (measured apart, below).
         fresh = (workdir / f"bench-{n}-{i}.colophon" for i in itertools.count())
@@ -313,8 +298,6 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
             "statement_mib": len(envelope.payload) / 2**20,
             "export": export_s,
             "first_export": first_s,
-            "prepare": prepare_s,
-            "hash_mib": hash_mib_s,
             "replace_export": replace_s,
             "verify": verify_s,
             "floor": floor_s,
@@ -349,17 +332,11 @@ def report(rows: list[dict[str, Any]]) -> bool:
             f"{r['works']:>8,}  against the floor with the collector paused: "
             f"export {r['export'] / paused:.2f}x, verify {r['verify'] / paused:.2f}x"
         )
-    # Registering works makes their parts of a claim (claim_parts.prepare), so an export of them
-    # reads the parts; an export makes the parts it does not find (works changed since, or a
-    # catalog some other program wrote), as the export after deleting every kept part shows.
+    # The first export of works made every work's part of the claim; later ones use the parts
+    # kept in the catalog for the works that did not change (claim_parts.py).
     for r in rows:
         print(
-            f"{r['works']:>8,}  parts made while registering: {r['prepare']:.3f} s, "
-            f"{r['prepare'] / r['works'] * 1e6:.1f} µs a work (hashing 1 MiB of a file: "
-            f"{r['hash_mib'] * 1e6:.0f} µs)"
-        )
-        print(
-            f"{r['works']:>8,}  export making every part (none kept): {r['first_export']:.3f} s, "
+            f"{r['works']:>8,}  first export (no parts kept yet): {r['first_export']:.3f} s, "
             f"{r['first_export'] / r['floor']:.2f}x the floor"
         )
         print(

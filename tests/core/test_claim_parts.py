@@ -13,14 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bundle_factory import (
-    DEFAULT_WORKS,
-    Party,
-    envelope_of,
-    make_party,
-    read_zip,
-    statement_of,
-)
+from bundle_factory import Party, envelope_of, make_party, read_zip, statement_of
 
 from colophon.core import claim_parts as claim_parts_module
 from colophon.core import strictjson
@@ -29,9 +22,7 @@ from colophon.core.catalog import Contributor, Work
 from colophon.core.claim import work_parts
 from colophon.core.claim_parts import FORMAT, claim_parts
 from colophon.core.errors import EnvironmentProblem, UsageError
-from colophon.core.identity import PROFILE_SETTING
 from colophon.core.profile import AI_INFERENCE, AI_TRAINING, Terms
-from colophon.core.progress import Progress
 from colophon.core.register import register
 from colophon.core.verify import Outcome, verify
 
@@ -49,8 +40,6 @@ def ada(tmp_path: Path) -> Iterator[Party]:
         contributors=[Contributor("Ada Lovelace", "painter", 60), Contributor("Mary", "", 40)],
     )
     party.catalog.update_work(ids[1], terms=OWN_TERMS)
-    with party.catalog.transaction() as conn:  # none made while registering (tested apart):
-        conn.execute("DELETE FROM claim_parts")  # each export below makes what it needs
     yield party
     party.close()
 
@@ -162,67 +151,6 @@ CHANGES: dict[str, Callable[[Party, int], None]] = {
     "another program": _other_process,
     "another program, contributors": _other_process_credits,
 }
-
-
-def test_registering_works_prepares_their_parts_and_the_first_export_makes_none(
-    tmp_path: Path, made
-) -> None:
-    party = make_party(tmp_path / "bo")
-    image, sunrise, text, code = party.add_works()
-    # The text's fingerprint is computed by its first export (see register.FINGERPRINTED), and
-    # its part made there.
-    assert sorted(made) == sorted([image, sunrise, code])
-    made.clear()
-
-    exported = claimed(party, "first.colophon")
-
-    assert made == [text]
-    assert exported == made_anew(party)  # what the export would have made itself
-    assert verify(party.root / "out" / "first.colophon", party.catalog).outcome is Outcome.VALID
-    party.close()
-
-
-def test_registering_prepares_nothing_without_an_identity_and_loses_nothing(
-    tmp_path: Path,
-) -> None:
-    party = make_party(tmp_path / "bo", with_identity=False)
-
-    ids = party.add_works()
-
-    assert len(ids) == len(set(ids)) == 4
-    assert party.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
-    party.close()
-
-
-def test_a_profile_that_cannot_be_read_leaves_the_registration_whole(tmp_path: Path) -> None:
-    party = make_party(tmp_path / "bo")
-    profile = party.catalog.get_setting(PROFILE_SETTING)
-    party.catalog.set_setting(PROFILE_SETTING, {**profile, "displayName": ""})  # damaged by hand
-
-    ids = party.add_works({"harbour.png": DEFAULT_WORKS["harbour.png"], "tool.py": b"pass\n"})
-
-    assert len(ids) == 2
-    assert party.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
-    party.close()
-
-
-def test_cancelling_while_parts_are_prepared_keeps_every_work_and_no_part(tmp_path: Path) -> None:
-    party = make_party(tmp_path / "bo")
-    folder = tmp_path / "works"
-    folder.mkdir()
-    for name, data in DEFAULT_WORKS.items():
-        (folder / name).write_bytes(data)
-
-    def cancel_when_preparing(progress: Progress) -> None:
-        if progress.label != "Registering":
-            progress.cancel()
-
-    report = register(party.catalog, [folder], Progress(on_change=cancel_when_preparing), 1)
-
-    assert not report.cancelled  # every file was registered before
-    assert len(report.added) == len(party.catalog.work_ids()) == 4
-    assert party.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
-    party.close()
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())

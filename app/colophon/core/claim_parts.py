@@ -20,17 +20,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from . import strictjson
 from .catalog import Catalog, Work
-from .claim import Member, check_parts, statement_frame, work_parts
-from .claimant import PublicKeyInfo
+from .claim import work_parts
 from .errors import NotFoundError
-from .profile import Profile
 from .progress import Progress
 from .register import fill_fingerprints, fingerprints_pending
 from .summary import MAX_ROWS, work_row
@@ -67,7 +64,19 @@ class Parts:
         """Write the parts made for this claim, once checked (`claim.check_parts`), for the next
         export to read: in the caller's transaction (`Catalog.recording_export`). Parts of works
         removed meanwhile are left out."""
-        _keep(conn, *self.unkept)
+        parts, rows = self.unkept
+        conn.executemany(
+            "INSERT OR REPLACE INTO claim_parts "
+            "(work_id, revision, format, terms, subject, entry, row) "
+            "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM works WHERE id = ?)",
+            [(*part, part[0]) for part in parts],
+        )
+        # A row goes only to the part it was made from, not to one put in its place since.
+        conn.executemany(
+            "UPDATE claim_parts SET row = ? WHERE work_id = ? AND entry = ? "
+            "AND (terms IS NULL OR terms = ?)",
+            rows,
+        )
         self.unkept = ([], [])
 
     def any_kept(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -120,18 +129,23 @@ def claim_parts(
     made: list[tuple[dict[str, Any], dict[str, Any]]] = []
     keep = []
     if stale:
+        from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
+
         making = [w for w in works if w.id in stale]
         saved: set[int] = set()  # fingerprints kept now: one more revision each
         codes = fill_fingerprints(catalog, making, progress, saved)
         for work in making:
             i = stale[work.id]
-            revision = revisions[i] + (work.id in saved)
-            part = _make(work, codes[work.digest], defaults, terms, revision, i < MAX_ROWS)
-            made.append(part.values)
-            subjects[i], entries[i], rows[i] = part.subject, part.entry, part.row
+            subject, entry = work_parts(work, defaults, subject_annotations(codes[work.digest]))
+            made.append((subject, entry))
+            subjects[i], entries[i] = strictjson.dumps(subject), strictjson.dumps(entry)
+            rows[i] = work_row(entry, defaults) if i < MAX_ROWS else None
             if fingerprints_pending(work) and work.id not in saved:
                 continue  # no file to compute them from now: perhaps at the next export
-            keep.append(part.kept)
+            revision = revisions[i] + (work.id in saved)
+            # A work's own terms apply to the claim's: its parts hold both.
+            own = terms if work.terms else None
+            keep.append((work.id, revision, FORMAT, own, subjects[i], entries[i], rows[i]))
     # The page shows the first works only: a row is made (and kept) when first shown.
     shown = min(len(ids), MAX_ROWS)
     rowless = [i for i in range(shown) if rows[i] is None]
@@ -143,108 +157,7 @@ def claim_parts(
     return Parts(ids, digests, subjects, entries, shown_rows, made, (keep, new_rows), every)
 
 
-def prepare(
-    catalog: Catalog,
-    work_ids: Sequence[int],
-    profile: Profile,
-    key: PublicKeyInfo,
-    progress: Progress | None = None,
-) -> int:
-    """Make and keep, ahead of any export, the parts of the works ``work_ids`` not kept yet.
-
-    Registering works calls this for the works it adds: an export of them then reads their
-    parts instead of making them, and costs about what reading its claim does. The parts are
-    made for ``profile``'s terms and checked in a claim by ``key``, as an export's are. Works
-    whose fingerprints are still to be computed (texts: see `register.FINGERPRINTED`) are left
-    to the export, which computes them; so are works removed meanwhile. Returns how many works'
-    parts were kept.
-    """
-    from .bundle import SUMMARY
-
-    ids = list(dict.fromkeys(map(int, work_ids)))
-    defaults = profile.terms.to_dict()
-    terms = strictjson.dumps(defaults).decode("utf-8")
-    with catalog.snapshot():
-        revisions = {row[0]: row[2] for row in _read(catalog, ids, terms, strict=False)}
-        stale = [i for i in ids if revisions.get(i) is not None]
-        works = [w for w in catalog.works_by_ids(stale) if not fingerprints_pending(w)]
-    progress = progress or Progress()
-    progress.start(total=len(works), label="Preparing the works for export")
-    parts = []
-    for n, work in enumerate(works, 1):
-        parts.append(_make(work, work.fingerprints or [], defaults, terms, revisions[work.id]))
-        if n % 1000 == 0:
-            progress.advance(1000)
-            progress.check()
-    if not parts:
-        return 0
-    made = [part.values for part in parts]
-    # Any claim checks the parts it holds; this one has only a summary page, not yet written.
-    issued = datetime.now(UTC).replace(microsecond=0)
-    frame = statement_frame(profile, key, [Member(SUMMARY, "0" * 64)], issued)
-    digests = [subject["digest"]["sha256"] for subject, _ in made]
-    check_parts(frame, made, digests, lambda: made[0])
-    progress.check()
-    with catalog.transaction() as conn:
-        _keep(conn, [part.kept for part in parts], [])
-    return len(parts)
-
-
-@dataclass
-class _Part:
-    """One work's part of a claim, just made."""
-
-    values: tuple[dict[str, Any], dict[str, Any]]  # subject and entry, for `claim.check_parts`
-    subject: bytes
-    entry: bytes
-    row: str | None
-    kept: tuple[Any, ...]  # the row of claim_parts that keeps it
-
-
-def _make(
-    work: Work,
-    codes: Sequence[str],
-    defaults: dict[str, Any],
-    terms: str,
-    revision: int,
-    row: bool = True,
-) -> _Part:
-    """The part of ``work``, whose fingerprints are ``codes``, in a claim on the terms
-    ``defaults`` (``terms`` as kept), labelled with the work's ``revision``; with its row on the
-    summary page if asked."""
-    from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
-
-    subject, entry = work_parts(work, defaults, subject_annotations(codes))
-    subject_json, entry_json = strictjson.dumps(subject), strictjson.dumps(entry)
-    shown = work_row(entry, defaults) if row else None
-    # A work's own terms apply to the claim's: its parts hold both.
-    own = terms if work.terms else None
-    kept = (work.id, revision, FORMAT, own, subject_json, entry_json, shown)
-    return _Part((subject, entry), subject_json, entry_json, shown, kept)
-
-
-def _keep(
-    conn: sqlite3.Connection, parts: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]
-) -> None:
-    """Write new ``parts`` (rows of claim_parts) and new summary ``rows`` of kept parts. Parts
-    of works removed meanwhile are left out."""
-    conn.executemany(
-        "INSERT OR REPLACE INTO claim_parts "
-        "(work_id, revision, format, terms, subject, entry, row) "
-        "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM works WHERE id = ?)",
-        [(*part, part[0]) for part in parts],
-    )
-    # A row goes only to the part it was made from, not to one put in its place since.
-    conn.executemany(
-        "UPDATE claim_parts SET row = ? WHERE work_id = ? AND entry = ? "
-        "AND (terms IS NULL OR terms = ?)",
-        rows,
-    )
-
-
-def _read(
-    catalog: Catalog, ids: list[int], terms: str, *, strict: bool = True
-) -> list[tuple[Any, ...]]:
+def _read(catalog: Catalog, ids: list[int], terms: str) -> list[tuple[Any, ...]]:
     """(id, digest, revision, subject, entry, row) of each work, in the order of ``ids``.
 
     The kept parts are None unless made from the work's revision, by this `FORMAT`, and for
@@ -262,11 +175,11 @@ def _read(
         "WHERE w.id IN (SELECT value FROM json_each(?)) ORDER BY w.id",
         (FORMAT, terms, "[" + ",".join(map(str, ids)) + "]"),
     ).fetchall()
-    if strict and len(rows) != len(ids):
+    if len(rows) != len(ids):
         found = {row[0] for row in rows}
         missing = next(i for i in ids if i not in found)
         raise NotFoundError(f"No work {missing} in the catalog.")
-    if strict and ids != sorted(ids):  # asked for in another order
+    if ids != sorted(ids):  # asked for in another order
         by_id = {row[0]: row for row in rows}
         rows = [by_id[i] for i in ids]
     return rows

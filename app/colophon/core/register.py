@@ -8,7 +8,6 @@ recorded with the same size and modification time are not read again.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
@@ -19,7 +18,7 @@ from datetime import datetime
 
 from .catalog import Catalog, Work, now_utc
 from .check import unchanged_paths
-from .errors import Cancelled, ColophonError, DiskFullError, EnvironmentProblem
+from .errors import Cancelled, DiskFullError, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .match import FINGERPRINTED as HAS_FINGERPRINTS
 from .pathtext import is_utf8
@@ -94,25 +93,7 @@ def register(
     except (Cancelled, KeyboardInterrupt):
         report.cancelled = True
     _record(catalog, batch, report)
-    if report.added and not report.cancelled:
-        _prepare_for_export(catalog, report.added, progress)
     return report
-
-
-def _prepare_for_export(catalog: Catalog, work_ids: list[int], progress: Progress) -> None:
-    """Make the new works' parts of a claim now (`claim_parts.prepare`), if there is an identity
-    to claim them: some twenty microseconds a work here, where reading each file takes far
-    longer, spare every export of them. Nothing is lost without: an export makes what it does
-    not find, and says what is wrong if something is (a profile that is not valid, a full
-    disk), so nothing here stops the registration, which is complete."""
-    from .claim_parts import prepare
-    from .identity import Identity
-
-    with contextlib.suppress(ColophonError, KeyboardInterrupt):
-        identity = Identity(catalog)
-        profile, key = identity.profile(), identity.active_key()
-        if profile is not None and key is not None:
-            prepare(catalog, work_ids, profile, key.info, progress)
 
 
 def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None:
