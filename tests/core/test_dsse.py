@@ -331,6 +331,41 @@ def test_rejects_deep_nesting_in_the_envelope() -> None:
     rejects(b'{"payload": ' + b"[" * 20 + b"]" * 20 + b"}", "envelope", "nested deeper")
 
 
+# A payload whose base64 runs past the last kilobytes, where the end of a payload is looked for.
+LARGE = json.dumps({"text": "harbour " * 2000}).encode()
+
+
+def many_signed(count: int) -> dict[str, Any]:
+    """An envelope of LARGE with ``count`` signatures under long key ids: text after the payload
+    longer than the kilobytes looked at first."""
+    sig = signed(LARGE)["signatures"][0]
+    return signed(LARGE) | {
+        "signatures": [sig] + [sig | {"keyid": f"{n:03d}" + "k" * 250} for n in range(count - 1)]
+    }
+
+
+@pytest.mark.parametrize("count", [1, dsse.MAX_SIGNATURES])
+def test_a_large_canonical_envelope_reads_as_its_parsed_form(count: int) -> None:
+    envelope = many_signed(count)
+    raw = strictjson.dumps(envelope)
+
+    from_bytes, from_view = dsse.parse(raw), dsse.parse(memoryview(raw))
+
+    assert from_bytes == from_view == dsse.parse(envelope)
+    assert from_bytes.payload == LARGE and len(from_bytes.signatures) == count
+    assert dsse.verify(raw, PUBLIC) == LARGE
+
+
+@pytest.mark.parametrize("position", [0, 100, 5000])
+def test_a_quote_put_inside_a_large_payload_is_refused(position: int) -> None:
+    raw = bytearray(strictjson.dumps(signed(LARGE)))
+    start = raw.index(b'"payload":"') + len(b'"payload":"')
+    raw[start + position] = ord('"')
+
+    with pytest.raises(MalformedError):
+        dsse.parse(bytes(raw))
+
+
 # --- key ids and interop with securesystemslib -----------------------------------------------
 
 
@@ -374,11 +409,12 @@ def test_colophon_and_securesystemslib_compute_the_same_pae() -> None:
 # --- property: a mutated envelope never yields another payload, nor an unexpected exception ------
 
 ORIGINAL = strictjson.dumps(signed())
+LARGE_ORIGINAL = strictjson.dumps(signed(LARGE))
 
 
 @st.composite
-def mutations(draw: st.DrawFn) -> bytes:
-    data = bytearray(ORIGINAL)
+def mutations(draw: st.DrawFn, original: bytes = ORIGINAL) -> bytes:
+    data = bytearray(original)
     for _ in range(draw(st.integers(1, 4))):
         if not data:
             break
@@ -406,6 +442,16 @@ def test_mutated_envelopes_never_verify_to_another_payload(data: bytes) -> None:
     except (MalformedError, SignatureError):
         return
     assert payload == PAYLOAD
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations(LARGE_ORIGINAL))
+def test_mutated_large_envelopes_never_verify_to_another_payload(data: bytes) -> None:
+    try:
+        payload = dsse.verify(data, PUBLIC)
+    except (MalformedError, SignatureError):
+        return
+    assert payload == LARGE
 
 
 @settings(max_examples=200)
