@@ -19,6 +19,9 @@ What it does, for each number of works N, in one run:
    - the *floor*: ``json.loads`` of the same Statement bytes plus one Ed25519 verification of
      the same envelope's PAE with ``cryptography`` (the PAE built beforehand): what any verifier
      has to spend at least.
+   All but the first export are timed in rounds that run each of them once, in turn, so that a
+   machine getting busier or quieter weighs on them alike; each call lets go of what it made
+   (a verification's result, the floor's parsed Statement) within its own time.
 3. Times the steps of verification and of export one by one (same functions the real code
    calls, best of ``--runs`` each), so the hot spots are visible.
 
@@ -95,6 +98,29 @@ def best_of(runs: int, func: Callable[[], Any]) -> tuple[float, Any]:
         result = func()
         best = min(best, clock() - start)
     return best, result
+
+
+def interleaved(runs: int, funcs: dict[str, Callable[[], Any]]) -> dict[str, float]:
+    """The best time of each of ``funcs`` over ``runs`` rounds, each round calling every one
+    once, in turn: a machine that gets busier or quieter meanwhile weighs on all of them alike,
+    so the ratios between them hold. What a call returns is let go within its time, as the
+    floor lets go of what it parsed."""
+    best = dict.fromkeys(funcs, float("inf"))
+    for _ in range(runs):
+        for name, func in funcs.items():
+            start = clock()
+            func()
+            best[name] = min(best[name], clock() - start)
+    return best
+
+
+def paused(func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args)`` with the garbage collector paused."""
+    gc.disable()
+    try:
+        return func(*args)
+    finally:
+        gc.enable()
 
 
 def fill_catalog(catalog: Catalog, n: int) -> list[int]:
@@ -254,16 +280,8 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
             return clock() - start
 
         first_s = min(first_export() for _ in range(runs))
-        # Each run writes a new file: replacing a bundle adds the time the file system takes to
-        # free the old one, which depends on how it is mounted (measured apart, below).
-        fresh = (workdir / f"bench-{n}-{i}.colophon" for i in itertools.count())
-        export_s, _ = best_of(
-            runs, lambda: export_bundle(catalog, identity, ids, next(fresh), thumbnails=False)
-        )
-        replace_s, _ = best_of(
-            runs, lambda: export_bundle(catalog, identity, ids, path, thumbnails=False)
-        )
-        verify_s, result = best_of(runs, lambda: verify(path, catalog))
+        export_bundle(catalog, identity, ids, path, thumbnails=False)
+        result = verify(path, catalog)
         notes = []
         if result.outcome is Outcome.MALFORMED and result.part == SUMMARY:
             # The export wrote a summary page over the limit the reader enforces: a bug to fix
@@ -274,7 +292,7 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
             if limit is not None:
                 bundle_module.MAX_SUMMARY_BYTES = 2**40
                 try:
-                    verify_s, result = best_of(runs, lambda: verify(path, catalog))
+                    result = verify(path, catalog)
                 finally:
                     bundle_module.MAX_SUMMARY_BYTES = limit
         if result.outcome is not Outcome.VALID:
@@ -284,12 +302,24 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
         envelope = dsse.parse(safezip.read_members(path)[ENVELOPE])
         public_key = identity.require_key().info.key
         pae, sig = envelope.pae(), envelope.signatures[0].sig
-        floor_s, _ = best_of(runs, lambda: floor(envelope.payload, pae, sig, public_key))
-        gc.disable()
-        try:  # the same floor with the garbage collector paused, for reference
-            floor_nogc_s, _ = best_of(runs, lambda: floor(envelope.payload, pae, sig, public_key))
-        finally:
-            gc.enable()
+        # Each export writes a new file: replacing a bundle adds the time the file system takes
+        # to free the old one, which depends on how it is mounted (measured apart).
+        fresh = (workdir / f"bench-{n}-{i}.colophon" for i in itertools.count())
+        best = interleaved(
+            runs,
+            {
+                "export": lambda: export_bundle(
+                    catalog, identity, ids, next(fresh), thumbnails=False
+                ),
+                "replace": lambda: export_bundle(catalog, identity, ids, path, thumbnails=False),
+                "verify": lambda: verify(path, catalog),
+                "floor": lambda: floor(envelope.payload, pae, sig, public_key),
+                # the same floor with the garbage collector paused, for reference
+                "floor_nogc": lambda: paused(floor, envelope.payload, pae, sig, public_key),
+            },
+        )
+        export_s, replace_s, verify_s = best["export"], best["replace"], best["verify"]
+        floor_s, floor_nogc_s = best["floor"], best["floor_nogc"]
         ver = verify_steps(path, runs)
         exp = export_steps(catalog, identity, ids, workdir / f"steps-{n}.colophon", runs)
         return {

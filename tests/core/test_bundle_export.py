@@ -150,11 +150,12 @@ def test_bundle_is_written_deterministically_as_the_spec_says(ada: Party) -> Non
     assert [i.filename for i in infos] == sorted(i.filename for i in infos)
     assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
     assert all(i.external_attr >> 16 == 0o100644 for i in infos)
-    # the envelope and the pictures as they are, the rest deflated
+    # the envelope, the summary page and the pictures as they are, the rest deflated
     methods = {i.filename: i.compress_type for i in infos}
     assert any(name.startswith("thumbnails/") for name in methods)
+    assert IDENTITY in methods
     for name, method in methods.items():
-        keep = name == ENVELOPE or name.startswith("thumbnails/")
+        keep = name in (ENVELOPE, SUMMARY) or name.startswith("thumbnails/")
         assert method == (zipfile.ZIP_STORED if keep else zipfile.ZIP_DEFLATED), name
     # and it passes the hostile-input reader the verifier uses
     assert set(safezip.read_members(result.path)) == {i.filename for i in infos}

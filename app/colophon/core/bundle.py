@@ -164,14 +164,16 @@ def export_bundle(
 
 
 def stored_members(members: dict[str, bytes]) -> set[str]:
-    """The members a bundle keeps uncompressed (spec 8.2): the envelope and the thumbnails.
+    """The members a bundle keeps uncompressed (spec 8.2): the envelope, the summary page and
+    the thumbnails.
 
     The envelope is most of a bundle, and its base64 compresses to about a third: deflating it
     is most of the time spent writing the zip, and inflating it most of the time spent reading
     it (for 100,000 works, 0.22 s and 0.08 s). Stored, a bundle of 100,000 works is 51 MB
-    instead of 15. A PNG is compressed already.
+    instead of 15. The summary page shows at most 5,000 works, 1.2 MB, which took 5 ms to
+    deflate and 1.5 ms to inflate, for 0.9 MB less. A PNG is compressed already.
     """
-    return {name for name in members if name == ENVELOPE or name.startswith(THUMBNAILS)}
+    return {name for name in members if name in (ENVELOPE, SUMMARY) or name.startswith(THUMBNAILS)}
 
 
 def _check_thumbnails(count: int, size: int) -> None:
@@ -303,7 +305,7 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     if data is None:
         raise MalformedError(str(source.name), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
-        members = safezip.read_members(data, views=(ENVELOPE,))  # read in place, not copied
+        members = safezip.read_members(data, views=(ENVELOPE, SUMMARY))  # in place if stored
         for required in (ENVELOPE, IDENTITY, SUMMARY):
             if required not in members:
                 raise MalformedError("bundle", f"has no {required}.")

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
-import os
 import re
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import keys, strictjson
+from .background import workers
 from .errors import MalformedError, SignatureError
 
 __all__ = [
@@ -325,17 +324,7 @@ def verify_soon(
     OpenSSL, which lets other Python threads run meanwhile: a caller that knows the key before it
     has parsed the payload gets the check done alongside the parsing.
     """
-    return _worker().submit(verify, envelope, public_key, keyid)
-
-
-@functools.cache
-def _worker() -> ThreadPoolExecutor:
-    # Threads are made as checks overlap (a pipeline verifying many claims at once), then reused.
-    return ThreadPoolExecutor(thread_name_prefix="colophon-signature")
-
-
-if hasattr(os, "register_at_fork"):  # a forked child has no worker thread: it makes its own
-    os.register_at_fork(after_in_child=_worker.cache_clear)
+    return workers().submit(verify, envelope, public_key, keyid)
 
 
 def keyid_for(public_key: Ed25519PublicKey) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dsse, strictjson
+from .background import workers
 from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
 from .card import IdentityCard, parse_card
 from .catalog import Catalog
@@ -219,6 +220,9 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
             f"The envelope holds {envelope.payload_type[:100]!r}, not a claim."
         )
     head_start = _check_signature_early(bundle)
+    # Step 8's hashing, done on another core while the claim is read (hashlib lets go of the
+    # interpreter): a bundle's pictures can add up to more bytes than its claim.
+    digests = None if bundle.bare else workers().submit(_digests, bundle.members)
     statement = strictjson.loads(
         envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"
     )  # 3.
@@ -243,7 +247,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
         read = head_start[0] if head_start is not None else None
         problem, card = _check_card(bundle, claim, read)  # 7.
         # 8. Even after a card naming another key: the members could be altered as well.
-        problem = _check_members(bundle, claim) or problem
+        problem = _check_members(bundle, claim, digests.result() if digests else {}) or problem
         if problem:
             found.outcome, found.message = problem
             if problem[0] is not Outcome.KEY_MISMATCH:
@@ -304,13 +308,24 @@ def _check_card(
     return None, card
 
 
-def _check_members(bundle: BundleFile, claim: Claim) -> tuple[Outcome, str] | None:
+def _digests(members: dict[str, bytes | memoryview]) -> dict[str, str]:
+    """The SHA-256 of each member the claim lists (all but those signed on their own)."""
+    return {
+        name: hashlib.sha256(data).hexdigest()
+        for name, data in members.items()
+        if name not in SELF_SIGNED
+    }
+
+
+def _check_members(
+    bundle: BundleFile, claim: Claim, digests: dict[str, str]
+) -> tuple[Outcome, str] | None:
+    """The bundle's problem with the members the claim lists, whose ``digests`` are given."""
     listed = {m.name: m.sha256 for m in claim.members}
     for name, digest in listed.items():
-        data = bundle.members.get(name)
-        if data is None:
+        if name not in bundle.members:
             return Outcome.TAMPERED, f"The file {name} listed in the claim is missing."
-        if hashlib.sha256(data).hexdigest() != digest:
+        if digests.get(name) != digest:
             return Outcome.TAMPERED, f"The file {name} was altered after signing."
     for name in bundle.members:
         if name not in listed and name not in SELF_SIGNED:
