@@ -56,7 +56,7 @@ def test_lookup_by_id_digest_and_prefix(catalog):
         catalog.get_work("hello")
 
 
-def test_removing_a_work_forgets_its_paths_tags_contributors_and_export_entries(catalog):
+def test_removing_a_work_forgets_its_paths_tags_and_contributors(catalog):
     catalog.update_work(1, tags=["sea"], contributors=[Contributor("Ann", "author", None)])
     export_id = catalog.record_export("/tmp/x.colophon", "k" * 64, "d" * 64, [1, 2])
 
@@ -64,7 +64,7 @@ def test_removing_a_work_forgets_its_paths_tags_contributors_and_export_entries(
 
     assert catalog.work_ids() == [2]
     count = catalog.conn.execute
-    for table in ("paths", "tags", "contributors", "export_works"):
+    for table in ("paths", "tags", "contributors"):
         assert count(f"SELECT COUNT(*) FROM {table} WHERE work_id = 1").fetchone() == (0,)
     assert [e["id"] for e in catalog.exports_of(2)] == [export_id]  # the export stays recorded
     assert catalog.known_path(str(catalog.get_work(2).paths[0])) is not None
@@ -253,3 +253,42 @@ def test_work_ids_sorted_by_title_kind_or_date_with_ties_in_the_order_added(tmp_
         assert cat.work_ids(order="kind") == [1, 2, 3, 4]
         with pytest.raises(ValueError, match="Cannot sort works by 'size; DROP'"):
             cat.work_ids(order="size; DROP")
+
+
+def _add_works(catalog: Catalog, count: int) -> list[int]:
+    """``count`` more works, straight into the table (ids in order, as registering gives)."""
+    with catalog.transaction() as conn:
+        first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM works").fetchone()[0]
+        conn.executemany(
+            "INSERT INTO works (id, digest, size, kind, title, created, registered_at) "
+            "VALUES (?, ?, 1, 'text', 'w', '2020-01-01', '2020-01-01T00:00:00Z')",
+            [(i, f"{i:064x}") for i in range(first, first + count)],
+        )
+    return list(range(first, first + count))
+
+
+def test_an_export_of_many_works_is_recorded_in_a_few_bytes(catalog):
+    ids = catalog.work_ids() + _add_works(catalog, 20_000)
+
+    export_id = catalog.record_export("all.colophon", "k" * 64, "d" * 64, ids)
+
+    [ranges] = catalog.conn.execute("SELECT work_ranges FROM exports").fetchone()
+    assert ranges == f"[[1,{ids[-1]}]]"
+    assert [e["id"] for e in catalog.exports_of(ids[-1])] == [export_id]
+    assert catalog.exported_work_ids() == set(ids)
+
+
+def test_the_record_of_an_export_names_exactly_its_works(catalog):
+    ids = catalog.work_ids() + _add_works(catalog, 10)  # 1 … 12
+    catalog.remove_works([5])
+    chosen = [12, 3, 4, 5, 6, 9, 1, 99]  # any order; 5 is removed, 99 never was a work
+
+    first = catalog.record_export("some.colophon", "k" * 64, "d" * 64, chosen)
+    second = catalog.record_export("more.colophon", "k" * 64, "d" * 64, [6, 7])
+
+    inside = {1, 3, 4, 6, 9, 12}
+    for work_id in ids:
+        expected = ([second] if work_id in (6, 7) else []) + ([first] if work_id in inside else [])
+        assert [e["id"] for e in catalog.exports_of(work_id)] == expected, work_id
+    assert catalog.exported_work_ids() == inside | {7}
+    assert catalog.exports_of(1)[0]["work_count"] == len(chosen)  # as the bundle holds them

@@ -222,3 +222,35 @@ def test_a_profile_asking_to_negotiate_loses_the_amount_the_format_forbids(tmp_p
         "contact": "licensing@ada.example",
     }
     assert (kept.display_name, kept.email) == ("Ada Lovelace", "ada@example.org")
+
+
+def test_the_works_of_past_exports_become_ranges_of_ids(tmp_path):
+    build(tmp_path / CATALOG_FILE, 10)
+    conn = sqlite3.connect(tmp_path / CATALOG_FILE)
+    for work_id in (1, 2, 3, 5, 8, 9):
+        conn.execute(
+            "INSERT INTO works (id, digest, size, kind, title, created, registered_at) "
+            "VALUES (?, ?, 1, 'text', 'w', '2020-01-01', '2020-01-01T00:00:00Z')",
+            (work_id, f"{work_id:064x}"),
+        )
+    for export_id in (1, 2, 3):
+        conn.execute(
+            "INSERT INTO exports (id, created_at, path, key_id, statement_sha256, work_count) "
+            "VALUES (?, '', '/x.colophon', 'k', 'd', 0)",
+            (export_id,),
+        )
+    conn.execute("INSERT INTO export_works VALUES (1, 1), (1, 2), (1, 3), (1, 5), (1, 9)")
+    conn.execute("INSERT INTO export_works VALUES (2, 8), (2, 9)")  # and none in export 3
+    conn.commit()
+    conn.close()
+
+    with Catalog.open(tmp_path) as cat:
+        ranges = dict(cat.conn.execute("SELECT id, work_ranges FROM exports").fetchall())
+        assert ranges == {1: "[[1,3],[5,5],[9,9]]", 2: "[[8,9]]", 3: "[]"}
+        assert [e["id"] for e in cat.exports_of(9)] == [2, 1]
+        assert [e["id"] for e in cat.exports_of(5)] == [1]
+        assert cat.exports_of(4) == []
+        assert cat.exported_work_ids() == {1, 2, 3, 5, 8, 9}
+        tables = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master")}
+        assert "export_works" not in tables
+        assert cat.integrity_ok()

@@ -25,6 +25,7 @@ import platformdirs
 if TYPE_CHECKING:
     import sqlite_utils
 
+from . import id_ranges
 from .errors import (
     CatalogError,
     ColophonError,
@@ -558,12 +559,10 @@ class Catalog:
                 (now_utc(), os.fspath(path), key_id, statement_sha256, len(work_ids)),
             )
             export_id = int(cursor.lastrowid or 0)
-            # One statement for all the works: the ids travel as one JSON array, not as
-            # 100,000 separately bound rows.
+            ranges = _still_works(conn, id_ranges.islands(work_ids))
             conn.execute(
-                "INSERT INTO export_works (export_id, work_id) SELECT ?, value FROM json_each(?) "
-                "WHERE value IN (SELECT id FROM works)",
-                (export_id, _json_ids(work_ids)),
+                "UPDATE exports SET work_ranges = ? WHERE id = ?",
+                (id_ranges.to_text(ranges), export_id),
             )
             if also is not None:  # more to write in the same transaction (see `claim_parts`)
                 also(conn)
@@ -578,7 +577,8 @@ class Catalog:
         """Every export that included the work, newest first."""
         rows = self.conn.execute(
             "SELECT e.id, e.created_at, e.path, e.key_id, e.statement_sha256, e.work_count "
-            "FROM exports e JOIN export_works x ON x.export_id = e.id WHERE x.work_id = ? "
+            "FROM exports e WHERE EXISTS (SELECT 1 FROM json_each(e.work_ranges) r "
+            "WHERE ?1 BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')) "
             "ORDER BY e.id DESC",
             (work_id,),
         ).fetchall()
@@ -586,7 +586,8 @@ class Catalog:
         return [dict(zip(names, r, strict=True)) for r in rows]
 
     def exported_work_ids(self) -> set[int]:
-        return {r[0] for r in self.conn.execute("SELECT DISTINCT work_id FROM export_works")}
+        """The ids of the works that went into a bundle (and of works removed since)."""
+        return id_ranges.union(r[0] for r in self.conn.execute("SELECT work_ranges FROM exports"))
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -713,6 +714,23 @@ def _among(column: str, ids: list[int]) -> tuple[str, tuple[Any, ...]]:
     if high - low < 2 * len(ids):
         return f"{column} BETWEEN ? AND ?", (low, high)
     return f"{column} IN (SELECT value FROM json_each(?))", (_json_ids(ids),)
+
+
+def _still_works(conn: sqlite3.Connection, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``ranges`` of ids (`id_ranges`) without the ids of works no longer in the catalog.
+
+    Each range is counted in the table, which for a whole range takes no time; only a range
+    with a work removed meanwhile is read id by id.
+    """
+    kept = []
+    for first, last in ranges:
+        count_sql = "SELECT count(*) FROM works WHERE id BETWEEN ? AND ?"
+        if conn.execute(count_sql, (first, last)).fetchone()[0] == last - first + 1:
+            kept.append((first, last))
+            continue
+        rows = conn.execute("SELECT id FROM works WHERE id BETWEEN ? AND ?", (first, last))
+        kept += id_ranges.islands(row[0] for row in rows)
+    return kept
 
 
 def _json_ids(ids: Iterable[int]) -> str:

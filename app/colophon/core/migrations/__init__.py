@@ -35,6 +35,7 @@ from . import (  # noqa: E402 - they use run_script
     v0008_same_person,
     v0009_negotiate_without_amount,
     v0010_claim_parts,
+    v0011_export_ranges,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -50,6 +51,7 @@ MIGRATIONS: list[Migration] = [
     v0008_same_person.upgrade,
     v0009_negotiate_without_amount.upgrade,
     v0010_claim_parts.upgrade,
+    v0011_export_ranges.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
