@@ -11,10 +11,10 @@ What it does, for each number of works N, in one run:
 2. Times, best of ``--runs``:
    - ``export_bundle(catalog, identity, all ids, path, thumbnails=False)``: no file is hashed.
      Three figures: the first export (each work's part of the claim made from the catalog; the
-     kept parts are deleted before each run), an export with the parts an earlier one kept
-     (what every export after the first is, but for works changed since), written to a new
-     file, and the same over an existing bundle (the file system then frees the old file, which
-     takes longer on some mounts than the export's own writing);
+     kept parts are deleted before each run) and an export with the parts an earlier one kept
+     (what every export after the first is, but for works changed since), both written to a
+     new file, and the same over an existing bundle (the file system then frees the old file,
+     which takes longer on some mounts than the export's own writing);
    - ``verify(path, catalog)`` of that bundle (the outcome must be ``valid``);
    - the *floor*: ``json.loads`` of the same Statement bytes plus one Ed25519 verification of
      the same envelope's PAE with ``cryptography`` (the PAE built beforehand): what any verifier
@@ -272,11 +272,15 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
         identity = make_identity(catalog)
         path = workdir / f"bench-{n}.colophon"
 
-        def first_export() -> None:  # nothing kept yet: every work's part is made
+        # Each export writes a new file: replacing a bundle adds the time the file system takes
+        # to free the old one, which depends on how it is mounted (measured apart).
+        fresh = (workdir / f"bench-{n}-{i}.colophon" for i in itertools.count())
+
+        def first_export() -> float:  # nothing kept yet: every work's part is made
             with catalog.transaction() as conn:
                 conn.execute("DELETE FROM claim_parts")
             start = clock()
-            export_bundle(catalog, identity, ids, path, thumbnails=False)
+            export_bundle(catalog, identity, ids, next(fresh), thumbnails=False)
             return clock() - start
 
         first_s = min(first_export() for _ in range(runs))
@@ -302,9 +306,6 @@ def bench(n: int, runs: int, workdir: Path) -> dict[str, Any]:
         envelope = dsse.parse(safezip.read_members(path)[ENVELOPE])
         public_key = identity.require_key().info.key
         pae, sig = envelope.pae(), envelope.signatures[0].sig
-        # Each export writes a new file: replacing a bundle adds the time the file system takes
-        # to free the old one, which depends on how it is mounted (measured apart).
-        fresh = (workdir / f"bench-{n}-{i}.colophon" for i in itertools.count())
         best = interleaved(
             runs,
             {
