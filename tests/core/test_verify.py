@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from bundle_factory import (
 )
 
 from colophon.core import dsse, strictjson
-from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
+from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SELF_SIGNED, SUMMARY
 from colophon.core.card import make_card
 from colophon.core.claimant import PublicKeyInfo
 from colophon.core.contacts import SharedIdentity, add_contact, list_contacts
@@ -658,6 +659,34 @@ def test_tampered_when_an_unlisted_member_is_added(world: World) -> None:
     forged = world.rebuild(members=lambda m: m.update({"extra/readme.txt": b"trust me"}))
     result = check(forged, world.ada.catalog, Outcome.TAMPERED)
     assert "extra/readme.txt" in result.message and "added" in result.message
+
+
+def test_the_members_are_hashed_beside_the_claim_and_no_longer_once_it_is_refused(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hashing a bundle's page and pictures runs on another core while the claim is read; a
+    # claim refused before its members are compared (here: a signature that does not match)
+    # stops it, rather than leave a stranger's megabytes being hashed after the verdict.
+    from colophon.core import verify as verify_module
+
+    stops: list[threading.Event] = []
+    real_digests = verify_module._digests
+
+    def watched(members: dict[str, bytes], stop: threading.Event) -> dict[str, str]:
+        stops.append(stop)
+        return real_digests(members, stop)
+
+    monkeypatch.setattr(verify_module, "_digests", watched)
+    check(world.bundle, world.ada.catalog, Outcome.VALID)
+    forged = world.rebuild(edit=lambda s: s["predicate"].update(license="CC0-1.0"))
+    check(forged, world.ada.catalog, Outcome.SIGNATURE_INVALID)
+
+    assert len(stops) == 2 and all(stop.is_set() for stop in stops)
+    members = read_zip(world.bundle)
+    assert set(real_digests(members, threading.Event())) == set(members) - SELF_SIGNED
+    stopped = threading.Event()
+    stopped.set()
+    assert real_digests(members, stopped) == {}
 
 
 def test_tampered_when_a_thumbnail_is_swapped_for_another_picture(world: World) -> None:

@@ -64,8 +64,9 @@ _SIGNATURE_FIELDS = frozenset({"keyid", "sig"})
 _PRINTABLE = re.compile(r"[\x21-\x7e]+")  # visible ASCII, no spaces or control characters
 _PAYLOAD_FIRST = b'{"payload":"'  # how an envelope in canonical form starts (see `_split_payload`)
 _QUOTE = re.compile(b'"')  # `bytes.find` for views as well
-# An envelope's text after its payload: type and signatures, well within this in canonical form.
-_TAIL_BYTES = 4096
+# An envelope's text after its payload, its type and signatures, fits in this: `parse` accepts at
+# most 16 signatures of a 256-character key id and a 1,024-character signature (about 21 KB).
+_TAIL_BYTES = 64 * 1024
 
 
 class SignerNotFoundError(SignatureError):
@@ -271,10 +272,10 @@ def _payload_end(raw: memoryview, begin: int) -> int | None:
     it decodes, and so proves the answer.
 
     After the payload come only its type and the signatures: the quote is looked for in the
-    last few kilobytes first, copied out, where `bytes.find` runs at memory speed (a view has
-    no ``find``, and a regular expression reads a 40 MiB payload byte by byte). The first quote
-    there ends the payload unless the text before those kilobytes has one, which its decoding
-    then refuses. Failing that, the whole text is searched.
+    last kilobytes first (`_TAIL_BYTES`), copied out, where `bytes.find` runs at memory speed (a
+    view has no ``find``, and a regular expression reads a 40 MiB payload byte by byte). The
+    first quote there ends the payload unless the text before those kilobytes has one, which its
+    decoding then refuses. Failing that, the whole text is searched.
     """
     tail_from = max(begin, len(raw) - _TAIL_BYTES)
     found = raw[tail_from:].tobytes().find(b'"')

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import threading
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -222,7 +223,24 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     head_start = _check_signature_early(bundle)
     # Step 8's hashing, done on another core while the claim is read (hashlib lets go of the
     # interpreter): a bundle's pictures can add up to more bytes than its claim.
-    digests = None if bundle.bare else workers().submit(_digests, bundle.members)
+    stop = threading.Event()
+    digests = None if bundle.bare else workers().submit(_digests, bundle.members, stop)
+    try:
+        return _check_claim(source, catalog, bundle, head_start, digests)
+    finally:
+        stop.set()  # a claim refused before step 8 needs no digests: the hashing stops
+
+
+def _check_claim(
+    source: Path,
+    catalog: Catalog | None,
+    bundle: BundleFile,
+    head_start: tuple[IdentityCard, Future[bytes]] | None,
+    digests: Future[dict[str, str]] | None,
+) -> VerifyResult:
+    """Steps 3 to 10 of `_verify`, with the signature check and the members' digests under
+    way on other threads."""
+    envelope = bundle.envelope
     statement = strictjson.loads(
         envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"
     )  # 3.
@@ -308,13 +326,16 @@ def _check_card(
     return None, card
 
 
-def _digests(members: dict[str, bytes | memoryview]) -> dict[str, str]:
-    """The SHA-256 of each member the claim lists (all but those signed on their own)."""
-    return {
-        name: hashlib.sha256(data).hexdigest()
-        for name, data in members.items()
-        if name not in SELF_SIGNED
-    }
+def _digests(members: dict[str, bytes | memoryview], stop: threading.Event) -> dict[str, str]:
+    """The SHA-256 of each member the claim lists (all but those signed on their own); the
+    members not reached when ``stop`` is set are left out."""
+    found = {}
+    for name, data in members.items():
+        if stop.is_set():
+            break
+        if name not in SELF_SIGNED:
+            found[name] = hashlib.sha256(data).hexdigest()
+    return found
 
 
 def _check_members(
