@@ -245,8 +245,9 @@ def test_the_works_of_past_exports_become_ranges_of_ids(tmp_path):
     conn.close()
 
     with Catalog.open(tmp_path) as cat:
-        ranges = dict(cat.conn.execute("SELECT id, work_ranges FROM exports").fetchall())
-        assert ranges == {1: "[[1,3],[5,5],[9,9]]", 2: "[[8,9]]", 3: "[]"}
+        ranges = cat.conn.execute("SELECT * FROM export_ranges ORDER BY 1, 2").fetchall()
+        assert ranges == [(1, 1, 3), (1, 5, 5), (1, 9, 9), (2, 8, 9)]  # none for export 3
+        assert [e["id"] for e in cat.exports_of(2)] == [1]
         assert [e["id"] for e in cat.exports_of(9)] == [2, 1]
         assert [e["id"] for e in cat.exports_of(5)] == [1]
         assert cat.exports_of(4) == []

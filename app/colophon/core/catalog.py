@@ -559,10 +559,9 @@ class Catalog:
                 (now_utc(), os.fspath(path), key_id, statement_sha256, len(work_ids)),
             )
             export_id = int(cursor.lastrowid or 0)
-            ranges = _still_works(conn, id_ranges.islands(work_ids))
-            conn.execute(
-                "UPDATE exports SET work_ranges = ? WHERE id = ?",
-                (id_ranges.to_text(ranges), export_id),
+            conn.executemany(
+                "INSERT INTO export_ranges (export_id, first, last) VALUES (?, ?, ?)",
+                [(export_id, *r) for r in _still_works(conn, id_ranges.islands(work_ids))],
             )
             if also is not None:  # more to write in the same transaction (see `claim_parts`)
                 also(conn)
@@ -577,9 +576,8 @@ class Catalog:
         """Every export that included the work, newest first."""
         rows = self.conn.execute(
             "SELECT e.id, e.created_at, e.path, e.key_id, e.statement_sha256, e.work_count "
-            "FROM exports e WHERE EXISTS (SELECT 1 FROM json_each(e.work_ranges) r "
-            "WHERE ?1 BETWEEN json_extract(r.value, '$[0]') AND json_extract(r.value, '$[1]')) "
-            "ORDER BY e.id DESC",
+            "FROM exports e WHERE (SELECT r.last FROM export_ranges r WHERE r.export_id = e.id "
+            "AND r.first <= ?1 ORDER BY r.first DESC LIMIT 1) >= ?1 ORDER BY e.id DESC",
             (work_id,),
         ).fetchall()
         names = ("id", "created_at", "path", "key_id", "statement_sha256", "work_count")
@@ -587,7 +585,10 @@ class Catalog:
 
     def exported_work_ids(self) -> set[int]:
         """The ids of the works that went into a bundle (and of works removed since)."""
-        return id_ranges.union(r[0] for r in self.conn.execute("SELECT work_ranges FROM exports"))
+        # Single works (most ranges of a search's export) are gathered by SQLite, once each.
+        single = self.conn.execute("SELECT DISTINCT first FROM export_ranges WHERE last = first")
+        stretches = "SELECT first, last FROM export_ranges WHERE last > first ORDER BY first"
+        return {row[0] for row in single} | id_ranges.union(self.conn.execute(stretches))
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -36,6 +36,7 @@ from . import (  # noqa: E402 - they use run_script
     v0009_negotiate_without_amount,
     v0010_claim_parts,
     v0011_export_ranges,
+    v0012_export_range_rows,
 )
 
 Migration = Callable[[sqlite3.Connection], None]
@@ -52,6 +53,7 @@ MIGRATIONS: list[Migration] = [
     v0009_negotiate_without_amount.upgrade,
     v0010_claim_parts.upgrade,
     v0011_export_ranges.upgrade,
+    v0012_export_range_rows.upgrade,
 ]
 
 LATEST = len(MIGRATIONS)
