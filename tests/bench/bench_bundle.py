@@ -19,9 +19,10 @@ What it does, for each number of works N, in one run:
    - the *floor*: ``json.loads`` of the same Statement bytes plus one Ed25519 verification of
      the same envelope's PAE with ``cryptography`` (the PAE built beforehand): what any verifier
      has to spend at least.
-   All but the first export are timed in rounds that run each of them once, in turn, so that a
-   machine getting busier or quieter weighs on them alike; each call lets go of what it made
-   (a verification's result, the floor's parsed Statement) within its own time.
+   All but the first export are timed in rounds that run each of them once, in turn (every
+   other round in the reverse order), so that a machine getting busier or quieter weighs on
+   them alike; each call lets go of what it made (a verification's result, the floor's parsed
+   Statement) within its own time.
 3. Times the steps of verification and of export one by one (same functions the real code
    calls, best of ``--runs`` each), so the hot spots are visible.
 
@@ -103,11 +104,14 @@ def best_of(runs: int, func: Callable[[], Any]) -> tuple[float, Any]:
 def interleaved(runs: int, funcs: dict[str, Callable[[], Any]]) -> dict[str, float]:
     """The best time of each of ``funcs`` over ``runs`` rounds, each round calling every one
     once, in turn: a machine that gets busier or quieter meanwhile weighs on all of them alike,
-    so the ratios between them hold. What a call returns is let go within its time, as the
-    floor lets go of what it parsed."""
+    so the ratios between them hold. Every other round runs them in the reverse order, so none
+    always comes just after the same one (which leaves the memory it freed for the next to
+    reuse). What a call returns is let go within its time, as the floor lets go of what it
+    parsed."""
     best = dict.fromkeys(funcs, float("inf"))
-    for _ in range(runs):
-        for name, func in funcs.items():
+    for round_ in range(runs):
+        order = list(funcs.items())
+        for name, func in order if round_ % 2 == 0 else reversed(order):
             start = clock()
             func()
             best[name] = min(best[name], clock() - start)
