@@ -59,7 +59,7 @@ from colophon.core import dsse, safezip, strictjson
 from colophon.core.bundle import ENVELOPE, IDENTITY, SUMMARY, export_bundle, stored_members
 from colophon.core.card import parse_card
 from colophon.core.catalog import Catalog
-from colophon.core.claim import MAX_STATEMENT_BYTES, Member, build_statement, check_parts
+from colophon.core.claim import MAX_STATEMENT_BYTES, Member, check_parts, statement_frame
 from colophon.core.claim_parts import claim_parts
 from colophon.core.identity import Identity
 from colophon.core.keystore import KeyLocation
@@ -243,7 +243,7 @@ def export_steps(
     defaults = profile.terms.to_dict()
     steps["works' parts (kept)"], parts = best_of(runs, lambda: claim_parts(catalog, ids, defaults))
     issued = datetime(2025, 3, 14, 9, 26, 53, tzinfo=UTC)
-    frame = build_statement([], profile, key.info, [Member(SUMMARY, "0" * 64)], issued)
+    frame = statement_frame(profile, key.info, [Member(SUMMARY, "0" * 64)], issued)
     steps["summary page"], page = best_of(
         runs,
         lambda: render(frame["predicate"], parts.rows, len(parts), set()),

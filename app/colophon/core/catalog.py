@@ -724,8 +724,8 @@ def _still_works(conn: sqlite3.Connection, ranges: list[tuple[int, int]]) -> lis
     with a work removed meanwhile is read id by id.
     """
     kept = []
+    count_sql = "SELECT count(*) FROM works WHERE id BETWEEN ? AND ?"
     for first, last in ranges:
-        count_sql = "SELECT count(*) FROM works WHERE id BETWEEN ? AND ?"
         if conn.execute(count_sql, (first, last)).fetchone()[0] == last - first + 1:
             kept.append((first, last))
             continue

@@ -18,7 +18,7 @@ from .catalog import Catalog, KnownPath, Work
 from .errors import Cancelled, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .progress import Progress
-from .walk import Candidate, Skipped, file_identity, walk
+from .walk import Candidate, Skipped, walk
 
 STATUSES = ("ok", "modified", "missing", "moved", "unreadable")
 
@@ -144,7 +144,7 @@ def _find_moved(
         return {}
     # A file the catalog knows already, reached by another name (a link, a mount), is no new
     # place of a missing one: files are told apart by device and inode, not by path.
-    unknown = [c for c in walk(folders, lambda _s: None) if file_identity(c.path) not in known]
+    unknown = [c for c in walk(folders, lambda _s: None) if c.identity not in known]
     progress.start(total=len(unknown), total_bytes=sum(c.size for c in unknown), label="Searching")
     found: dict[str, Hashed] = {}
     for result in hash_files(unknown, progress, workers):

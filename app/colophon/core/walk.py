@@ -28,6 +28,8 @@ class Candidate:
     path: str
     size: int
     mtime_ns: int
+    #: its device and inode (links followed), which tell one file under two names apart
+    identity: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def walk(
             visited = {(st.st_dev, st.st_ino), *excluded}
             yield from _walk_folder(path, root, visited, on_skip, everything)
         elif stat.S_ISREG(st.st_mode):
-            yield Candidate(path, st.st_size, st.st_mtime_ns)
+            yield Candidate(path, st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino))
         else:
             on_skip(Skipped(path, "not a regular file"))
 
@@ -124,7 +126,7 @@ def _walk_folder(
             visited.add((st.st_dev, st.st_ino))
             stack.append(_entries(entry.path, on_skip))
         elif stat.S_ISREG(st.st_mode):
-            yield Candidate(entry.path, st.st_size, st.st_mtime_ns)
+            yield Candidate(entry.path, st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino))
         else:
             on_skip(Skipped(entry.path, "not a regular file"))
 
