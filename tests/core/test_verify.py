@@ -44,7 +44,7 @@ from colophon.core.keyevents import make_revocation, make_rotation, parse_event,
 from colophon.core.keys import generate, key_id
 from colophon.core.keystore import KeyLocation
 from colophon.core.profile import Profile
-from colophon.core.verify import Outcome
+from colophon.core.verify import Outcome, verify
 
 
 @pytest.fixture
@@ -967,3 +967,25 @@ def test_key_events_are_described_with_a_time_people_read(world: World) -> None:
     assert retired.describe() == "revoked (retired) from 2026-03-14 09:26 UTC"
     stolen = parse_event(make_revocation(world.ada.private_key(), "compromised", now=moment))
     assert stolen.describe().startswith("revoked as compromised on 2026-03-14 09:26 UTC, which")
+
+
+def test_the_checked_thumbnails_come_back_only_when_asked_and_only_if_intact(
+    world: World,
+) -> None:
+    members = read_zip(world.bundle)
+    pictures = {n: data for n, data in members.items() if n.startswith("thumbnails/")}
+    assert len(pictures) == 2
+
+    asked = verify(world.bundle, world.ada.catalog, thumbnails=True)
+    assert asked.outcome is Outcome.VALID
+    assert asked.thumbnails == {
+        n[len("thumbnails/") : -len(".png")]: d for n, d in pictures.items()
+    }
+    assert verify(world.bundle, world.ada.catalog).thumbnails is None  # not kept unasked
+
+    [first, second] = sorted(pictures)
+    swapped = world.rebuild(
+        members=lambda m: m.update({first: members[second], second: members[first]})
+    )
+    refused = verify(swapped, world.ada.catalog, thumbnails=True)
+    assert refused.outcome is Outcome.TAMPERED and refused.thumbnails is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import zipfile
 
@@ -94,7 +95,9 @@ def test_a_claim_that_cannot_be_relied_on_has_no_rows(qapp, checked):
     assert model.rowCount() == 0
 
 
-def test_a_picture_replaced_after_the_check_is_not_shown(qapp, checked, monkeypatch):
+def test_the_pictures_shown_are_those_checked_even_if_the_file_changes_after(
+    qapp, checked, monkeypatch
+):
     found, tmp_path = checked
     bundle = found.result.path
     picture = next(name for name in zipfile.ZipFile(bundle).namelist() if "thumbnails/" in name)
@@ -102,16 +105,19 @@ def test_a_picture_replaced_after_the_check_is_not_shown(qapp, checked, monkeypa
 
     real_verify = verify_tasks.verify
 
-    def verify_then_swap(*args, **kwargs):  # the file changes between the check and the read
+    def verify_then_swap(*args, **kwargs):  # the file changes between the check and the showing
         result = real_verify(*args, **kwargs)
         shutil.copy(swapped, bundle)
         return result
 
     monkeypatch.setattr(verify_tasks, "verify", verify_then_swap)
     again = verify_tasks.check_claim(tmp_path / "verifier", bundle)
-    assert again.result.claim is not None  # the check itself saw the signed pictures
-    assert again.thumbnails == {}  # and none of what replaced them is shown
-    assert found.thumbnails  # while an unchanged bundle shows its picture
+    assert again.result.outcome.intact
+    signed = {m.name: m.sha256 for m in again.result.claim.members}
+    assert again.thumbnails and again.thumbnails == found.thumbnails  # the signed pictures
+    for digest, data in again.thumbnails.items():
+        assert hashlib.sha256(data).hexdigest() == signed[f"thumbnails/{digest}.png"]
+    assert zipfile.ZipFile(bundle).read(picture) not in again.thumbnails.values()
 
 
 def test_claims_are_told_from_works_by_name():

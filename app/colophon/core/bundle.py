@@ -31,6 +31,7 @@ from .claim import (
     UnsupportedVersion,
     check_parts,
     statement_frame,
+    thumbnail_of,
 )
 from .claim_parts import claim_parts
 from .errors import MalformedError, NotFoundError, UsageError
@@ -102,7 +103,7 @@ def export_bundle(
     progress.start(total=(len(parts) if thumbnails else 0) + 2, label="Exporting")
     members = _thumbnails(catalog, parts.works or [], progress) if thumbnails else {}
     issued = datetime.now(UTC).replace(microsecond=0)
-    pictures = {name[len(THUMBNAILS) : -len(".png")] for name in members}
+    pictures = {thumbnail_of(name) for name in members}
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
     listed.append(Member(SUMMARY, ""))  # filled in below, once the page exists
     frame = statement_frame(profile, key.info, listed, issued, license=license)

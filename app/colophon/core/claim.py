@@ -281,7 +281,7 @@ def check_parts(
     members = [
         m
         for m in predicate["members"]
-        if not m["name"].startswith(THUMBNAILS) or _thumbnail_of(m["name"]) in present
+        if not m["name"].startswith(THUMBNAILS) or thumbnail_of(m["name"]) in present
     ]
     sample = {
         **frame,
@@ -410,13 +410,13 @@ def _check_members(predicate: dict[str, Any], digests: set[str]) -> None:
         raise MalformedError("predicate.members", "must be sorted by name, each name once.")
     for name in names:
         if name.startswith(THUMBNAILS):
-            if not name.endswith(".png") or _thumbnail_of(name) not in digests:
+            if not name.endswith(".png") or thumbnail_of(name) not in digests:
                 raise MalformedError("predicate.members", f"{name} is not a thumbnail of a work.")
         elif name != "summary.html":
             raise MalformedError("predicate.members", f"{name} is not a member of a v1 bundle.")
 
 
-def _thumbnail_of(name: str) -> str:
+def thumbnail_of(name: str) -> str:
     """The digest in a thumbnail's member name, ``thumbnails/<digest>.png``."""
     return name.removeprefix(THUMBNAILS).removesuffix(".png")
 

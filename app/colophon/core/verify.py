@@ -23,7 +23,14 @@ from .background import workers
 from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
 from .card import IdentityCard, parse_card
 from .catalog import Catalog
-from .claim import MAX_STATEMENT_BYTES, Claim, UnsupportedVersion, parse_statement
+from .claim import (
+    MAX_STATEMENT_BYTES,
+    THUMBNAILS,
+    Claim,
+    UnsupportedVersion,
+    parse_statement,
+    thumbnail_of,
+)
 from .contacts import (
     Contact,
     contacts_with_keys,
@@ -93,6 +100,9 @@ class VerifyResult:
     #: for a key mismatch: the key that was expected (``contact``: its contact's name, or None
     #: for your own key; ``fingerprint``)
     expected: dict[str, Any] | None = None
+    #: the bundle's thumbnails by their work's digest, as signed: only when asked for (`verify`'s
+    #: ``thumbnails``) and only from a bundle whose members are intact
+    thumbnails: dict[str, bytes] | None = None
 
     @property
     def valid(self) -> bool:
@@ -162,16 +172,19 @@ def verify(
     *,
     against: Iterable[str | os.PathLike[str]] = (),
     progress: Progress | None = None,
+    thumbnails: bool = False,
 ) -> VerifyResult:
     """Verify the bundle or bare envelope at ``path`` with the trust kept in ``catalog``.
 
     ``against``: folders (or files) to look for the claimed works in; one that does not exist is
-    a `NotFoundError`, raised before the bundle is read.
+    a `NotFoundError`, raised before the bundle is read. ``thumbnails``: keep the pictures the
+    bundle carries in the result (`VerifyResult.thumbnails`), from the very bytes checked, so a
+    viewer never reads the file again (it may have changed since).
     """
     folders = existing(against)
     source = Path(path)
     try:
-        result = _verify(source, catalog)
+        result = _verify(source, catalog, thumbnails)
     except MalformedError as exc:
         result = VerifyResult(
             source, Outcome.MALFORMED, f"Not a valid claim: {exc.message}", part=exc.part
@@ -213,7 +226,7 @@ def _fingerprints(subjects: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
 
 # Not while matching a folder, which may take minutes: only while reading the claim.
 @strictjson.gc_paused()  # a large claim is millions of small objects, none of them garbage
-def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
+def _verify(source: Path, catalog: Catalog | None, thumbnails: bool = False) -> VerifyResult:
     bundle = read_bundle(source)  # 1. container, 2. envelope
     envelope = bundle.envelope
     if envelope.payload_type != dsse.PAYLOAD_TYPE_INTOTO:
@@ -226,7 +239,7 @@ def _verify(source: Path, catalog: Catalog | None) -> VerifyResult:
     stop = threading.Event()
     digests = None if bundle.bare else workers().submit(_digests, bundle.members, stop)
     try:
-        return _check_claim(source, catalog, bundle, head_start, digests)
+        return _check_claim(source, catalog, bundle, head_start, digests, thumbnails)
     finally:
         stop.set()  # a claim refused before step 8 needs no digests: the hashing stops
 
@@ -237,9 +250,10 @@ def _check_claim(
     bundle: BundleFile,
     head_start: tuple[IdentityCard, Future[bytes]] | None,
     digests: Future[dict[str, str]] | None,
+    thumbnails: bool = False,
 ) -> VerifyResult:
     """Steps 3 to 10 of `_verify`, with the signature check and the members' digests under
-    way on other threads."""
+    way on other threads; the checked thumbnails kept if asked for."""
     envelope = bundle.envelope
     statement = strictjson.loads(
         envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"
@@ -272,6 +286,12 @@ def _check_claim(
                 found.claim = None
             return found
         found.card = card
+        if thumbnails:  # every member is the one signed (step 8)
+            found.thumbnails = {
+                thumbnail_of(name): bytes(data)
+                for name, data in bundle.members.items()
+                if name.startswith(THUMBNAILS)
+            }
     trust = _Trust.of(catalog, bundle, claim)  # 9.
     found.signer = _signer(claim, trust)
     revoked = covering(claim.key.keyid, claim.issued_at, trust.events)

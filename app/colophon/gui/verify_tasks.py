@@ -1,6 +1,6 @@
 """The verify window's work, as functions run on a worker (Qt-free, each opening its own catalog).
 
-`check_claim` verifies a bundle (optionally against folders) and collects the thumbnails it
+`check_claim` verifies a bundle (optionally against folders) and keeps the thumbnails it
 carries, but only for a claim that is intact: a picture from an altered bundle is never shown.
 `trust_signer` pins the signer's key as a contact, together with the identity card the bundle
 carries, after the person confirmed the fingerprint.
@@ -8,13 +8,10 @@ carries, after the person confirmed the fingerprint.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core import safezip
-from ..core.bundle import THUMBNAILS
 from ..core.catalog import Catalog
 from ..core.contacts import Contact, add_contact
 from ..core.errors import ColophonError
@@ -40,25 +37,12 @@ class Checked:
 def check_claim(
     home: Path, path: Path, folders: Sequence[Path] = (), progress: Progress | None = None
 ) -> Checked:
-    """Verify ``path`` with the trust kept under ``home``; thumbnails only from intact claims."""
+    """Verify ``path`` with the trust kept under ``home``; thumbnails only from intact claims,
+    as the verification read and checked them (the file is not read again)."""
     with Catalog.open(home) as catalog:
-        result = verify(path, catalog, against=folders, progress=progress)
-    checked = Checked(result)
-    if result.claim is None or result.bare or not result.outcome.intact:
-        return checked
-    pictures = {m.name: m.sha256 for m in result.claim.members if m.name.startswith(THUMBNAILS)}
-    if not pictures:
-        return checked
-    try:
-        members = safezip.read_members(path)  # the pictures only: the claim is read already
-    except ColophonError:  # changed on disk since: show the verdict without pictures
-        return checked
-    for name, signed in pictures.items():
-        data = members.get(name)
-        # The very pictures the claim signs: a file replaced since the check shows none.
-        if data is not None and hashlib.sha256(data).hexdigest() == signed:
-            checked.thumbnails[name[len(THUMBNAILS) : -len(".png")]] = data
-    return checked
+        result = verify(path, catalog, against=folders, progress=progress, thumbnails=True)
+    pictures = result.thumbnails if result.claim is not None and result.outcome.intact else None
+    return Checked(result, dict(pictures or {}))
 
 
 def trust_signer(home: Path, checked: Checked, name: str) -> Contact:
