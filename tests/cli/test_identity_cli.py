@@ -273,6 +273,43 @@ def test_export_public_is_read_by_standard_tools(
     assert code == exitcodes.OK and out == path.read_text()
 
 
+def test_a_file_to_write_in_a_missing_folder_is_not_found_and_nothing_is_made(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, no_keyring: None
+) -> None:
+    home, missing = tmp_path / "home", tmp_path / "no-such-folder"
+    code, out, err = run(
+        capsys,
+        *("--home", str(home), "identity", "init", "--name", "Ada"),
+        *("--key-file", str(missing / "ada.key")),
+    )
+    assert code == exitcodes.NOT_FOUND and out == ""
+    assert _one_error_line(err).endswith(f"The folder {missing} does not exist.")
+    assert not home.exists() and not missing.exists()
+
+    made = tmp_path / "a-file"
+    made.write_text("not a folder")
+    code, _, err = run(
+        capsys,
+        *("--home", str(home), "identity", "init", "--name", "Ada"),
+        *("--key-file", str(made / "ada.key")),
+    )
+    assert code == exitcodes.USAGE and "is a file, not a folder" in _one_error_line(err)
+
+
+def test_export_public_into_a_missing_folder_is_not_found(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    home, missing = tmp_path / "home", tmp_path / "no-such-folder"
+    _init(capsys, home)
+    for command in ("export-public", "card"):
+        code, out, err = run(
+            capsys, "--home", str(home), "identity", command, "-o", str(missing / "ada.pub")
+        )
+        assert code == exitcodes.NOT_FOUND and out == ""
+        assert _one_error_line(err).endswith(f"The folder {missing} does not exist.")
+    assert not missing.exists()
+
+
 def test_card_file_verifies(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     home = tmp_path / "home"
     made = _init(capsys, home, "--email", "ada@example.org")

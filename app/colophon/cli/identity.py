@@ -16,7 +16,7 @@ from typing import Any
 
 from ..core import backup as backups
 from ..core.errors import ColophonError, UsageError
-from ..core.fsutil import atomic_write, check_writable
+from ..core.fsutil import atomic_write, check_writable, require_folder
 from ..core.identity import Identity, KeyRecord
 from ..core.keyevents import REASONS, STATEMENT_ROOM, KeyEvent
 from ..core.keystore import KeyLocation, KeyringUnavailable, KeyStore
@@ -173,8 +173,7 @@ def _new_location(ctx: Context, store: KeyStore) -> KeyLocation:
         assert location.path is not None
         if location.path.exists():
             raise UsageError(f"{location.path} already exists; choose a new file for the key.")
-        if not location.path.parent.is_dir():
-            raise UsageError(f"The folder {location.path.parent} does not exist.")
+        require_folder(location.path)
         return location
     try:
         store.check_keyring()
@@ -198,8 +197,7 @@ def _check_output(path: Path, force: bool) -> None:
         raise UsageError(f"{path} is a folder; give a file name.")
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; add --force to replace it.")
-    if not path.parent.is_dir():
-        raise UsageError(f"The folder {path.parent} does not exist.")
+    require_folder(path)
 
 
 def _emit(ctx: Context, text: str, what: str) -> None:
