@@ -41,7 +41,7 @@ from bundle_factory import (
 
 from colophon.core import claim, dsse, safezip, strictjson
 from colophon.core.bundle import ENVELOPE, EVENTS, IDENTITY, SUMMARY
-from colophon.core.errors import NotFoundError
+from colophon.core.errors import EnvironmentProblem, NotFoundError
 from colophon.core.verify import Outcome, VerifyResult, verify
 from memory_keyring import MemoryKeyring
 
@@ -301,7 +301,41 @@ def test_malformed_when_neither_zip_nor_json(tmp_path: Path) -> None:
 def test_malformed_when_empty(tmp_path: Path) -> None:
     path = tmp_path / "empty.colophon"
     path.write_bytes(b"")
-    malformed(path)
+    assert malformed(path).message == "Not a valid claim: empty.colophon: is empty."
+    path.write_bytes(b" \n")
+    malformed(path, says="is empty")
+
+
+@pytest.mark.parametrize(
+    ("fault", "says"),
+    [
+        (PermissionError(13, "Permission denied"), "No permission to read {}."),
+        (OSError(5, "Input/output error"), "Could not read {}: Input/output error."),
+    ],
+)
+def test_a_bundle_that_cannot_be_read_is_the_environment_not_the_bundle(
+    world: World, monkeypatch: pytest.MonkeyPatch, fault: OSError, says: str
+) -> None:
+    # Nothing is known of the claim: it is no more malformed than valid (exit 5, not 16).
+    from colophon.core import bundle
+
+    def refuse(path: Path, limit: int) -> bytes:
+        raise fault
+
+    monkeypatch.setattr(bundle, "read_at_most", refuse)
+    with pytest.raises(EnvironmentProblem) as raised:
+        verify(world.bundle, world.ada.catalog)
+    assert raised.value.message == says.format(world.bundle)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_bundle_is_the_environment(world: World) -> None:
+    world.bundle.chmod(0)
+    try:
+        with pytest.raises(EnvironmentProblem, match="No permission to read"):
+            verify(world.bundle, world.ada.catalog)
+    finally:
+        world.bundle.chmod(0o644)
 
 
 def test_malformed_when_the_zip_is_truncated(world: World) -> None:

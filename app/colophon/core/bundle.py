@@ -34,7 +34,7 @@ from .claim import (
     thumbnail_of,
 )
 from .claim_parts import claim_parts
-from .errors import MalformedError, NotFoundError, UsageError
+from .errors import EnvironmentProblem, MalformedError, NotFoundError, UsageError
 from .fsutil import atomic_write, check_writable, read_at_most, require_folder
 from .hashing import default_workers
 from .identity import Identity
@@ -302,8 +302,12 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
         raise NotFoundError(f"There is no file {source}.") from None
     except IsADirectoryError:
         raise UsageError(f"{source} is a folder, not a bundle.") from None
-    except OSError as exc:
-        raise MalformedError(str(source), f"cannot be read ({exc.strerror}).") from exc
+    except PermissionError:
+        if source.is_dir():  # a folder the user may not open is still a folder
+            raise UsageError(f"{source} is a folder, not a bundle.") from None
+        raise EnvironmentProblem(f"No permission to read {source}.") from None
+    except OSError as exc:  # the disk or the file system, not the bundle: nothing to judge
+        raise EnvironmentProblem(f"Could not read {source}: {exc.strerror or exc}.") from exc
     if data is None:
         raise MalformedError(str(source.name), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
@@ -316,6 +320,8 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
         return BundleFile(source, False, envelope, members)
     if len(data) > dsse.MAX_ENVELOPE_BYTES:
         raise MalformedError("envelope", "is larger than the limit.")
+    if not data.strip():
+        raise MalformedError(str(source.name), "is empty.")
     if not data.lstrip()[:1] == b"{":
         raise MalformedError(str(source.name), "is neither a Colophon bundle nor a DSSE envelope.")
     return BundleFile(source, True, dsse.parse(data))
