@@ -124,7 +124,12 @@ def test_verify_by_a_stranger_is_unknown_signer_until_trusted(capsys, creator, t
     result = json.loads(out)
     assert code == exitcodes.UNKNOWN_SIGNER and result["outcome"] == "unknown_signer"
     assert result["signer"]["name"] == "Ada Lovelace" and not result["valid"]
-    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(bundle))
+    code, out, err = run(capsys, "--home", other, "contacts", "add", str(bundle))
+    assert code == exitcodes.USAGE and out == "" and "Nothing was trusted" in err
+    assert result["signer"]["fingerprint"] in err and "--fingerprint" in err and "--yes" in err
+    code, out, _ = run(capsys, "--home", other, "verify", str(bundle))
+    assert code == exitcodes.UNKNOWN_SIGNER  # not trusted unasked, with no terminal to ask on
+    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(bundle), "--yes")
     assert code == 0 and "Trusted Ada Lovelace" in out
     code, out, _ = run(capsys, "--home", other, "verify", str(bundle))
     assert code == exitcodes.OK and "your contact Ada Lovelace" in out
@@ -187,7 +192,9 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
     capsys, creator, tmp_path
 ):
     other = str(tmp_path / "company")
-    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(export(capsys, creator)))
+    code, out, _ = run(
+        capsys, "--home", other, "contacts", "add", str(export(capsys, creator)), "--yes"
+    )
     assert code == 0 and "Their card says: Ada Lovelace <ada@example.org>" in out
     second = tmp_path / "second"  # the same person's second computer, with its own key
     card = tmp_path / "second.json"
@@ -196,10 +203,12 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
         identity.create(Profile("Ada L.", email="Ada@example.org"), KeyLocation.keyring())
         card.write_text(json.dumps(identity.card()))
 
-    code, _, err = run(capsys, "--home", other, "contacts", "add", str(card))
+    code, _, err = run(capsys, "--home", other, "contacts", "add", str(card), "--yes")
     assert code == exitcodes.USAGE
     assert "with the email of your contact 'Ada Lovelace'" in err and "--same-person" in err
-    code, out, _ = run(capsys, "--home", other, "contacts", "add", str(card), "--same-person")
+    code, out, _ = run(
+        capsys, "--home", other, "contacts", "add", str(card), "--same-person", "--yes"
+    )
     assert code == 0 and "Trusted Ada L." in out
     code, out, _ = run(capsys, "--home", other, "contacts", "list")
     assert "(same person as Ada Lovelace)" in out and "(same person as Ada L.)" in out
@@ -211,7 +220,7 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
     assert run(capsys, "--home", str(laptop), "identity", "export-public", "-o", str(key))[0] == 0
     code, out, err = run(
         capsys, "--home", other, "contacts", "add", str(key), "--name", "Ada laptop",
-        "--same-person", "Ada L.", "--json",
+        "--same-person", "Ada L.", "--json", "--yes",
     )  # fmt: skip
     assert code == 0, err
     added = json.loads(out)
@@ -405,7 +414,7 @@ def test_a_malformed_file_given_to_contacts_add_exits_as_malformed(capsys, tmp_p
 def test_a_revocation_file_teaches_the_verifier_and_pins_nothing(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     home = str(tmp_path / "stranger")
-    assert run(capsys, "--home", home, "contacts", "add", str(bundle))[0] == exitcodes.OK
+    assert run(capsys, "--home", home, "contacts", "add", str(bundle), "--yes")[0] == exitcodes.OK
     revocation = tmp_path / "revoked.json"
     code, _out, err = run(
         capsys, "--home", str(creator["home"]), "identity", "revoke", "--reason", "compromised",

@@ -68,8 +68,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--yes",
         action="store_true",
-        help="trust the key without asking on a terminal whether its fingerprint is the one "
-        "you were given",
+        help="trust the key without asking whether its fingerprint is the one you were given "
+        "(without a terminal, --yes or --fingerprint is needed)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_add)
@@ -130,7 +130,12 @@ def run_add(ctx: Context) -> int:
         return exitcodes.OK
     same = ctx.args.same_person
     owner = resolve(catalog, same) if isinstance(same, str) else same
-    if ctx.args.fingerprint is None and not ctx.args.yes and sys.stdin.isatty():
+    if ctx.args.fingerprint is None and not ctx.args.yes:
+        if not sys.stdin.isatty():  # nobody to ask: trusting is said on the command line
+            raise UsageError(
+                f"Nothing was trusted: with no terminal to ask on, give the fingerprint the key's "
+                f"owner gave you (--fingerprint) or add --yes. This key: {source.key.fingerprint}"
+            )
         _confirm_fingerprint(ctx, name, source)
     try:
         contact = add_contact(
