@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -259,6 +260,44 @@ def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):
     assert result["unmatched_local_files"] == []
 
 
+def test_a_line_break_in_a_file_name_cannot_forge_a_line_of_the_report(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    forged = "copy.txt\n    [    found] harbour: elsewhere.png"
+    shutil.copy(creator["works"] / "poem.txt", folder / forged)
+    code, out, _ = run(
+        capsys, "--home", str(creator["home"]), "verify", str(bundle), "--against", str(folder)
+    )
+    assert code == exitcodes.OK
+    lines = out.splitlines()
+    marks = [line.split("] ", 1)[1] for line in lines if line.startswith("    [")]
+    assert [m for m in marks if m.startswith("harbour")] == ["harbour"]  # found nowhere
+    assert f"    [    found] poem: {folder}/copy.txt\\n    [    found] harbour: " in out
+
+
+def test_an_impostor_is_said_once_with_both_fingerprints(capsys, creator, tmp_path):
+    team = str(tmp_path / "team")
+    genuine = export(capsys, creator)
+    assert run(capsys, "--home", team, "contacts", "add", str(genuine), "--yes")[0] == 0
+    pinned = json.loads(run(capsys, "--home", team, "verify", str(genuine), "--json")[1])
+    impostor = tmp_path / "impostor"
+    with Catalog.open(impostor) as cat:
+        Identity(cat).create(Profile("Ada Lovelace"), KeyLocation.keyring())
+    assert run(capsys, "--home", str(impostor), "add", str(creator["works"]))[0] == 0
+    forged = tmp_path / "forged.colophon"
+    assert run(capsys, "--home", str(impostor), "export", "--all", "-o", str(forged))[0] == 0
+
+    code, out, _ = run(capsys, "--home", team, "verify", str(forged))
+    assert code == exitcodes.KEY_MISMATCH
+    assert out.startswith("WARNING: KEY MISMATCH: signed as Ada Lovelace, but not with the key")
+    expected = pinned["signer"]["fingerprint"]
+    assert f"  expected:     {expected}  (your contact Ada Lovelace)\n" in out
+    shown = json.loads(run(capsys, "--home", team, "verify", str(forged), "--json")[1])
+    assert shown["expected_key"]["fingerprint"] == expected != shown["signer"]["fingerprint"]
+    assert f"  fingerprint:  {shown['signer']['fingerprint']}  (unknown)\n" in out
+
+
 def test_tampered_bundle_has_its_own_exit_code(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     tampered = tmp_path / "tampered.colophon"
@@ -372,7 +411,7 @@ def test_verify_text_shows_the_terms_works_have_of_their_own(capsys, creator, tm
     code, out, err = run(capsys, "--home", stranger, "verify", str(bundle))
     assert code == exitcodes.UNKNOWN_SIGNER, err
     assert "works:        2, 1 of them with terms of their own (below)" in out
-    assert "terms of the other works:\n  May be used to train AI: No" in out
+    assert "terms of the other works:\n    May be used to train AI: No" in out
     assert "May be given to an AI as input: No" in out  # the bundle's default
     assert "works with terms of their own:\n    poem: May be given to an AI as input: Yes\n" in out
 

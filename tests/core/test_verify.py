@@ -189,6 +189,10 @@ def test_key_mismatch_when_the_identity_card_names_another_key(world: World) -> 
 
     result = check(forged, world.ada.catalog, Outcome.KEY_MISMATCH)
     assert "identity card" in result.message
+    signed, carded = world.ada.identity.require_key().info, other.identity.require_key().info
+    assert result.message.index(carded.fingerprint) < result.message.index(signed.fingerprint)
+    assert result.signer is not None and result.signer.fingerprint == signed.fingerprint
+    assert result.claim is not None  # the claim itself is intact
     other.close()
 
 

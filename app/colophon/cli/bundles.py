@@ -14,7 +14,7 @@ from ..core.profile import AI_USES
 from ..core.terms import in_words
 from ..core.verify import Outcome, VerifyResult, verify
 from . import exitcodes
-from .context import Context, counted
+from .context import Context, counted, one_line
 from .passphrase import add_passphrase_options, key_passphrase
 from .progressbar import progress_bar
 
@@ -189,8 +189,10 @@ def run_verify(ctx: Context) -> int:
 
 def print_result(ctx: Context, r: VerifyResult) -> None:
     headline, message = HEADLINES[r.outcome], r.message
-    if message.lower().startswith(f"{headline.lower()}: "):  # said once: "VALID: signed by…"
-        message = message[len(headline) + 2 :]
+    for said in (headline, headline.split(":")[0]):  # said once: "VALID: signed by…"
+        if message.lower().startswith(f"{said.lower()}: "):
+            message = message[len(said) + 2 :]
+            break
     ctx.print(f"{headline}: {message}")
     if r.part:
         ctx.print(f"  where:        {r.part}")
@@ -201,6 +203,12 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
         )
         ctx.print(f"  signed by:    {s.name}" + (f" <{s.email}>" if s.email else ""))
         ctx.print(f"  fingerprint:  {s.fingerprint}  ({who})")
+    if r.expected:
+        whose = r.expected.get("contact")
+        ctx.print(
+            f"  expected:     {r.expected['fingerprint']}  "
+            f"({f'your contact {whose}' if whose else 'your own key'})"
+        )
     if r.claim is None:
         return
     p = r.claim.predicate
@@ -212,8 +220,9 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
     )
     if own:
         ctx.print("  terms of the other works:")
+    indent = "    " if own else "  "  # under their heading when other works have their own
     for question, answer in in_words(p["terms"]):
-        ctx.print(f"  {question}: {answer}")
+        ctx.print(f"{indent}{question}: {answer}")
     comp = p["compensation"]
     amount = f" {comp['amount']} {comp.get('currency', '%')}" if "amount" in comp else ""
     ctx.print(
@@ -248,7 +257,10 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
         for i, work in enumerate(r.claim.works):
             digest = work["digest"]["sha256"]
             files = r.matches.get(digest, [])
-            copies = [f"{path} ({distance} bits off)" for path, distance in near.get(digest, [])]
+            files = [one_line(path) for path in files]
+            copies = [
+                f"{one_line(path)} ({distance} bits off)" for path, distance in near.get(digest, [])
+            ]
             mark = "found" if files else "near copy" if copies else "not found"
             shown = files + copies  # near copies too, where the work itself is also there
             ctx.print(

@@ -88,6 +88,15 @@ _TEXT_ESCAPES = {
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROLS if c >= 0x7F}
 
 
+_LINE_ESCAPES = {**_TEXT_ESCAPES, 0x09: "\\t", 0x0A: "\\n"}
+
+
+def one_line(text: str) -> str:
+    """``text`` (a file name, say) as `shown`, on one line: a line break or tab in it is printed
+    as ``\\n`` or ``\\t``, so a name cannot start a line of its own that looks like a result."""
+    return readable(text).translate(_LINE_ESCAPES)
+
+
 def shown(text: str) -> str:
     """``text`` as it may be printed on a terminal: control characters as visible escapes.
 

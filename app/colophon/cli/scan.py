@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import UsageError
 from ..core.fsutil import atomic_writer, require_folder
-from ..core.pathtext import readable, readable_values
+from ..core.pathtext import readable_values
 from . import exitcodes
-from .context import Context, counted
+from .context import Context, counted, one_line
 from .progressbar import progress_bar
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def run_scan(ctx: Context) -> int:
         pass
     ctx.status = status = exitcodes.CANCELLED if summary.cancelled else exitcodes.OK
     for skipped in summary.skipped[:MAX_SKIPPED_SHOWN]:
-        ctx.warn(f"skipped {readable(skipped.path)}: {skipped.reason}")
+        ctx.warn(f"skipped {one_line(skipped.path)}: {skipped.reason}")
     if summary.files_skipped > MAX_SKIPPED_SHOWN:
         ctx.warn(
             f"skipped {summary.files_skipped - MAX_SKIPPED_SHOWN:,} more files "

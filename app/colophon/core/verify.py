@@ -282,7 +282,9 @@ def _check_claim(
         problem = _check_members(bundle, claim, digests.result() if digests else {}) or problem
         if problem:
             found.outcome, found.message = problem
-            if problem[0] is not Outcome.KEY_MISMATCH:
+            if problem[0] is Outcome.KEY_MISMATCH:  # an intact claim: who signed it is known
+                found.signer = _signer(claim, _Trust.of(catalog, bundle, claim, learn=False))
+            else:
                 found.claim = None
             return found
         found.card = card
@@ -338,7 +340,11 @@ def _check_card(
     except SignatureError:
         return (Outcome.SIGNATURE_INVALID, "The identity card's signature does not match."), None
     if card.key.keyid != claim.key.keyid:
-        return (Outcome.KEY_MISMATCH, "The identity card names another key than the claim."), None
+        return (
+            Outcome.KEY_MISMATCH,
+            f"The identity card names another key ({card.key.fingerprint}) than the one that "
+            f"signed the claim ({claim.key.fingerprint}).",
+        ), None
     shown, person = card.claimant, claim.claimant
     if (shown["displayName"], shown.get("email")) != (person["displayName"], person.get("email")):
         # the card is shown, and pinned, as the person: it must be the claim's
@@ -386,8 +392,12 @@ class _Trust:
     namesakes: list[Contact]  # contacts with the signer's name or email
 
     @classmethod
-    def of(cls, catalog: Catalog | None, bundle: BundleFile, claim: Claim) -> _Trust:
-        carried = parse_events_file(bundle.events) if bundle.events is not None else []
+    def of(
+        cls, catalog: Catalog | None, bundle: BundleFile, claim: Claim, *, learn: bool = True
+    ) -> _Trust:
+        """What ``catalog`` knows of the signer of ``claim``, with the key events ``bundle``
+        carries (kept for later) unless not to ``learn`` from it (an altered bundle)."""
+        carried = parse_events_file(bundle.events) if learn and bundle.events is not None else []
         if catalog is None:
             return cls([], None, carried, [], [], [])
         identity = Identity(catalog)
