@@ -298,6 +298,31 @@ def test_an_impostor_is_said_once_with_both_fingerprints(capsys, creator, tmp_pa
     assert f"  fingerprint:  {shown['signer']['fingerprint']}  (unknown)\n" in out
 
 
+def test_verify_against_names_what_it_could_not_read(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    folder = tmp_path / "dataset"
+    folder.mkdir()
+    shutil.copy(creator["works"] / "poem.txt", folder / "poem.txt")
+    os.mkfifo(folder / "harbour.png")  # a pipe where the picture should be: nothing to hash
+    (folder / "gone.png").symlink_to(tmp_path / "nowhere.png")
+    argv = ["--home", str(creator["home"]), "verify", str(bundle), "--against", str(folder)]
+
+    code, out, err = run(capsys, *argv)
+    assert code == exitcodes.OK  # the claim is what is verified; the folder is reported on
+    assert "    [not found] harbour\n" in out
+    assert "  2 local files or folders could not be read (named on standard error)" in out
+    assert f"skipped {folder / 'harbour.png'}: not a regular file" in err
+    assert f"skipped {folder / 'gone.png'}: " in err
+
+    code, out, _ = run(capsys, *argv, "--json")
+    skipped = json.loads(out)["skipped_local_files"]
+    assert sorted(s["path"] for s in skipped) == [
+        str(folder / "gone.png"),
+        str(folder / "harbour.png"),
+    ]
+    assert all(s["reason"] for s in skipped)
+
+
 def test_tampered_bundle_has_its_own_exit_code(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     tampered = tmp_path / "tampered.colophon"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -18,6 +19,7 @@ from colophon.core.catalog import Catalog
 from colophon.core.contacts import add_contact, find_by_keyid
 from colophon.core.identity import Identity
 from colophon.gui.trust_dialog import TrustDialog
+from colophon.gui.verify_report import report_html
 from colophon.gui.verify_window import VerifyWindow
 from colophon.gui.verify_works_model import COL_FOUND, COL_PREVIEW, COL_TERMS, COL_TITLE
 
@@ -158,6 +160,20 @@ def test_checking_against_a_folder_marks_the_works_found(
     }
     assert w.works.label.text() == "Works (3) — 1 found in the folder"
     assert tester is not None
+
+
+def test_files_the_folder_check_could_not_read_are_said(
+    qtbot, open_window, creator, tmp_path, monkeypatch
+):
+    _ada_home, bundle = creator
+    folder = chosen_folder(tmp_path, monkeypatch)
+    os.mkfifo(folder / "harbour.png")  # where the picture may be, but nothing can be hashed
+    w = open_window(bundle, runner=None)
+    w.folder_action.trigger()
+    assert w.works.label.text() == "Works (3) — 1 found in the folder · 1 local file unreadable"
+    tip = w.works.label.toolTip()
+    assert f"{folder / 'harbour.png'}: not a regular file" in tip
+    assert "harbour.png" in report_html(w.checked.result, {}, "now")
 
 
 def test_checking_a_folder_in_the_background_shows_progress(

@@ -45,6 +45,7 @@ STDIN = "/dev/stdin"
 
 
 MAX_LISTED = 200  # works listed in the text output; --json lists all
+MAX_SKIPPED_SHOWN = 10  # local files that could not be read, named on standard error
 
 VERIFY_EPILOG = """\
 exit status:
@@ -276,3 +277,12 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
                 f"  {counted(len(r.unmatched), 'local file')} "
                 f"{'matches' if len(r.unmatched) == 1 else 'match'} no work in this claim."
             )
+        if r.skipped:
+            ctx.print(
+                f"  {counted(len(r.skipped), 'local file or folder', 'local files or folders')} "
+                "could not be read (named on standard error): what they hold is not known."
+            )
+            for skipped in r.skipped[:MAX_SKIPPED_SHOWN]:
+                ctx.warn(f"skipped {one_line(skipped.path)}: {skipped.reason}")
+            if len(r.skipped) > MAX_SKIPPED_SHOWN:
+                ctx.warn(f"skipped {len(r.skipped) - MAX_SKIPPED_SHOWN:,} more (--json lists all)")

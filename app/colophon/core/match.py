@@ -29,6 +29,8 @@ class FolderMatch:
     near: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: files that are no work of the claim, not even nearly
     unmatched: list[str] = field(default_factory=list)
+    #: files and folders that could not be read (so what they hold is not known), and why
+    skipped: list[Skipped] = field(default_factory=list)
 
 
 def match_folder(
@@ -38,6 +40,7 @@ def match_folder(
     fingerprints: Mapping[str, Sequence[str]] | None = None,
 ) -> FolderMatch:
     """Hash every file under ``folders``; map each claimed digest to the files that have it.
+    What cannot be read is reported (`FolderMatch.skipped`), never taken for "not there".
 
     ``fingerprints`` maps claimed digests to the work's ISCC codes (from the claim's subject
     annotations): pictures and texts that are no exact copy are then fingerprinted too, and
@@ -50,12 +53,13 @@ def match_folder(
     index = _index(fingerprints) if fingerprints else None
     # A folder given twice, or inside another one given, is still read once.
     candidates = list(
-        {c.path: c for c in walk(folders, lambda _skipped: None, everything=True)}.values()
+        {c.path: c for c in walk(folders, found.skipped.append, everything=True)}.values()
     )
     progress.start(len(candidates), sum(c.size for c in candidates), label="Checking files")
     kinds = FINGERPRINTED if index is not None else frozenset()
     for result in hash_files(candidates, progress, fingerprint=kinds):
         if isinstance(result, Skipped):
+            found.skipped.append(result)
             continue
         if result.digest in found.exact:
             found.exact[result.digest].append(result.path)

@@ -44,7 +44,7 @@ from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
 from .profile import Profile
 from .progress import Progress
-from .walk import existing
+from .walk import Skipped, existing
 
 
 class Outcome(enum.StrEnum):
@@ -97,6 +97,8 @@ class VerifyResult:
     #: work digest -> local files that are near copies (resized, re-encoded), with the distance
     near: dict[str, list[tuple[str, int]]] | None = None
     unmatched: list[str] | None = None
+    #: with ``against``: the local files and folders that could not be read, and why
+    skipped: list[Skipped] | None = None
     #: for a key mismatch: the key that was expected (``contact``: its contact's name, or None
     #: for your own key; ``fingerprint``)
     expected: dict[str, Any] | None = None
@@ -163,6 +165,10 @@ class VerifyResult:
             ]
         if self.unmatched is not None:
             out["unmatched_local_files"] = self.unmatched
+        if self.skipped is not None:
+            out["skipped_local_files"] = [
+                {"path": s.path, "reason": s.reason} for s in self.skipped
+            ]
         return out
 
 
@@ -207,6 +213,7 @@ def verify(
             [s["digest"]["sha256"] for s in subjects], folders, progress, _fingerprints(subjects)
         )
         result.matches, result.near, result.unmatched = found.exact, found.near, found.unmatched
+        result.skipped = found.skipped
     return result
 
 

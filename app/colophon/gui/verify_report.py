@@ -104,6 +104,13 @@ def report_html(result: VerifyResult, thumbnails: dict[str, bytes], checked_at: 
             row += f"<td>{shown}</td>"
         parts.append(row + "</tr>")
     parts.append("</table>")
+    if result.skipped:
+        parts.append(
+            f"<p><b>{len(result.skipped):,} local files or folders could not be read</b>, so what "
+            "they hold was not compared:<br>"
+            + _lines(f"{readable(s.path)}: {s.reason}" for s in result.skipped[:MAX_PDF_WORKS])
+            + "</p>"
+        )
     if len(claim.works) > MAX_PDF_WORKS:
         parts.append(
             f"<p>… and {len(claim.works) - MAX_PDF_WORKS:,} more works: see the JSON report.</p>"

@@ -335,6 +335,7 @@ def _keep_folder_matches(before: Checked | None, after: Checked) -> None:
         return
     if _digests(old.claim.subjects) == _digests(new.claim.subjects):
         new.matches, new.near, new.unmatched = old.matches, old.near, old.unmatched
+        new.skipped = old.skipped
 
 
 def _digests(subjects: list[dict[str, Any]]) -> list[str]:

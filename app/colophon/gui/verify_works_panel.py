@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.pathtext import readable
 from ..core.progress import Progress
 from ..core.verify import VerifyResult
 from . import icons
@@ -31,6 +32,7 @@ from .verify_works_model import (
     VerifyWorksModel,
 )
 
+MAX_SKIPPED_TIP = 10  # unreadable local files named in the tooltip
 NOTHING_SHOWN = (
     "Nothing in this file can be relied on, so its works are not shown.\n\n"
     "Ask the sender for a fresh copy, or for their identity card."
@@ -105,7 +107,21 @@ class WorksPanel(QWidget):
             text += f" — {self.model.found_count():,} found in the folder"
             if near := self.model.near_count():
                 text += f", {near:,} more as {'a near copy' if near == 1 else 'near copies'}"
+        skipped = (result.skipped or []) if result.claim is not None else []
+        if skipped:  # what they hold is not known: a work "not found" may be among them
+            text += f" · {len(skipped):,} local file{'s' if len(skipped) != 1 else ''} unreadable"
         self.label.setText(text)
+        self.label.setToolTip(
+            "Could not be read, so not compared:\n"
+            + "\n".join(f"{readable(s.path)}: {s.reason}" for s in skipped[:MAX_SKIPPED_TIP])
+            + (
+                f"\n… and {len(skipped) - MAX_SKIPPED_TIP:,} more"
+                if len(skipped) > MAX_SKIPPED_TIP
+                else ""
+            )
+            if skipped
+            else ""
+        )
         self.table.setColumnHidden(COL_FOUND, result.matches is None)
         if result.claim is None:
             self.no_works.setText(NOTHING_SHOWN)
