@@ -405,7 +405,10 @@ def test_wrong_passphrase_is_exit_3_and_changes_nothing(
     ):
         code, out, err = run(capsys, "--home", str(home), "identity", *argv)
         assert code == exitcodes.WRONG_PASSPHRASE == 3, err
-        assert "passphrase does not open" in _one_error_line(err) and out == ""
+        assert _one_error_line(err).endswith(
+            "The passphrase does not open this key file; nothing was changed."
+        )
+        assert out == ""
     assert key_file.read_bytes() == before
     assert not (tmp_path / "b2.key").exists() and not (tmp_path / "n.key").exists()
 
@@ -415,7 +418,9 @@ def test_wrong_passphrase_is_exit_3_and_changes_nothing(
         capsys, "--home", str(fresh), "identity", "restore", str(path), "--name", "A"
     )
     assert code == exitcodes.WRONG_PASSPHRASE
-    assert "nothing was changed" in _one_error_line(err)
+    assert _one_error_line(err).endswith(
+        "The passphrase does not open this backup; nothing was changed."
+    )
     assert memory_keyring.secrets == {}
     code, _, _ = run(capsys, "--home", str(fresh), "identity", "show")
     assert code == exitcodes.NOT_FOUND

@@ -370,7 +370,7 @@ def run_restore(ctx: Context) -> int:
 
         def opened() -> str:
             given = source.existing(f"Passphrase of the backup {a.file}: ")
-            backups.read_backup(a.file, given, expected_fingerprint=a.fingerprint)
+            backups.read_backup(a.file, given, expected_fingerprint=a.fingerprint, what="backup")
             return given
 
         passphrase = source.retrying(opened)

@@ -192,13 +192,16 @@ def encrypt_private_key(private_key: Ed25519PrivateKey, passphrase: str) -> byte
 
 
 def decrypt_private_key(
-    data: bytes, passphrase: str | None, *, allow_unencrypted: bool = False
+    data: bytes, passphrase: str | None, *, allow_unencrypted: bool = False, what: str = "key file"
 ) -> Ed25519PrivateKey:
-    """Open an OpenSSH or PKCS#8 PEM private key held in memory; see `read_backup` for errors."""
+    """Open an OpenSSH or PKCS#8 PEM private key held in memory; see `read_backup` for errors.
+
+    ``what`` the file is to the person, in the messages about its passphrase ("backup").
+    """
     info = _identify(data)
     if not info.encrypted and not allow_unencrypted:
         raise UnencryptedBackup(
-            "This key file is not protected by a passphrase; Colophon reads it only when you "
+            f"This {what} is not protected by a passphrase; Colophon reads it only when you "
             "confirm, and you should make a new, encrypted backup afterwards."
         )
     if info.encrypted:
@@ -208,7 +211,7 @@ def decrypt_private_key(
             _check_openssh_cost(data)
     password = _passphrase_bytes(passphrase) if info.encrypted and passphrase is not None else None
     if info.encrypted and not password:
-        raise WrongPassphrase("This key file is protected by a passphrase; please enter it.")
+        raise WrongPassphrase(f"This {what} is protected by a passphrase; please enter it.")
     try:
         if info.format == "pkcs8":
             key = serialization.load_pem_private_key(data, password)
@@ -227,7 +230,7 @@ def decrypt_private_key(
             # with CBC has no integrity tag: its header was checked above, so what fails is the
             # decryption, and a wrong passphrase and damaged ciphertext look alike there.
             raise WrongPassphrase(
-                "The passphrase does not open this key file; nothing was changed.",
+                f"The passphrase does not open this {what}; nothing was changed.",
                 details=str(exc),
             ) from exc
         raise NotAKeyFile("The key file is damaged and cannot be read.", details=str(exc)) from exc
@@ -302,8 +305,9 @@ def read_backup(
     *,
     allow_unencrypted: bool = False,
     expected_fingerprint: str | None = None,
+    what: str = "key file",
 ) -> Ed25519PrivateKey:
-    """Restore the private key from a backup or key file.
+    """Restore the private key from a backup or key file (``what``, for messages).
 
     Raises `WrongPassphrase`, `NotAKeyFile` (also for a file asking for an unreasonably costly
     key derivation), `keys.UnsupportedKeyType` (not Ed25519), `UnencryptedBackup` (unless
@@ -311,7 +315,7 @@ def read_backup(
     given and the key in the file has another one.
     """
     key = decrypt_private_key(
-        _read_small(Path(path)), passphrase, allow_unencrypted=allow_unencrypted
+        _read_small(Path(path)), passphrase, allow_unencrypted=allow_unencrypted, what=what
     )
     if expected_fingerprint is not None:
         found = keys.fingerprint(key.public_key())

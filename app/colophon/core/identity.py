@@ -221,6 +221,7 @@ class Identity:
             backup_passphrase,
             allow_unencrypted=allow_unencrypted,
             expected_fingerprint=expected_fingerprint,
+            what="backup",
         )
         info = PublicKeyInfo.of(private.public_key())
         known = {k.keyid: k for k in self.keys()}
