@@ -93,6 +93,16 @@ def test_export_refuses_to_overwrite_without_force(capsys, creator):
     assert export(capsys, creator, "--force").exists()
 
 
+def test_export_to_dash_is_refused_not_written_to_a_file_named_dash(
+    capsys, creator, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--home", str(creator["home"]), "export", "--all", "-o", "-")
+    assert code == exitcodes.USAGE and out == ""
+    assert "not to standard output" in err
+    assert list(tmp_path.glob("-*")) == []
+
+
 def test_export_to_a_folder_asks_for_a_file_name_and_writes_nothing(capsys, creator, tmp_path):
     folder = tmp_path / "bundles"
     folder.mkdir()

@@ -117,6 +117,10 @@ def run_export(ctx: Context) -> int:
                 "No works to export: the catalog is empty; add some with 'colophon add'."
             )
         raise UsageError("No works to export: give work ids, --search TEXT or --all.")
+    if a.output == "-":  # what reads standard input elsewhere (verify -): not a name here
+        raise UsageError(
+            "A bundle is written to a file, not to standard output: give its name with -o."
+        )
     out = Path(a.output)
     if out.is_dir():  # not a file name to complete with the suffix
         raise UsageError(
