@@ -762,10 +762,15 @@ def test_a_license_in_no_form_the_format_takes_is_refused_saying_which_forms_it_
     ada: Party,
 ) -> None:
     ids = ada.add_works()
-    with pytest.raises(UsageError) as refused:
-        ada.export(ids, license="my own licence!")
-    assert "SPDX license identifier" in refused.value.message
-    assert "anyOf" not in refused.value.message
+    for given in ("my own licence!", "http://creativecommons.org/licenses/by/4.0/"):
+        with pytest.raises(UsageError) as refused:
+            ada.export(ids, "refused.colophon", license=given)
+        assert refused.value.message == (
+            f"The license {given!r} is neither an SPDX license id (such as CC-BY-NC-4.0) nor the "
+            "https:// address of a license."
+        )
+    assert not (ada.root / "out" / "refused.colophon").exists()
+    assert ada.export(ids, license="https://creativecommons.org/licenses/by/4.0/").path.exists()
 
 
 def test_a_profile_the_format_cannot_hold_is_refused_before_signing(

@@ -40,6 +40,7 @@ from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
 from .progress import Progress
+from .schema import is_valid_license
 from .summary import render
 
 ENVELOPE = "envelope.intoto.json"
@@ -89,6 +90,11 @@ def export_bundle(
         raise UsageError(
             f"A bundle holds at most {MAX_WORKS:,} works and {count:,} are chosen: "
             "export them in several bundles."
+        )
+    if license is not None and not is_valid_license(license):
+        raise UsageError(
+            f"The license {license[:200]!r} is neither an SPDX license id (such as "
+            "CC-BY-NC-4.0) nor the https:// address of a license."
         )
     out = Path(path)
     if out.is_dir():

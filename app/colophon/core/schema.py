@@ -37,10 +37,11 @@ def _registry() -> Any:
 
 @functools.cache
 def _validator(resource: str, definition: str | None = None) -> Any:
-    """The validator for a schema file, or for one of its ``$defs``."""
+    """The validator for a schema file, or for one of its ``$defs`` (or other parts)."""
     schema = _schema(resource)
-    if definition is not None:
-        schema = {"$ref": f"{schema['$id']}#/$defs/{definition}"}
+    if definition is not None:  # a name in $defs, or a JSON pointer to another part
+        pointer = definition if definition.startswith("/") else f"/$defs/{definition}"
+        schema = {"$ref": f"{schema['$id']}#{pointer}"}
     # Offline: every reference resolves within the two files, never over the network.
     return jsonschema_rs.Draft202012Validator(schema, registry=_registry(), offline=True)
 
@@ -48,6 +49,11 @@ def _validator(resource: str, definition: str | None = None) -> Any:
 def validate_statement(statement: Any) -> None:
     """Raise `MalformedError` naming the first place where ``statement`` breaks the schema."""
     _validate(STATEMENT_SCHEMA, statement, "")
+
+
+def is_valid_license(value: Any) -> bool:
+    """Whether ``value`` may be a claim's ``license``, as the predicate's schema says."""
+    return bool(_validator(PREDICATE_SCHEMA, "/properties/license").is_valid(value))
 
 
 def validate_predicate(predicate: Any) -> None:
