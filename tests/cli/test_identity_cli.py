@@ -165,14 +165,18 @@ def test_weak_or_missing_passphrase_creates_nothing(
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--email", "ada at example"], "email: "),
-        (["--website", "ada.example"], "website: "),
-        (["--wallet", "$wallet.example/ada"], "paymentChannels[0].value: "),
+        (["--email", "ada at example"], "error: --email: "),
+        (["--website", "ada.example"], "error: --website: "),
+        (["--wallet", "$wallet.example/ada"], "error: --wallet: "),
+        (["--url", "https://ada.example/pay", "--wallet", "http://w.example/a"], "--wallet: "),
+        (["--payto", "https://ada.example"], "error: --payto: "),
         (["--term", "training=maybe"], "allowed, notAllowed or constrained"),
         (["--term", "painting=allowed"], "USE one of training"),
         (["--term", "training=constrained"], "the condition"),
-        (["--compensation", "flatFee", "--amount", "10"], "compensation.currency: "),
+        (["--compensation", "flatFee", "--amount", "10"], "error: --currency: "),
+        (["--compensation", "flatFee", "--amount", "0,05"], "error: --amount: "),
         (["--handle", "mastodon"], "SERVICE=HANDLE"),
+        (["--name", "A\x1bB"], "error: --name: "),
     ],
 )
 def test_bad_profile_options_are_named(

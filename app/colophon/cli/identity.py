@@ -32,6 +32,7 @@ from ..core.profile import (
     Compensation,
     PaymentChannel,
     Profile,
+    ProfileError,
 )
 from . import exitcodes
 from .context import Context
@@ -237,7 +238,7 @@ def run_init(ctx: Context) -> int:
     if existing is None and not ctx.args.name:
         raise UsageError("Give your name with --name NAME.")
     profile = apply_profile_options(existing or Profile(ctx.args.name), ctx.args)
-    profile.validate()
+    _validate(profile)
     active = identity.active_key()
     if active is not None:  # said before any passphrase is asked
         raise UsageError(
@@ -312,6 +313,7 @@ def run_edit(ctx: Context) -> int:
     changed = apply_profile_options(current, ctx.args)
     if changed == current:
         raise UsageError("Nothing to change: give the profile options to change (see --help).")
+    _validate(changed)
     identity.save_profile(changed)
     if ctx.json:
         ctx.print_json(changed.to_dict())
@@ -493,6 +495,41 @@ _VALUE_NAMES = {
     "not-allowed": NOT_ALLOWED,
     "constrained": CONSTRAINED,
 }
+
+
+#: the option that sets each profile field (a `ProfileError` names the field)
+_OPTION_OF_FIELD = {
+    "displayName": "--name",
+    "email": "--email",
+    "website": "--website",
+    "handles": "--handle",
+    "compensation.model": "--compensation",
+    "compensation.amount": "--amount",
+    "compensation.currency": "--currency",
+    "compensation.contact": "--contact",
+    "terms": "--term",
+}
+_OPTION_OF_CHANNEL = {"openPayments": "--wallet", "payto": "--payto", "url": "--url"}
+
+
+def _validate(profile: Profile) -> None:
+    """`Profile.validate`, with a fault named by the option that set it (not its JSON path)."""
+    try:
+        profile.validate()
+    except ProfileError as exc:
+        field, said = exc.field, exc.message.removeprefix(f"{exc.field}: ")
+        option = next(
+            (o for f, o in _OPTION_OF_FIELD.items() if field == f or field.startswith(f + ".")),
+            None,
+        )
+        if field.startswith("paymentChannels["):
+            index = int(field[len("paymentChannels[") : field.index("]")])
+            channels = profile.payment_channels
+            kind = channels[index].kind if index < len(channels) else None
+            option = _OPTION_OF_CHANNEL.get(kind or "")
+        if option is None:
+            raise
+        raise UsageError(f"{option}: {said}") from exc
 
 
 def add_profile_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
