@@ -331,6 +331,60 @@ def test_schema_errors_about_arrays_and_objects_are_plain(edit: Any, part: str, 
     assert info.value.message.endswith(says)
 
 
+def _terms_without_condition(s: dict[str, Any]) -> None:
+    s["predicate"]["terms"]["cawg.ai_training"] = {"use": "constrained"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "part", "says"),
+    [
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("title", "evil\x1b[31mred"),
+            "predicate.works[0].title",
+            "holds a control character, a line break or a mark that reorders text, which one "
+            "line of text may not.",
+        ),
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("unknownField", 1),
+            "predicate.works[0]",
+            "has a field the format does not define ('unknownField').",
+        ),
+        (
+            _terms_without_condition,
+            "predicate.terms.cawg.ai_training",
+            "lacks the field 'constraint_info'.",
+        ),
+        (
+            lambda s: s["subject"][0]["digest"].__setitem__("sha256", "AB" * 32),
+            "subject[0].digest.sha256",
+            "is not a SHA-256 digest (64 lowercase hexadecimal digits).",
+        ),
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("mime", "Image/JPEG"),
+            "predicate.works[0].mime",
+            "is not a media type in lower case, such as image/jpeg.",
+        ),
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("title", ""),
+            "predicate.works[0].title",
+            "is empty.",
+        ),
+        (
+            lambda s: s["predicate"]["works"][0].__setitem__("title", 5),
+            "predicate.works[0].title",
+            "must be of type string.",
+        ),
+    ],
+)
+def test_schema_errors_about_values_are_said_in_words(edit: Any, part: str, says: str) -> None:
+    statement = example_statement()
+    edit(statement)
+    with pytest.raises(MalformedError) as info:
+        validate_statement(statement)
+    assert info.value.part == part
+    assert info.value.message == f"{part}: {says}"
+
+
 def test_a_claim_over_the_work_limit_is_refused_briefly_before_the_schema() -> None:
     from colophon.core.claim import MAX_WORKS, parse_statement
 
@@ -356,7 +410,9 @@ def test_a_fault_deep_in_a_long_list_is_reported_at_its_place() -> None:
     with pytest.raises(MalformedError) as info:
         validate_statement(statement)
     assert info.value.part == "predicate.works[275].kind"
-    assert '"photograph" is not one of' in info.value.message
+    assert info.value.message.endswith(
+        "is not one of: image, audio, video, text, code, document, other."
+    )
 
 
 def test_a_list_of_members_over_its_limit_is_named_with_the_limit() -> None:

@@ -179,8 +179,65 @@ def _message(error: Any) -> str:
         wanted = _descriptions().get(field)
         if wanted:
             return f"is not in a form allowed here: {wanted[0].lower()}{wanted[1:]}"
+    said = _in_words(kind)
+    if said is not None:
+        return said
     text = " ".join(error.message.split())
     return text if len(text) <= 300 else text[:297] + "…"
+
+
+def _in_words(kind: Any) -> str | None:
+    """The rule a value breaks, in a sentence for people (the library's own quotes the value,
+    which is a stranger's text, and the regular expression)."""
+    name = kind.name
+    if name == "pattern":
+        return _pattern_words().get(kind.pattern, "is not in the form allowed here.")
+    if name == "additionalProperties":
+        names = ", ".join(repr(str(n)[:64]) for n in list(kind.unexpected)[:3])
+        return f"has a field the format does not define ({names})."
+    if name == "required":
+        return f"lacks the field {str(kind.property)[:64]!r}."
+    if name == "enum":
+        options = list(kind.options)
+        if len(options) <= 8 and all(isinstance(o, str) for o in options):
+            return f"is not one of: {', '.join(options)}."
+        return "is not one of the values allowed here."
+    if name == "const":
+        return f"must be {kind.expected_value!r}."
+    if name == "type":
+        return f"must be of type {' or '.join(kind.types)}."
+    if name == "minLength":
+        return "is empty." if kind.limit == 1 else f"is shorter than {kind.limit:,} characters."
+    if name == "maxLength":
+        return f"is longer than {kind.limit:,} characters."
+    if name == "minimum":
+        return f"is less than {kind.limit}."
+    if name == "maximum":
+        return f"is more than {kind.limit}."
+    return None
+
+
+@functools.cache
+def _pattern_words() -> dict[str, str]:
+    """What each pattern of the schemas asks, in words, by the pattern."""
+    defs = _schema(PREDICATE_SCHEMA)["$defs"]
+    work = defs["work"]["properties"]
+    codes = _schema(STATEMENT_SCHEMA)["$defs"]["subject"]["properties"]["annotations"]
+    fingerprint = "is not a 64-bit ISCC Content-Code of the kind allowed here."
+    return {
+        codes["properties"]["iscc"]["pattern"]: fingerprint,
+        codes["properties"]["iscc_untrimmed"]["pattern"]: fingerprint,
+        codes["then"]["properties"]["iscc"]["pattern"]: fingerprint,
+        defs["line"]["pattern"]: "holds a control character, a line break or a mark that "
+        "reorders text, which one line of text may not.",
+        work["description"]["pattern"]: "holds a control character other than a line break or tab.",
+        defs["sha256"]["pattern"]: "is not a SHA-256 digest (64 lowercase hexadecimal digits).",
+        work["mime"]["pattern"]: "is not a media type in lower case, such as image/jpeg.",
+        defs["creationDate"]["pattern"]: "is not a date (YYYY-MM-DD), or a date and time with "
+        "its UTC offset.",
+        defs["utcTimestamp"]["pattern"]: "is not a time in UTC such as 2026-01-31T12:00:00Z.",
+        defs["httpsUrl"]["pattern"]: "is not an https:// address.",
+    }
 
 
 @functools.cache
