@@ -206,7 +206,7 @@ def test_a_bundle_whose_card_names_another_key_gives_no_key(
     members[IDENTITY] = strictjson.dumps(vera.identity.card())
     swapped = write_zip(tmp_path / "swapped.colophon", members)
 
-    with pytest.raises(UsageError, match="cannot be trusted: The identity card names another key"):
+    with pytest.raises(UsageError, match="cannot be trusted: the identity card names another key"):
         read_contact_source(swapped)
 
 

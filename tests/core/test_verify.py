@@ -820,6 +820,23 @@ def test_unsupported_version_for_another_payload_type(world: World) -> None:
     assert "application/vnd.colophon.claim+json" in result.message
 
 
+def test_an_identity_card_or_a_revocation_given_to_verify_says_where_it_goes(
+    world: World,
+) -> None:
+    card = world.out("ada.card.json")
+    card.write_bytes(strictjson.dumps(world.ada.identity.card()))
+    result = check(card, world.vera.catalog, Outcome.UNSUPPORTED_VERSION)
+    assert result.message.startswith("This is an identity card, not a claim")
+    assert "colophon contacts add FILE" in result.message
+
+    with world.ada.identity.signing() as private:
+        event = make_revocation(private, "retired")
+    revocation = world.out("revoked.json")
+    revocation.write_bytes(strictjson.dumps(event))
+    result = check(revocation, world.vera.catalog, Outcome.UNSUPPORTED_VERSION)
+    assert result.message.startswith("This is a key rotation or revocation, not a claim")
+
+
 def test_unsupported_version_for_a_critical_extension(world: World) -> None:
     def needs(statement: Statement) -> None:
         statement["predicate"]["extensions"] = {"org.example.royalties": {"rate": "5"}}

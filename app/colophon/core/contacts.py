@@ -418,7 +418,8 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
             or result.outcome is Outcome.KEY_MISMATCH  # a foreign card, or an impostor's name
         ):
             # a key the bundle itself says was revoked is no key to pin
-            raise UntrustedBundle(f"This bundle cannot be trusted: {result.message}", result)
+            said = result.message[:1].lower() + result.message[1:]
+            raise UntrustedBundle(f"This bundle cannot be trusted: {said}", result)
         card = result.card.envelope if result.card is not None else None
         return ContactSource(result.claim.key, card, result.claim.claimant["displayName"])
     key, card = read_key_source(source)

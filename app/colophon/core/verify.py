@@ -21,6 +21,7 @@ from typing import Any
 from . import dsse, strictjson
 from .background import workers
 from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
+from .card import PAYLOAD_TYPE as CARD_PAYLOAD_TYPE
 from .card import IdentityCard, parse_card
 from .catalog import Catalog
 from .claim import (
@@ -40,6 +41,7 @@ from .contacts import (
 )
 from .errors import MalformedError, SignatureError
 from .identity import Identity, KeyRecord, record_events
+from .keyevents import PAYLOAD_TYPE as EVENT_PAYLOAD_TYPE
 from .keyevents import KeyEvent, covering, parse_events_file, reachable, rfc3339
 from .match import match_folder
 from .profile import Profile
@@ -237,9 +239,7 @@ def _verify(source: Path, catalog: Catalog | None, thumbnails: bool = False) -> 
     bundle = read_bundle(source)  # 1. container, 2. envelope
     envelope = bundle.envelope
     if envelope.payload_type != dsse.PAYLOAD_TYPE_INTOTO:
-        raise UnsupportedVersion(
-            f"The envelope holds {envelope.payload_type[:100]!r}, not a claim."
-        )
+        raise UnsupportedVersion(_not_a_claim(envelope.payload_type))
     head_start = _check_signature_early(bundle)
     # Step 8's hashing, done on another core while the claim is read (hashlib lets go of the
     # interpreter): a bundle's pictures can add up to more bytes than its claim.
@@ -249,6 +249,21 @@ def _verify(source: Path, catalog: Catalog | None, thumbnails: bool = False) -> 
         return _check_claim(source, catalog, bundle, head_start, digests, thumbnails)
     finally:
         stop.set()  # a claim refused before step 8 needs no digests: the hashing stops
+
+
+def _not_a_claim(payload_type: str) -> str:
+    """What a signed envelope of another kind is, and where it goes instead of `verify`."""
+    if payload_type == CARD_PAYLOAD_TYPE:
+        return (
+            "This is an identity card, not a claim: it says who holds a key. To trust that key, "
+            "add it to your contacts (colophon contacts add FILE)."
+        )
+    if payload_type == EVENT_PAYLOAD_TYPE:
+        return (
+            "This is a key rotation or revocation, not a claim. To learn it, add it to your "
+            "contacts (colophon contacts add FILE)."
+        )
+    return f"The envelope holds {payload_type[:100]!r}, not a claim."
 
 
 def _check_claim(
