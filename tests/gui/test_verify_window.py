@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from colophon.core.bundle import export_bundle
 from colophon.core.catalog import Catalog
 from colophon.core.contacts import add_contact, find_by_keyid
-from colophon.core.identity import Identity
+from colophon.core.identity import Identity, record_events
+from colophon.core.keyevents import make_revocation, parse_event
+from colophon.gui.plain_words import group_fingerprint
 from colophon.gui.trust_dialog import TrustDialog
 from colophon.gui.verify_report import report_html
 from colophon.gui.verify_window import VerifyWindow
@@ -126,17 +128,48 @@ def test_a_tampered_bundle_is_red_and_shows_no_works(open_window, creator, tmp_p
     assert w.json_action.isEnabled()
 
 
-def test_another_key_under_a_pinned_name_is_a_loud_amber(qtbot, open_window, home, tmp_path):
+def test_another_key_under_a_pinned_name_is_red_and_shows_the_trusted_key(
+    qtbot, open_window, home, tmp_path
+):
     impostor_home, _ids = make_creator(tmp_path / "impostor", name="Ada Lovelace")
     bundle = export_from(impostor_home, tmp_path / "fake.colophon")
     real_home, _ids = make_creator(tmp_path / "real", name="Ada Lovelace")
     with Catalog.open(home) as catalog:
         add_contact(catalog, ada_key(real_home), "Ada Lovelace")
     w = open_window(bundle)
-    assert w.banner.level == "amber"
+    assert w.banner.level == "red"  # louder than a signer merely unknown
     assert w.banner.headline.text() == "Warning: this may not be who it claims to be"
+    assert w.banner.message.text().startswith("Signed as Ada Lovelace, but not with the key")
     assert "impostor" in w.banner.message.text()
     assert w.signer.trust_button.isHidden()  # no one-click trust for a mismatching key
+    trusted = group_fingerprint(ada_key(real_home).fingerprint)
+    said = w.signer.trust.text()
+    assert said.startswith("Not the key you trusted for “Ada Lovelace”, which is:\n" + trusted)
+    assert "Identity ▸ Contacts" in said
+    assert w.signer.fingerprint.text() == group_fingerprint(ada_key(impostor_home).fingerprint)
+
+
+def test_a_revoked_key_is_said_on_the_signer_card(open_window, creator, home, tmp_path):
+    ada_home, bundle = creator
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, ada_key(ada_home), "Ada")
+    with Catalog.open(ada_home) as catalog, Identity(catalog).signing() as private:
+        revocation = make_revocation(private, "compromised")
+    with Catalog.open(home) as catalog:
+        record_events(catalog, [parse_event(revocation)])
+    w = open_window(bundle)
+    assert w.banner.level == "red"
+    said = w.signer.trust.text()
+    assert said.startswith("In your contacts as “Ada”.\nBut this key was revoked as compromised")
+
+
+def test_a_file_that_cannot_be_checked_shows_nothing_but_why(open_window, tmp_path):
+    w = open_window(tmp_path / "gone.colophon")
+    assert w.banner.level == "red" and w.banner.headline.text() == "This file cannot be checked"
+    assert w.signer.unknown.text() == "Unknown: the file could not be checked."
+    assert w.signer.fingerprint.isHidden() and w.signer.trust_button.isHidden()
+    assert w.works.stack.currentWidget() is w.works.no_works
+    assert "could not be checked" in w.works.no_works.text()
 
 
 def test_checking_against_a_folder_marks_the_works_found(

@@ -147,7 +147,7 @@ def revocation_reason_words(reason: str | None) -> str:
 VERDICTS = {
     "valid": ("green", "You can rely on this claim"),
     "unknown_signer": ("amber", "Check who signed it before relying on it"),
-    "key_mismatch": ("amber", "Warning: this may not be who it claims to be"),
+    "key_mismatch": ("red", "Warning: this may not be who it claims to be"),
     "revoked": ("red", "Do not rely on this claim"),
     "tampered": ("red", "Do not rely on this claim"),
     "signature_invalid": ("red", "Do not rely on this claim"),
@@ -171,6 +171,9 @@ MALFORMED_IN_WORDS = (
 def verdict_message(outcome: str, message: str) -> str:
     """The sentence under the headline: the core's reason, led by plain words where it is
     technical (a malformed file's reason names a zip member or a JSON field)."""
+    if outcome == "key_mismatch":  # the headline already says "Warning"
+        said = message.removeprefix("Warning: ")
+        return said[:1].upper() + said[1:]
     if outcome != "malformed":
         return message
     detail = message.removeprefix("Not a valid claim: ")

@@ -72,27 +72,53 @@ class SignerCard(QGroupBox):
 
     def set_result(self, result: VerifyResult | None) -> None:
         signer = result.signer if result is not None else None
-        for widget in (self.name, self.contact, self.fingerprint, self.hint, self.trust):
-            widget.setVisible(signer is not None)
-        self.unknown.setVisible(signer is None)
         if signer is None:
-            self.unknown.setText(
+            self.show_nothing(
                 "Unknown. A claim that was changed or cannot be read does not tell reliably "
                 "who signed it."
                 if result is not None
                 else "Checking…"
             )
-            self.trust_button.hide()
             return
+        for widget in (self.name, self.contact, self.fingerprint, self.hint, self.trust):
+            widget.setVisible(True)
+        self.unknown.hide()
         self.name.setText(signer.name)
         claimant = result.claim.claimant if result is not None and result.claim else {}
         details = [x for x in (signer.email, claimant.get("website")) if x]
         self.contact.setText("\n".join(details))
         self.contact.setVisible(bool(details))
         self.fingerprint.setText(group_fingerprint(signer.fingerprint))
-        self.trust.setText(trust_words(signer.trust, signer.contact))
+        self.trust.setText(_standing(result, trust_words(signer.trust, signer.contact)))
         unknown = result is not None and result.outcome is Outcome.UNKNOWN_SIGNER
         self.trust_button.setVisible(unknown)
+
+    def show_nothing(self, text: str) -> None:
+        """No signer to show: ``text`` says why (still checking, or nothing can be relied on)."""
+        for widget in (self.name, self.contact, self.fingerprint, self.hint, self.trust):
+            widget.hide()
+        self.unknown.setText(text)
+        self.unknown.show()
+        self.trust_button.hide()
+
+
+def _standing(result: VerifyResult, trusted: str) -> str:
+    """How far the signer's key can be trusted, beyond whose contact it is: a key other than
+    the one pinned for that name, or a revoked one, is said here, by the fingerprint."""
+    if result.outcome is Outcome.KEY_MISMATCH and result.expected:
+        whose = result.expected.get("contact")
+        pinned = group_fingerprint(result.expected["fingerprint"])
+        if whose:
+            said = f"Not the key you trusted for “{whose}”, which is:\n{pinned}"
+        else:
+            said = f"Not your key, though it signs with your name or email. Yours is:\n{pinned}"
+        return (
+            f"{said}\nIf they made a new key, confirm it with them, then manage your "
+            "contacts (Identity ▸ Contacts…)."
+        )
+    if result.revoked_by is not None:
+        return f"{trusted}\nBut this key was {result.revoked_by.describe()}."
+    return trusted
 
 
 class ClaimDetails(QGroupBox):

@@ -1,8 +1,9 @@
 """The verdict at the top of the verify window: green, amber or red, a headline and one sentence.
 
-Green: valid and from someone trusted. Amber: intact, but the signer is unknown or its key is not
-the expected one. Red: not to be relied on (altered, bad signature, unreadable, revoked). The
-colour is never the only sign: an icon and the headline say the same in words.
+Green: valid and from someone trusted. Amber: intact, but the signer is unknown. Red: not to be
+relied on (altered, bad signature, unreadable, revoked, or signed with another key than the one
+trusted for that name: perhaps an impostor). The colour is never the only sign: an icon and the
+headline say the same in words.
 """
 
 from __future__ import annotations

@@ -177,6 +177,14 @@ class VerifyWindow(QMainWindow):
         if self._closed:
             return
         self.banner.show_problem(getattr(exc, "message", None) or f"Could not check it: {exc}")
+        if self.checked is None:  # nothing was read: nothing to show but why
+            self.signer.show_nothing("Unknown: the file could not be checked.")
+            self.details.set_result(None)
+            self.model.set_result(None, {})
+            self.works.show_nothing(
+                "The file could not be checked, so there is nothing to show.\n\n"
+                "Check that it is there and can be read, then open it again."
+            )
 
     def _on_check_cancelled(self) -> None:
         if not self._closed:

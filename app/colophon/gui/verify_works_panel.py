@@ -129,6 +129,13 @@ class WorksPanel(QWidget):
         else:
             self.stack.setCurrentWidget(self.table)
 
+    def show_nothing(self, text: str = NOTHING_SHOWN) -> None:
+        """No claim to show works of (the file could not be checked): say so instead."""
+        self.label.setText("Works")
+        self.label.setToolTip("")
+        self.no_works.setText(text)
+        self.stack.setCurrentWidget(self.no_works)
+
     def show_progress(self, progress: Progress | None) -> None:
         """Show how far a folder check is (None: hide the progress row)."""
         for widget in (self.progress_label, self.progress_bar, self.cancel_button):
