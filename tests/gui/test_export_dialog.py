@@ -80,6 +80,31 @@ def test_exporting_the_selected_works(
     qtbot.waitUntil(lambda: window.model.rowCount() == 2)
 
 
+def test_a_name_that_cannot_be_a_file_is_said_in_the_dialog(
+    qtbot, make_window, registered, sync_runner, home, tmp_path, monkeypatch
+):
+    from colophon.gui import export_dialog
+
+    asked = []
+    monkeypatch.setattr(export_dialog, "confirm", lambda *args: asked.append(args))
+    create_identity(home)
+    window = make_window(sync_runner)
+    dialog = open_export(qtbot, window, [0])
+    (tmp_path / "portfolio.colophon").mkdir()  # a folder, once the suffix is added
+    for name, says in (
+        ("portfolio", f"{tmp_path / 'portfolio.colophon'} is a folder; give another file name."),
+        ("n" * 300, "This cannot be a file's name here: File name too long."),
+        ("n" * 250, "This cannot be a file's name here: File name too long."),  # with .colophon
+    ):
+        dialog.file.edit.setText(str(tmp_path / name))
+        qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+        assert dialog.result_label.text() == says
+    assert not asked  # nothing to replace was ever offered
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("n", "portfolio"))) == [
+        "portfolio.colophon"
+    ]
+
+
 def test_exporting_all_with_a_key_file_asks_the_passphrase(
     qtbot, make_window, registered, sync_runner, home, tmp_path
 ):

@@ -226,7 +226,15 @@ class ExportDialog(QDialog):
         assert path is not None
         if path.suffix.lower() != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
-        if path.exists() and not confirm(
+        try:
+            is_folder, exists = path.is_dir(), path.exists()
+        except OSError as exc:  # the name with its suffix is too long for the file system
+            self._show_result(f"This cannot be a file's name here: {exc.strerror}.", None, True)
+            return None
+        if is_folder:  # a folder of that name, once the suffix is added: no file to replace
+            self._show_result(f"{path} is a folder; give another file name.", None, error=True)
+            return None
+        if exists and not confirm(
             self, "Replace the file?", f"{path.name} already exists. Replace it?", "&Replace"
         ):
             return None

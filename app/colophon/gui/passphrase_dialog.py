@@ -228,10 +228,13 @@ class FileField(QWidget):
             return "Choose where to save the file."
         if not path.is_absolute():
             return "Give the full location of the file (use Browse…)."
-        if path.is_dir():
-            return f"{path} is a folder; give a file name."
-        if not path.parent.is_dir():
-            return f"The folder {path.parent} does not exist."
+        try:
+            if path.is_dir():
+                return f"{path} is a folder; give a file name."
+            if not path.parent.is_dir():
+                return f"The folder {path.parent} does not exist."
+        except OSError as exc:  # a name longer than the file system takes, say
+            return f"This cannot be a file's name here: {exc.strerror or exc}."
         return None
 
     def _on_browse_clicked(self) -> None:
