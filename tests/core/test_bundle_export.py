@@ -836,6 +836,27 @@ def test_cancelling_while_thumbnails_are_made_writes_and_records_nothing(ada: Pa
     assert ada.catalog.exported_work_ids() == set()
 
 
+def test_progress_counts_the_works_then_says_it_signs(ada: Party) -> None:
+    ids = ada.add_works({f"p{i}.png": png_bytes((i, 2 * i, 3 * i), (300, 200)) for i in range(5)})
+    seen: list[tuple[str, int, int]] = []
+
+    class Watched(Progress):
+        def start(self, total: int = 0, total_bytes: int = 0, label: str = "") -> None:
+            super().start(total, total_bytes, label)
+            seen.append((self.label, self.done, self.total))
+
+        def advance(self, items: int = 1, nbytes: int = 0) -> None:
+            super().advance(items, nbytes)
+            seen.append((self.label, self.done, self.total))
+
+    ada.export(ids, progress=Watched())
+    phases = [(label, total) for label, _done, total in seen]
+    assert ("Making previews", 5) in phases and phases[-1] == ("Signing and writing", 1)
+    assert all(done <= total for _label, done, total in seen)
+    assert seen[-1] == ("Signing and writing", 1, 1)
+    assert max(done for label, done, _t in seen if label == "Making previews") == 5
+
+
 def test_a_picture_edited_in_one_place_is_previewed_from_its_intact_copy(ada: Party) -> None:
     red, blue = bmp_bytes((220, 20, 20)), bmp_bytes((20, 20, 220))
     first = ada.works_dir / "a" / "pic.bmp"

@@ -106,8 +106,11 @@ def export_bundle(
     # Each work's subject and entry, kept from an earlier export unless the work changed since
     # (content fingerprints travel in the subjects: fingerprints.md).
     parts = claim_parts(catalog, work_ids, profile.terms.to_dict(), progress, with_works=thumbnails)
-    progress.start(total=(len(parts) if thumbnails else 0) + 2, label="Exporting")
-    members = _thumbnails(catalog, parts.works or [], progress) if thumbnails else {}
+    members = {}
+    if thumbnails:  # counted by the work, as a person counts them
+        progress.start(total=len(parts), label="Making previews")
+        members = _thumbnails(catalog, parts.works or [], progress)
+    progress.start(total=1, label="Signing and writing")
     issued = datetime.now(UTC).replace(microsecond=0)
     pictures = {thumbnail_of(name) for name in members}
     listed = [Member(name, hashlib.sha256(data).hexdigest()) for name, data in members.items()]
@@ -154,7 +157,6 @@ def export_bundle(
         events = [e.envelope for e in identity.own_events()]
         if events:
             members[EVENTS] = strictjson.dumps(events)
-        progress.advance()
         try:
             safezip.write_zip(
                 out, members, limits=safezip.BUNDLE_LIMITS, stored=stored_members(members)
