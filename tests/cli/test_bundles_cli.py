@@ -344,7 +344,7 @@ def test_tampered_bundle_has_its_own_exit_code(capsys, creator, tmp_path):
             dst.writestr(item, data)
     code, out, _ = run(capsys, "--home", str(creator["home"]), "verify", str(tampered))
     assert code == exitcodes.TAMPERED
-    assert out.startswith("INVALID: TAMPERED: The file summary.html was altered")
+    assert out.startswith("INVALID: TAMPERED: The summary page (summary.html) was altered")
 
 
 def test_garbage_is_malformed_not_a_traceback(capsys, creator, tmp_path):

@@ -119,7 +119,7 @@ def test_a_tampered_bundle_is_red_and_shows_no_works(open_window, creator, tmp_p
     w = open_window(changed)
     assert w.banner.level == "red"
     assert w.banner.headline.text() == "Do not rely on this claim"
-    assert w.banner.message.text() == "The file summary.html was altered after signing."
+    assert w.banner.message.text() == "The summary page (summary.html) was altered after signing."
     assert w.model.rowCount() == 0
     assert w.works.stack.currentWidget() is w.works.no_works
     assert "not shown" in w.works.no_works.text()

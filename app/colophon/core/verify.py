@@ -20,7 +20,7 @@ from typing import Any
 
 from . import dsse, strictjson
 from .background import workers
-from .bundle import IDENTITY, SELF_SIGNED, BundleFile, read_bundle
+from .bundle import IDENTITY, SELF_SIGNED, SUMMARY, BundleFile, read_bundle
 from .card import PAYLOAD_TYPE as CARD_PAYLOAD_TYPE
 from .card import IdentityCard, parse_card
 from .catalog import Catalog
@@ -393,13 +393,22 @@ def _check_members(
     listed = {m.name: m.sha256 for m in claim.members}
     for name, digest in listed.items():
         if name not in bundle.members:
-            return Outcome.TAMPERED, f"The file {name} listed in the claim is missing."
+            return Outcome.TAMPERED, f"{_member_words(name)} listed in the claim is missing."
         if digests.get(name) != digest:
-            return Outcome.TAMPERED, f"The file {name} was altered after signing."
+            return Outcome.TAMPERED, f"{_member_words(name)} was altered after signing."
     for name in bundle.members:
         if name not in listed and name not in SELF_SIGNED:
             return Outcome.TAMPERED, f"The file {name} was added after signing."
     return None
+
+
+def _member_words(name: str) -> str:
+    """A listed member of a bundle, for people: what it is, then its name in the bundle."""
+    if name == SUMMARY:
+        return f"The summary page ({name})"
+    if name.startswith(THUMBNAILS):
+        return f"The preview picture of a work ({name})"
+    return f"The file {name}"
 
 
 @dataclass
