@@ -355,3 +355,20 @@ def test_the_question_is_not_asked_when_the_backup_is_skipped(qtbot, wizard, hom
     qtbot.keyClick(page.file.edit, Qt.Key_Return)  # fields left empty: Enter finishes
     assert w.result() == QWizard.Accepted
     assert not (tmp_path / "ada-backup.key").exists()
+
+
+def test_tab_on_the_terms_page_goes_to_the_questions_not_to_their_scroll_area(qtbot, wizard):
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    w = wizard()
+    fill_about(qtbot, w)
+    assert w.currentId() == TERMS
+    stops, widget = [], w.terms_page.nextInFocusChain()
+    while widget is not w.terms_page and len(stops) < 100:
+        if widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.TabFocus:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    assert not any(isinstance(s, QScrollArea) for s in stops)
+    first = w.form.terms.row(DATA_MINING).combo.parentWidget()
+    assert any(first.isAncestorOf(s) for s in stops)  # the questions are reached
+    assert QApplication.focusWidget() is not None

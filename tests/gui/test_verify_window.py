@@ -428,3 +428,20 @@ def test_escape_stops_a_folder_check_before_it_closes_the_window(
     qtbot.keyClick(w.works.table, Qt.Key_Escape)
     qtbot.waitUntil(lambda: not w.isVisible())
     runner.shutdown()
+
+
+def test_every_tab_stop_of_the_window_has_a_name(open_window, creator):
+    _ada_home, bundle = creator
+    w = open_window(bundle)
+    stops, widget = [], w.nextInFocusChain()
+    while widget is not w and len(stops) < 200:
+        if widget.isVisible() and widget.isEnabled() and widget.focusPolicy() & Qt.TabFocus:
+            stops.append(widget)
+        widget = widget.nextInFocusChain()
+    assert stops
+    unnamed = [
+        type(s).__name__
+        for s in stops
+        if not (s.accessibleName() or getattr(s, "text", lambda: "")())
+    ]
+    assert unnamed == []

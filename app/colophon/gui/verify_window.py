@@ -87,6 +87,7 @@ class VerifyWindow(QMainWindow):
         side_widget.setLayout(side)
         side_widget.setFixedWidth(300)
         side_scroll = QScrollArea()  # on a short screen the signer and the terms scroll
+        side_scroll.setAccessibleName("Signer and claim details")  # a Tab stop, to scroll them
         side_scroll.setWidget(side_widget)
         side_scroll.setWidgetResizable(True)
         side_scroll.setFrameShape(QFrame.NoFrame)

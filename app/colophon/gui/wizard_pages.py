@@ -145,6 +145,8 @@ class TermsPage(QWizardPage):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)
+        # Tab goes straight to the questions; the page scrolls to the one that has the focus.
+        scroll.setFocusPolicy(Qt.NoFocus)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
