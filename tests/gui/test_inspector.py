@@ -268,3 +268,36 @@ def test_clicking_save_or_revert_leaves_the_focus_in_the_field(
     qtbot.waitUntil(lambda: not inspector.dirty)
     assert inspector.title_edit.hasFocus()  # not the next field, not scrolled away
     assert work(window, 1).title == ("Clicked" if button == "save" else "poem-00000")
+
+
+def test_problems_that_wrap_onto_several_lines_are_shown_whole(
+    qtbot, make_window, registered, sync_runner
+):
+
+    before = QApplication.font()
+    larger = QApplication.font()
+    larger.setPointSizeF(larger.pointSizeF() * 1.25)  # a larger font, as many people set
+    QApplication.setFont(larger)
+    try:
+        window = make_window(sync_runner)
+        window.resize(1024, 700)
+        inspector = window.inspector
+        window.view.select_work_ids([1])
+        qtbot.waitUntil(lambda: inspector.work_ids == [1])
+        editor = inspector.contributors
+        for name, share in (("Ada", "70"), ("Bo", "20")):
+            qtbot.mouseClick(editor.add_button, Qt.LeftButton)
+            qtbot.keyClicks(editor.rows[-1].name, name)
+            qtbot.keyClicks(editor.rows[-1].share, share)
+        qtbot.keyClicks(inspector.created_edit, " and the summer after the great storm")
+        qtbot.keyClick(inspector.save_button, Qt.Key_S, Qt.ControlModifier)
+        QApplication.processEvents()
+        shown = [inspector.problem_labels[f] for f in ("created", "contributors")]
+        heights = [(lab.height(), lab.heightForWidth(lab.width()), lab.text()) for lab in shown]
+        lines = [lab.fontMetrics().lineSpacing() for lab in shown]
+        qtbot.mouseClick(inspector.revert_button, Qt.LeftButton)  # nothing to ask on closing
+        for (height, needed, text), line in zip(heights, lines, strict=True):
+            assert text and needed >= 3 * line  # long enough to wrap, at this width and font
+            assert height >= needed, text
+    finally:
+        QApplication.setFont(before)

@@ -32,6 +32,7 @@ from ..core.catalog import Catalog
 from .contributors_editor import ContributorsEditor
 from .work_edits import FIELD_NAMES
 from .work_terms_section import ExportHistory, WorkTermsSection
+from .wrapping_label import WrappingLabel
 
 TAGS_PLACEHOLDER = "comma, separated, tags"
 
@@ -197,9 +198,8 @@ class InspectorForm(QScrollArea):
 
     @staticmethod
     def _problem_label(field_name: str) -> QLabel:
-        label = QLabel()
+        label = WrappingLabel()
         label.setTextFormat(Qt.PlainText)  # titles and file names, never markup
-        label.setWordWrap(True)
         label.setAccessibleName(f"Problem with the {field_name}")
         label.setStyleSheet("color: #d93025; font-weight: 600;")
         label.hide()
