@@ -189,19 +189,45 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
     choose_file(monkeypatch, bundle)
     w = open_window()
 
-    questions = []
+    said = []
 
     def confirm(dialog):
         qtbot.mouseClick(dialog.compared, Qt.LeftButton)
         qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
-        # the card's name is the contact's: first asked whose key it is
+        # said in the dialog, by the name, before anything else is asked or pinned
+        said.append((dialog.isVisible(), dialog.problem.text()))
+        dialog.reject()
+
+    answer_dialog(qtbot, confirm)
+    qtbot.mouseClick(w.add_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: bool(said))
+    [(still_open, problem)] = said
+    assert still_open and problem.startswith("A contact named 'Ada Lovelace' already exists")
+    assert [c.key for c in contacts(home)] == [key_of(bo_home)]
+
+
+def test_a_card_sharing_a_contacts_name_is_asked_about_once_given_a_name_of_its_own(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    ada_home, bundle = ada
+    bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
+    pin(home, **{"Ada Lovelace": bo_home})
+    choose_file(monkeypatch, bundle)
+    w = open_window()
+    questions = []
+
+    def confirm(dialog):
+        dialog.name.setText("Ada, second key")
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+        # the card's name is the contact's: asked whose key it is
         questions.append(answer_by_button(qtbot, "Trust as someone else"))
 
     answer_dialog(qtbot, confirm)
     qtbot.mouseClick(w.add_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: "already exists" in w.notice.text())
+    qtbot.waitUntil(lambda: len(contacts(home)) == 2)
     assert "with the name of your contact 'Ada Lovelace'" in questions[0][0]
-    assert [c.key for c in contacts(home)] == [key_of(bo_home)]
+    assert sorted(c.name for c in contacts(home)) == ["Ada Lovelace", "Ada, second key"]
 
 
 def test_removing_asks_first_and_the_delete_key_does_it(qtbot, open_window, home, ada):

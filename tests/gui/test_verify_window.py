@@ -103,6 +103,37 @@ def test_an_unknown_signer_is_amber_until_trusted(qtbot, open_window, creator, h
     assert contact.email == "ada@example.org"  # the identity card came along
 
 
+def test_a_contact_name_already_taken_is_said_in_the_trust_dialog(
+    qtbot, open_window, creator, home, tmp_path
+):
+    ada_home, bundle = creator
+    other_home, _ids = make_creator(tmp_path / "bo", name="Bo")
+    with Catalog.open(home) as catalog:
+        add_contact(catalog, ada_key(other_home), "Ada")
+    w = open_window(bundle)
+    seen = []
+
+    def answer(dialog):
+        dialog.name.setText("ada")  # the same name as people read it
+        qtbot.mouseClick(dialog.compared, Qt.LeftButton)
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+        seen.append(
+            (dialog.isVisible(), dialog.problem.text(), dialog.focusWidget() is dialog.name)
+        )
+        dialog.name.setText("Ada Lovelace")
+        assert dialog.problem.isHidden()  # said of the old name only
+        qtbot.mouseClick(dialog.trust_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, answer)
+    w.trust_action.trigger()
+    [(still_open, problem, focused)] = seen
+    assert still_open and focused
+    assert problem.startswith("A contact named 'Ada' already exists")
+    assert w.banner.level == "green"
+    with Catalog.open(home) as catalog:
+        assert find_by_keyid(catalog, ada_key(ada_home).keyid).name == "Ada Lovelace"
+
+
 def test_cancelling_the_trust_dialog_changes_nothing(qtbot, open_window, creator, home):
     ada_home, bundle = creator
     w = open_window(bundle)

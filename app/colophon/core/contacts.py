@@ -325,16 +325,23 @@ def rename_contact(catalog: Catalog, ref: str, new_name: str) -> Contact:
     return renamed
 
 
-def _check_name_free(catalog: Catalog, name: str, *, but: int | None = None) -> None:
-    """Refuse a name another contact has: a name picks one contact, in lists and commands."""
+def name_taken(catalog: Catalog, name: str, *, but: int | None = None) -> str | None:
+    """Why ``name`` cannot name a new contact (another one has it), or None: a name picks one
+    contact, in lists and commands. ``but``: the id of a contact being renamed."""
     taken = catalog.conn.execute(
         "SELECT name, fingerprint FROM contacts WHERE name_key = ? AND id IS NOT ?",
         (person_key(name), but),
     ).fetchone()
-    if taken is not None:
-        raise UsageError(
-            f"A contact named {taken[0]!r} already exists (key {taken[1]}); choose another name."
-        )
+    if taken is None:
+        return None
+    return f"A contact named {taken[0]!r} already exists (key {taken[1]}); choose another name."
+
+
+def _check_name_free(catalog: Catalog, name: str, *, but: int | None = None) -> None:
+    """Refuse a name another contact has (`name_taken`)."""
+    problem = name_taken(catalog, name, but=but)
+    if problem is not None:
+        raise UsageError(problem)
 
 
 def _sharing_identity(catalog: Catalog, profile: Any) -> list[Contact]:

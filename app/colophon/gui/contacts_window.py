@@ -60,7 +60,7 @@ from .desktop import copy_text
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE
 from .signal_colors import ERROR_COLOR
 from .tasks import TaskRunner
-from .trust_dialog import TrustDialog
+from .trust_dialog import TrustDialog, contact_name_problem
 from .window_size import fit_to_screen
 from .wizard_steps import message_of
 
@@ -304,7 +304,13 @@ class ContactsWindow(QDialog):
 
     def _confirm(self, source: ContactSource) -> None:
         self.show_notice("")
-        dialog = TrustDialog(source.name or "", source.key.fingerprint, self, from_file=True)
+        dialog = TrustDialog(
+            source.name or "",
+            source.key.fingerprint,
+            self,
+            from_file=True,
+            name_problem=contact_name_problem(self.home),
+        )
         if dialog.exec() != TrustDialog.Accepted:
             return
         self._pin(source, dialog.contact_name())

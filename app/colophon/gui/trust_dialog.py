@@ -10,7 +10,9 @@ comes from, and keeps the Trust button disabled until the person ticks that they
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase
@@ -25,7 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.catalog import Catalog
+from ..core.contacts import name_taken
+from ..core.errors import ColophonError
 from . import icons
+from .passphrase_dialog import ERROR_STYLE
 from .plain_words import group_fingerprint
 
 
@@ -33,9 +39,18 @@ class TrustDialog(QDialog):
     """Confirms that the fingerprint was compared; asks the name to keep the contact under."""
 
     def __init__(
-        self, name: str, fingerprint: str, parent: QWidget | None = None, *, from_file: bool = False
+        self,
+        name: str,
+        fingerprint: str,
+        parent: QWidget | None = None,
+        *,
+        from_file: bool = False,
+        name_problem: Callable[[str], str | None] | None = None,
     ) -> None:
+        """``name_problem``: why a contact name cannot be used (another contact has it), asked
+        when Trust is pressed; the dialog then stays open and says so by the name."""
         super().__init__(parent)
+        self._name_problem = name_problem
         self.setWindowTitle("Trust this signer?")
         self.setWindowIcon(icons.icon("trust"))
         self.setMinimumWidth(500)
@@ -65,8 +80,15 @@ class TrustDialog(QDialog):
         advice.setTextFormat(Qt.RichText)
         self.name = QLineEdit(name)
         self.name.setAccessibleName("Contact name")
+        self.problem = QLabel()
+        self.problem.setAccessibleName("Problem with the name")
+        self.problem.setTextFormat(Qt.PlainText)  # it quotes a contact's name
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.hide()
         form = QFormLayout()
         form.addRow("Keep as the &contact:", self.name)
+        form.addRow("", self.problem)
         self.compared = QCheckBox(
             "I compared the &fingerprint with the creator's, and it is the same"
         )
@@ -89,10 +111,34 @@ class TrustDialog(QDialog):
 
     def _update(self) -> None:
         self.trust_button.setEnabled(self.compared.isChecked() and bool(self.name.text().strip()))
+        self.problem.hide()  # said of the name as it was; a new one is checked on Trust
 
     def contact_name(self) -> str:
         return self.name.text().strip()
 
     def accept(self) -> None:
-        if self.trust_button.isEnabled():
-            super().accept()
+        if not self.trust_button.isEnabled():
+            return
+        problem = self._name_problem(self.contact_name()) if self._name_problem else None
+        if problem:
+            self.problem.setText(problem)
+            self.problem.show()
+            self.name.setFocus(Qt.OtherFocusReason)
+            self.name.selectAll()
+            return
+        super().accept()
+
+
+def contact_name_problem(home: Path) -> Callable[[str], str | None]:
+    """`TrustDialog`'s check of a new contact's name against the contacts kept under ``home``
+    (a quick look-up, made when Trust is pressed). A catalog that cannot be read says nothing
+    here: adding the contact then reports it."""
+
+    def problem(name: str) -> str | None:
+        try:
+            with Catalog.open(home) as catalog:
+                return name_taken(catalog, name)
+        except ColophonError:
+            return None
+
+    return problem

@@ -28,7 +28,7 @@ from ..core.progress import Progress
 from . import icons
 from .signer_card import ClaimDetails, SignerCard
 from .tasks import Task, TaskRunner
-from .trust_dialog import TrustDialog
+from .trust_dialog import TrustDialog, contact_name_problem
 from .verdict_banner import VerdictBanner
 from .verify_report import save_json, save_pdf
 from .verify_tasks import Checked, check_claim, trust_signer
@@ -251,7 +251,9 @@ class VerifyWindow(QMainWindow):
         signer = checked.result.signer if checked else None
         if checked is None or signer is None:
             return
-        dialog = TrustDialog(signer.name, signer.fingerprint, self)
+        dialog = TrustDialog(
+            signer.name, signer.fingerprint, self, name_problem=contact_name_problem(self.home)
+        )
         if dialog.exec() != TrustDialog.Accepted:
             return
         name, home = dialog.contact_name(), self.home
