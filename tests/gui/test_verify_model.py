@@ -19,6 +19,7 @@ from colophon.gui.verify_tasks import check_claim, is_claim_file
 from colophon.gui.verify_works_model import (
     COL_FOUND,
     COL_KIND,
+    COL_PEOPLE,
     COL_TERMS,
     COL_TITLE,
     HEADERS,
@@ -118,6 +119,36 @@ def test_the_pictures_shown_are_those_checked_even_if_the_file_changes_after(
     for digest, data in again.thumbnails.items():
         assert hashlib.sha256(data).hexdigest() == signed[f"thumbnails/{digest}.png"]
     assert zipfile.ZipFile(bundle).read(picture) not in again.thumbnails.values()
+
+
+def test_who_made_each_work_and_when_is_shown_and_printed(qapp, tmp_path, home):
+    from colophon.core.catalog import Contributor
+    from colophon.gui.verify_report import report_html
+
+    ada_home, ids = make_creator(tmp_path / "ada")
+    with Catalog.open(ada_home) as catalog:
+        catalog.update_work(
+            ids[0],
+            created="2021-06-18",
+            contributors=[
+                Contributor("Ada Lovelace", "photographer", 80.0),
+                Contributor("Bo", "assistant", 20.0),
+            ],
+        )
+        title = catalog.get_work(ids[0]).title
+    found = check_claim(home, export_from(ada_home, tmp_path / "ada.colophon"))
+    model = VerifyWorksModel()
+    model.set_result(found.result, found.thumbnails)
+    rows = {model.index(r, COL_TITLE).data(): r for r in range(model.rowCount())}
+    people = "Ada Lovelace (photographer, 80 %), Bo (assistant, 20 %)"
+    assert model.index(rows[title], COL_PEOPLE).data() == people
+    tip = QTextDocumentFragment.fromHtml(model.index(rows[title], COL_PEOPLE).data(Qt.ToolTipRole))
+    assert tip.toPlainText().replace("\xa0", " ") == people.replace(", Bo", "\nBo")
+    title_tip = model.index(rows[title], COL_TITLE).data(Qt.ToolTipRole)
+    assert "Made 2021-06-18" in QTextDocumentFragment.fromHtml(title_tip).toPlainText()
+    others = [r for t, r in rows.items() if t != title]
+    assert all(model.index(r, COL_PEOPLE).data() == "" for r in others)
+    assert f"By {people} · 2021-06-18" in report_html(found.result, {}, "now")
 
 
 def test_claims_are_told_from_works_by_name():

@@ -148,6 +148,7 @@ class VerifyResult:
                     "digest": w["digest"]["sha256"],
                     "title": w["title"],
                     "kind": w["kind"],
+                    **{k: w[k] for k in ("created", "contributors") if k in w},
                     "terms": self.claim.effective_terms(i),
                     **(
                         {

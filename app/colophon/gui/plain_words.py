@@ -8,7 +8,7 @@ the other for the GUI lives here, free of widgets, so dialogs and reports say th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..core.profile import ProfileError
@@ -98,6 +98,17 @@ def payment_in_words(channel: Mapping[str, str]) -> str:
 def terms_lines(terms: Mapping[str, Any]) -> list[str]:
     """Each use as one line: "May be used to train AI: No"."""
     return [f"{question}: {answer}" for question, answer in in_words(terms)]
+
+
+def people_in_words(contributors: Sequence[Mapping[str, Any]]) -> str:
+    """Who made a work, as a claim lists them: "Ada Lovelace (photographer, 80 %), Bo (20 %)"."""
+    said = []
+    for person in contributors:
+        notes = [person["role"]] if person.get("role") else []
+        if "share" in person:
+            notes.append(f"{person['share']:g} %")
+        said.append(person["name"] + (f" ({', '.join(notes)})" if notes else ""))
+    return ", ".join(said)
 
 
 def short_terms(terms: Mapping[str, Any]) -> str:

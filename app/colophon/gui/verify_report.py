@@ -25,6 +25,7 @@ from ..core.verify import VerifyResult
 from .plain_words import (
     compensation_in_words,
     payment_in_words,
+    people_in_words,
     terms_lines,
     trust_words,
     verdict,
@@ -92,9 +93,12 @@ def report_html(result: VerifyResult, thumbnails: dict[str, bytes], checked_at: 
     for index, work in enumerate(claim.works[:MAX_PDF_WORKS]):
         digest = work["digest"]["sha256"]
         picture = f"<img src='thumb:{digest}' width='64'>" if digest in thumbnails else ""
+        people = people_in_words(work.get("contributors", []))
+        made = " · ".join(x for x in (people and f"By {people}", work.get("created", "")) if x)
         row = (
             f"<tr><td>{picture}</td><td><b>{escape(work['title'])}</b><br>"
-            f"<span style='color:#555'>{escape(work['kind'])} · SHA-256 {digest[:16]}…</span>"
+            + (f"{escape(made)}<br>" if made else "")
+            + f"<span style='color:#555'>{escape(work['kind'])} · SHA-256 {digest[:16]}…</span>"
             f"</td><td>{_lines(terms_lines(claim.effective_terms(index)))}</td>"
         )
         if result.matches is not None:

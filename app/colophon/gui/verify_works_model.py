@@ -1,4 +1,5 @@
-"""The works of a verified claim as a table: preview, title, kind, terms for AI, found locally.
+"""The works of a verified claim as a table: preview, title, who made it, kind, terms for AI,
+found locally.
 
 Rows come from the claim (already parsed and checked by `verify`); thumbnails are the PNG bytes
 carried in the bundle, turned into pictures only when a row is shown. After "Check against a
@@ -20,13 +21,13 @@ from ..core.claim import Claim
 from ..core.pathtext import readable
 from ..core.verify import VerifyResult
 from . import icons
-from .plain_words import short_terms, terms_lines
+from .plain_words import people_in_words, short_terms, terms_lines
 from .signal_colors import ERROR_COLOR, OK_COLOR
 
 log = logging.getLogger(__name__)
 
-COL_PREVIEW, COL_TITLE, COL_KIND, COL_TERMS, COL_FOUND = range(5)
-HEADERS = ("", "Title", "Kind", "Terms for AI", "In your folder")
+COL_PREVIEW, COL_TITLE, COL_PEOPLE, COL_KIND, COL_TERMS, COL_FOUND = range(6)
+HEADERS = ("", "Title", "Made by", "Kind", "Terms for AI", "In your folder")
 _R = Qt.ItemDataRole
 DigestRole = _R.UserRole.value + 1
 FoundRole = _R.UserRole.value + 2  # list of local paths, or None before a folder was checked
@@ -66,7 +67,9 @@ class VerifyWorksModel(QAbstractTableModel):
         """Record which local files hold each work (after checking a folder)."""
         self.matches = matches
         if self._works:
-            self.dataChanged.emit(self.index(0, COL_FOUND), self.index(len(self._works) - 1, 4))
+            self.dataChanged.emit(
+                self.index(0, COL_FOUND), self.index(len(self._works) - 1, COL_FOUND)
+            )
 
     def found_count(self) -> int:
         matches = self.matches or {}
@@ -122,6 +125,8 @@ class VerifyWorksModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TITLE:
                 return work["title"]
+            if column == COL_PEOPLE:
+                return people_in_words(work.get("contributors", []))
             if column == COL_KIND:
                 return work["kind"].capitalize()
             if column == COL_TERMS:
@@ -146,7 +151,10 @@ class VerifyWorksModel(QAbstractTableModel):
                     f"{readable(path)} ({distance} bits off)" for path, distance in near
                 )
             elif column == COL_TITLE:
-                tip = f"{work['title']}\nSHA-256 {digest}"
+                made = f"\nMade {work['created']}" if "created" in work else ""
+                tip = f"{work['title']}{made}\nSHA-256 {digest}"
+            elif column == COL_PEOPLE and work.get("contributors"):
+                tip = "\n".join(people_in_words([c]) for c in work["contributors"])
             # Written by a stranger: shown as text, even where it looks like markup.
             return None if tip is None else QtGui.Qt.convertFromPlainText(tip)
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:

@@ -26,6 +26,7 @@ from .table_header import ignore_selection_in_header
 from .verify_works_model import (
     COL_FOUND,
     COL_KIND,
+    COL_PEOPLE,
     COL_PREVIEW,
     COL_TERMS,
     COL_TITLE,
@@ -66,6 +67,7 @@ class WorksPanel(QWidget):
         for column, width in (
             (COL_PREVIEW, 60),
             (COL_TITLE, 180),
+            (COL_PEOPLE, 160),
             (COL_KIND, 70),
             (COL_FOUND, 180),
         ):
