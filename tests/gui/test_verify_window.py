@@ -476,3 +476,18 @@ def test_every_tab_stop_of_the_window_has_a_name(open_window, creator):
         if not (s.accessibleName() or getattr(s, "text", lambda: "")())
     ]
     assert unnamed == []
+
+
+def test_a_folder_check_says_how_far_it_is(open_window, creator):
+    from colophon.core.progress import Progress
+
+    _ada_home, bundle = creator
+    w = open_window(bundle)
+    progress = Progress()
+    progress.start(total=200, total_bytes=3_000_000, label="Checking files")
+    progress.advance(12, 1_500_000)
+    w.works.show_progress(progress)
+    assert w.works.progress_label.text() == "Checking files · 12 of 200 files · 2 of 3 MB"
+    w.statusBar().showMessage("Stopped checking the folder.")
+    w.verify()
+    assert w.statusBar().currentMessage() == ""  # a new check: the old word is gone

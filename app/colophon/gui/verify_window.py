@@ -146,6 +146,7 @@ class VerifyWindow(QMainWindow):
     def verify(self, folders: list[Path] | None = None) -> None:
         """Check the claim (again), optionally hashing ``folders`` to find its works there."""
         home, path, folders = self.home, self.path, list(folders or [])
+        self.statusBar().clearMessage()  # what the last check said is not this one's
         if not folders:
             self.banner.show_checking("Checking the claim…")
         task = self.runner.submit(

@@ -22,7 +22,7 @@ from ..core.pathtext import readable
 from ..core.verify import VerifyResult
 from . import icons
 from .plain_words import people_in_words, short_terms, terms_lines
-from .signal_colors import ERROR_COLOR, OK_COLOR
+from .signal_colors import OK_COLOR
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +157,8 @@ class VerifyWorksModel(QAbstractTableModel):
                 tip = "\n".join(people_in_words([c]) for c in work["contributors"])
             # Written by a stranger: shown as text, even where it looks like markup.
             return None if tip is None else QtGui.Qt.convertFromPlainText(tip)
-        if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and found is not None:
-            return OK_COLOR if found or near else ERROR_COLOR
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_FOUND and (found or near):
+            return OK_COLOR  # "not found" is no fault: often what a data team hopes to read
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_PREVIEW:
             return f"{work['kind']}: {work['title']}"
         if role == DigestRole:

@@ -21,6 +21,7 @@ from ..core.pathtext import readable
 from ..core.progress import Progress
 from ..core.verify import VerifyResult
 from . import icons
+from .progress_panel import describe
 from .secondary_label import SecondaryLabel
 from .table_header import ignore_selection_in_header
 from .verify_works_model import (
@@ -145,7 +146,8 @@ class WorksPanel(QWidget):
         self.cancel_button.setEnabled(True)
         if progress is None:
             return
-        self.progress_label.setText(progress.label or "Checking files")
+        counts = f" · {describe(progress)}" if progress.total else ""
+        self.progress_label.setText(f"{progress.label or 'Checking files'}{counts}")
         if progress.total_bytes:
             self.progress_bar.setRange(0, 1000)
             self.progress_bar.setValue(int(1000 * progress.done_bytes / progress.total_bytes))
