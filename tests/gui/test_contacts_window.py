@@ -180,15 +180,20 @@ def test_an_altered_bundle_is_refused(qtbot, open_window, home, ada, tmp_path, m
     assert contacts(home) == []
 
 
-def test_a_name_already_given_is_refused_and_the_key_not_pinned(
-    qtbot, open_window, home, ada, monkeypatch
-):
+def bo_pinned_as_ada(home, ada, monkeypatch):
+    """Bo's key pinned under the name "Ada Lovelace", and Ada's bundle chosen to add; Bo's home."""
     ada_home, bundle = ada
     bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
     pin(home, **{"Ada Lovelace": bo_home})
     choose_file(monkeypatch, bundle)
-    w = open_window()
+    return bo_home
 
+
+def test_a_name_already_given_is_refused_and_the_key_not_pinned(
+    qtbot, open_window, home, ada, monkeypatch
+):
+    bo_home = bo_pinned_as_ada(home, ada, monkeypatch)
+    w = open_window()
     said = []
 
     def confirm(dialog):
@@ -209,10 +214,7 @@ def test_a_name_already_given_is_refused_and_the_key_not_pinned(
 def test_a_card_sharing_a_contacts_name_is_asked_about_once_given_a_name_of_its_own(
     qtbot, open_window, home, ada, monkeypatch
 ):
-    ada_home, bundle = ada
-    bo_home, _ids = make_creator(ada_home.parent / "bo", "Bo")
-    pin(home, **{"Ada Lovelace": bo_home})
-    choose_file(monkeypatch, bundle)
+    bo_pinned_as_ada(home, ada, monkeypatch)
     w = open_window()
     questions = []
 
