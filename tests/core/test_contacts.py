@@ -184,10 +184,13 @@ def test_a_bundle_gives_its_signers_key_card_and_name(ada: Party, tmp_path: Path
     assert source.card is not None and parse_card(source.card).key == source.key
 
 
-def test_a_bare_envelope_gives_its_signers_key_and_name(ada: Party, tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["ada.intoto.json", "claim.json", "from-ada"])
+def test_a_bare_envelope_gives_its_signers_key_and_name_whatever_its_name(
+    ada: Party, tmp_path: Path, name: str
+) -> None:
     bundle = export_all(ada, tmp_path / "ada.colophon")
-    bare = tmp_path / "ada.intoto.json"
-    bare.write_bytes(read_zip(bundle)[ENVELOPE])
+    bare = tmp_path / name
+    bare.write_bytes(b"\n  " + read_zip(bundle)[ENVELOPE])
 
     source = read_contact_source(bare)
 
@@ -196,6 +199,11 @@ def test_a_bare_envelope_gives_its_signers_key_and_name(ada: Party, tmp_path: Pa
         None,
         "Ada Lovelace",
     )
+    envelope = json.loads(bare.read_bytes())
+    envelope["payload"] = envelope["payload"][:-8] + "AAAAAAA="  # altered under the signature
+    bare.write_text(json.dumps(envelope))
+    with pytest.raises(UsageError, match="cannot be trusted"):
+        read_contact_source(bare)
 
 
 def test_a_bundle_whose_card_names_another_key_gives_no_key(

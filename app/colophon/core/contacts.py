@@ -19,7 +19,7 @@ from . import keys
 from .card import parse_card
 from .catalog import Catalog, now_utc
 from .claimant import PublicKeyInfo
-from .errors import MalformedError, NotFoundError, UsageError
+from .errors import ColophonError, MalformedError, NotFoundError, UsageError
 from .fsutil import read_at_most
 
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -415,8 +415,8 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
     if not source.is_file():
         raise NotFoundError(f"There is no file {source}.")
     with open(source, "rb") as fh:
-        head = fh.read(2)
-    if head == b"PK" or source.name.endswith(".intoto.json"):
+        head = fh.read(64).lstrip()
+    if head.startswith(b"PK") or source.name.endswith(".intoto.json") or _is_claim(source, head):
         result = verify(source, None)
         if (
             not result.outcome.intact
@@ -432,6 +432,21 @@ def read_contact_source(path: str | os.PathLike[str]) -> ContactSource:
     key, card = read_key_source(source)
     name = parse_card(card).profile.display_name if card is not None else None
     return ContactSource(key, card, name)
+
+
+def _is_claim(source: Path, head: bytes) -> bool:
+    """Whether a JSON file is a claim's bare envelope, whatever it is named (an identity card
+    is a signed envelope too, of another payload type)."""
+    if not head.startswith(b"{"):
+        return False
+    from . import dsse
+    from .bundle import read_bundle
+
+    try:
+        found = read_bundle(source)
+    except ColophonError:
+        return False  # not an envelope: read as a key or a card, which says what is wrong
+    return found.bare and found.envelope.payload_type == dsse.PAYLOAD_TYPE_INTOTO
 
 
 def read_key_source(path: str | os.PathLike[str]) -> tuple[PublicKeyInfo, dict[str, Any] | None]:
