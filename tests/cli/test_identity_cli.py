@@ -532,6 +532,27 @@ def test_revoke_writes_a_statement_others_can_check(
     assert again["key"]["keyid"] != made["keyid"]
 
 
+def test_a_retired_key_that_leaked_later_is_revoked_again_as_compromised(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    home = str(tmp_path / "home")
+    made = _init(capsys, tmp_path / "home")["key"]
+    revoke = ("--home", home, "identity", "revoke", "--yes", "--key", made["fingerprint"])
+    retired, leaked = tmp_path / "retired.json", tmp_path / "leaked.json"
+    assert run(capsys, *revoke, "--reason", "retired", "-o", str(retired))[0] == exitcodes.OK
+    code, _, err = run(capsys, *revoke, "--reason", "retired", "-o", str(tmp_path / "x.json"))
+    assert code == exitcodes.USAGE and "revoke it again as compromised" in _one_error_line(err)
+
+    code, out, err = run(capsys, *revoke, "--reason", "compromised", "-o", str(leaked))
+    assert code == exitcodes.OK, err
+    assert keyevents.parse_event(json.loads(leaked.read_text())).reason == "compromised"
+    shown = _json(capsys, "--home", home, "identity", "show")
+    assert shown["keys"][0]["reason"] == "compromised"
+    code, _, err = run(capsys, *revoke, "--reason", "compromised", "-o", str(tmp_path / "y.json"))
+    assert code == exitcodes.USAGE and "already revoked as compromised" in _one_error_line(err)
+    assert not (tmp_path / "x.json").exists() and not (tmp_path / "y.json").exists()
+
+
 def test_a_revocation_that_could_not_be_saved_is_not_made(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

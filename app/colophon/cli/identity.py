@@ -17,7 +17,7 @@ from typing import Any
 from ..core import backup as backups
 from ..core.errors import ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable, require_folder
-from ..core.identity import Identity, KeyRecord
+from ..core.identity import Identity, KeyRecord, check_revocable
 from ..core.keyevents import REASONS, STATEMENT_ROOM, KeyEvent
 from ..core.keystore import KeyLocation, KeyringUnavailable, KeyStore
 from ..core.profile import (
@@ -427,8 +427,7 @@ def run_revoke(ctx: Context) -> int:
     a = ctx.args
     identity = _identity(ctx)
     key = identity.find_key(a.key) if a.key else identity.require_key()
-    if key.status == "revoked":
-        raise UsageError(f"The key {key.fingerprint} is already revoked.")
+    check_revocable(key, a.reason)  # said before any file or question
     path = Path(a.output)
     _check_output(path, a.force)
     check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked, not after

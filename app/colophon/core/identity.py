@@ -90,6 +90,22 @@ class KeyRecord:
         }
 
 
+def check_revocable(key: KeyRecord, reason: str) -> None:
+    """Refuse (`UsageError`) a revocation of ``key`` for ``reason`` that cannot be made: a key
+    revoked already may only be revoked again as compromised (it leaked since), and only once."""
+    if reason not in REASONS:
+        raise UsageError(f"The reason must be one of {', '.join(REASONS)}.")
+    if key.status == "revoked" and (key.reason == "compromised" or reason != "compromised"):
+        raise UsageError(
+            f"The key {key.fingerprint} is already revoked"
+            + (
+                " as compromised."
+                if key.reason == "compromised"
+                else "; if it has since leaked, revoke it again as compromised."
+            )
+        )
+
+
 class Identity:
     """The identity kept in one catalog, with its private keys in ``store``."""
 
@@ -403,19 +419,8 @@ class Identity:
         revoked for another reason may be revoked again as ``compromised`` (it leaked later):
         then everything it ever signed is withdrawn.
         """
-        if reason not in REASONS:
-            raise UsageError(f"The reason must be one of {', '.join(REASONS)}.")
         key = self.require_key() if keyid is None else self.find_key(keyid)
-        again = key.status == "revoked"
-        if again and (key.reason == "compromised" or reason != "compromised"):
-            raise UsageError(
-                f"The key {key.fingerprint} is already revoked"
-                + (
-                    " as compromised."
-                    if key.reason == "compromised"
-                    else "; if it has since leaked, revoke it again as compromised."
-                )
-            )
+        check_revocable(key, reason)
         with self.store.unlocked(key.keyid, key.location, passphrase) as private:
             event = make_revocation(private, reason, comment, now)
         with self.catalog.transaction() as conn:
