@@ -545,6 +545,7 @@ def test_a_retired_key_that_leaked_later_is_revoked_again_as_compromised(
 
     code, out, err = run(capsys, *revoke, "--reason", "compromised", "-o", str(leaked))
     assert code == exitcodes.OK, err
+    assert out.startswith(f"Revoked the key {made['fingerprint']} (compromised).")
     assert keyevents.parse_event(json.loads(leaked.read_text())).reason == "compromised"
     shown = _json(capsys, "--home", home, "identity", "show")
     assert shown["keys"][0]["reason"] == "compromised"

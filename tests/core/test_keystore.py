@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import keyring
@@ -204,6 +206,36 @@ def test_dbus_errors_are_translated() -> None:
     store = KeyStore(RaisingKeyring(secretstorage.LockedException("collection is locked")))
     with pytest.raises(KeyringUnavailable, match="collection is locked"):
         store.sign("0" * 64, KeyLocation.keyring(), b"x")
+
+
+def test_a_locked_keyring_holding_the_key_is_to_be_unlocked_not_left() -> None:
+    # A key the keyring holds cannot move to a key file: the advice is to unlock the keyring.
+    store = KeyStore(RaisingKeyring(keyring.errors.KeyringLocked("locked")))
+    for use in (
+        lambda: store.sign("0" * 64, KeyLocation.keyring(), b"x"),
+        lambda: store.has_key("0" * 64, KeyLocation.keyring()),
+    ):
+        with pytest.raises(KeyringUnavailable) as info:
+            use()
+        assert "it is locked" in info.value.message
+        assert "Unlock the system keyring" in info.value.message
+        assert "key file" not in info.value.message
+
+
+def test_a_configured_keyring_that_is_not_installed_is_no_keyring(tmp_path: Path) -> None:
+    # keyring imports the backend PYTHON_KEYRING_BACKEND names: a missing one is an ImportError
+    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyrings.nowhere.Keyring"}
+    env["COLOPHON_HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        [sys.executable, "-m", "colophon", "identity", "init", "--name", "Ada"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 5, done.stderr
+    assert "keyring configuration is missing" in done.stderr and "--key-file" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_empty_chainer_counts_as_no_keyring(monkeypatch: pytest.MonkeyPatch) -> None:

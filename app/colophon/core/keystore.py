@@ -70,6 +70,11 @@ _KEY_FILE_ADVICE = (
     "You can keep the key in a key file protected by a passphrase instead "
     "(choose 'key file' as the key location)."
 )
+#: for a key the keyring holds already: it cannot move to a file, but the keyring can be opened
+_UNLOCK_ADVICE = (
+    "Unlock the system keyring (logging in to your desktop session again usually does) and try "
+    "again."
+)
 
 
 class KeyringUnavailable(EnvironmentProblem):
@@ -177,6 +182,10 @@ class KeyStore:
             backend = self._pinned_backend or keyring.get_keyring()
         except _keyring_failures() as exc:
             raise _unavailable(str(exc)) from exc
+        except ImportError as exc:  # PYTHON_KEYRING_BACKEND or keyringrc.cfg names one not here
+            raise _unavailable(
+                f"the keyring set in the keyring configuration is missing ({exc})"
+            ) from exc
         reason = _unusable_reason(backend)
         if reason:
             raise _unavailable(reason)
@@ -272,7 +281,7 @@ class KeyStore:
         try:
             return backend.get_password(self._service, key_id) is not None
         except _keyring_failures() as exc:
-            raise _unavailable(_reason(exc)) from exc
+            raise _unavailable(_reason(exc), held=True) from exc
 
     def delete(self, key_id: str, location: KeyLocation) -> None:
         """Remove the private key for ``key_id`` from ``location``; `KeyNotFound` if absent.
@@ -294,7 +303,7 @@ class KeyStore:
         try:
             self._usable_backend().delete_password(self._service, key_id)
         except _keyring_failures() as exc:
-            raise _unavailable(f"it refused to delete the key ({_reason(exc)})") from exc
+            raise _unavailable(f"it refused to delete the key ({_reason(exc)})", held=True) from exc
 
     def _load(
         self, key_id: str, location: KeyLocation, passphrase: PassphraseProvider | None
@@ -311,7 +320,9 @@ class KeyStore:
             try:
                 secret = backend.get_password(self._service, key_id)
             except _keyring_failures() as exc:
-                raise _unavailable(f"it refused to hand out the key ({_reason(exc)})") from exc
+                raise _unavailable(
+                    f"it refused to hand out the key ({_reason(exc)})", held=True
+                ) from exc
             if secret is None:
                 raise KeyNotFound(
                     f"The private key {key_id[:16]}… is not in the system keyring; "
@@ -399,8 +410,11 @@ def _reason(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def _unavailable(reason: str) -> KeyringUnavailable:
-    return KeyringUnavailable(
-        f"The system keyring cannot hold your private key: {reason}. {_KEY_FILE_ADVICE}",
-        details=reason,
-    )
+def _unavailable(reason: str, *, held: bool = False) -> KeyringUnavailable:
+    """The keyring cannot be used for ``reason``; ``held``: it holds the key already (to read or
+    delete), so the advice is to unlock it, not to choose a key file."""
+    if held:
+        text = f"The system keyring cannot be used: {reason}. {_UNLOCK_ADVICE}"
+    else:
+        text = f"The system keyring cannot hold your private key: {reason}. {_KEY_FILE_ADVICE}"
+    return KeyringUnavailable(text, details=reason)
