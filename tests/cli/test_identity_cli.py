@@ -144,6 +144,22 @@ def test_init_with_a_key_file_and_the_passphrase_from_the_environment(
     assert parse_card(json.loads(out)).key.keyid == made["key"]["keyid"]
 
 
+def test_a_key_file_replaced_by_another_key_is_an_environment_problem(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    no_keyring: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLOPHON_PASSPHRASE", PASSPHRASE)
+    ada, other = tmp_path / "ada.key", tmp_path / "other.key"
+    _init(capsys, tmp_path / "ada", "--key-file", str(ada))
+    _init(capsys, tmp_path / "other", "--key-file", str(other))
+    shutil.copy(other, ada)  # the file now holds someone else's key
+    code, out, err = run(capsys, "--home", str(tmp_path / "ada"), "identity", "card")
+    assert code == exitcodes.ENVIRONMENT and out == ""
+    assert "another key" in _one_error_line(err)
+
+
 def test_weak_or_missing_passphrase_creates_nothing(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -363,6 +379,14 @@ def test_backup_and_restore_in_a_fresh_home(
     fresh = tmp_path / "fresh"
     code, _, err = run(capsys, "--home", str(fresh), "identity", "restore", str(path))
     assert code == exitcodes.USAGE and "--name" in _one_error_line(err)
+    other = "AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH"  # not the key in the backup
+    code, _, err = run(
+        capsys,
+        *("--home", str(fresh), "identity", "restore", str(path), "--name", "Ada"),
+        *("--fingerprint", other),
+    )
+    assert code == exitcodes.KEY_MISMATCH and made["fingerprint"] in _one_error_line(err)
+    assert memory_keyring.secrets == {}
     restored = _json(
         capsys,
         *("--home", str(fresh), "identity", "restore", str(path), "--name", "Ada Lovelace"),

@@ -110,6 +110,8 @@ class UnencryptedBackup(UsageError):
 class BackupMismatch(ColophonError):
     """The key in the file is not the one the person expected (fingerprints differ)."""
 
+    exit_code = 11  # as for `contacts add --fingerprint`: another key than the one given
+
 
 @dataclass(frozen=True)
 class BackupInfo:

@@ -92,6 +92,8 @@ class StoredKeyDamaged(EnvironmentProblem):
 class KeyMismatch(ColophonError):
     """The stored key is not the key the identity names (another key id)."""
 
+    exit_code = 5  # what is stored changed under the catalog: the environment, not the command
+
 
 @dataclass(frozen=True)
 class KeyLocation:
