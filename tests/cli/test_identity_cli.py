@@ -506,6 +506,41 @@ def test_rotate_prints_both_fingerprints(
     assert keyevents.reachable(old["keyid"], rotated["new"]["keyid"], events)
 
 
+def test_a_retired_key_lost_with_its_keyring_is_revoked_from_its_backup(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home = str(tmp_path / "home")
+    old = _init(capsys, tmp_path / "home")["key"]
+    monkeypatch.setenv("COLOPHON_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE)
+    saved = tmp_path / "old-backup.key"
+    assert run(capsys, "--home", home, "identity", "backup", "-o", str(saved))[0] == 0
+    assert run(capsys, "--home", home, "identity", "rotate")[0] == 0
+    new = _json(capsys, "--home", home, "identity", "show")["active_key"]
+    del memory_keyring.secrets[("colophon", old["keyid"])]  # gone with the old computer
+    revoke = ("--home", home, "identity", "revoke", "--yes", "--key", old["fingerprint"])
+    revoke += ("--reason", "compromised")
+
+    code, _, err = run(capsys, *revoke, "-o", str(tmp_path / "a.json"))
+    assert code == exitcodes.NOT_FOUND and "--from-backup FILE" in _one_error_line(err)
+    newer = tmp_path / "new-backup.key"
+    assert run(capsys, "--home", home, "identity", "backup", "-o", str(newer))[0] == 0
+    code, _, err = run(capsys, *revoke, "--from-backup", str(newer), "-o", str(tmp_path / "b.json"))
+    assert code == exitcodes.KEY_MISMATCH and new["fingerprint"] in _one_error_line(err)
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()
+
+    done = tmp_path / "revoked.json"
+    code, out, err = run(capsys, *revoke, "--from-backup", str(saved), "-o", str(done))
+    assert code == exitcodes.OK, err
+    assert out.startswith(f"Revoked the key {old['fingerprint']} (compromised).")
+    event = keyevents.parse_event(json.loads(done.read_text()))
+    assert (event.keyid, event.reason) == (old["keyid"], "compromised")
+    first = _json(capsys, "--home", home, "identity", "show")["keys"][0]
+    assert (first["status"], first["reason"]) == ("revoked", "compromised")
+
+
 def test_rotate_from_a_key_file_needs_a_new_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,7 +19,7 @@ from ..core.errors import ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable, require_folder
 from ..core.identity import Identity, KeyRecord, check_revocable
 from ..core.keyevents import REASONS, STATEMENT_ROOM, KeyEvent
-from ..core.keystore import KeyLocation, KeyringUnavailable, KeyStore
+from ..core.keystore import KeyLocation, KeyNotFound, KeyringUnavailable, KeyStore
 from ..core.profile import (
     AI_GENERATIVE_TRAINING,
     AI_INFERENCE,
@@ -127,6 +127,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument("--comment", metavar="TEXT", help="a note kept in the signed statement")
     p.add_argument("--key", metavar="FP", help="revoke this older key instead of the active one")
+    p.add_argument(
+        "--from-backup",
+        metavar="BACKUP",
+        help="sign with the key as this backup holds it (a key no longer in the keyring or its "
+        "key file); its passphrase as for restore",
+    )
+    _backup_options(p)
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _output_options(p, required=True, what="the signed revocation statement")
     _key_file_options(p)
@@ -431,12 +438,32 @@ def run_revoke(ctx: Context) -> int:
     path = Path(a.output)
     _check_output(path, a.force)
     check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked, not after
+    if a.from_backup:
+        backups.inspect_backup(a.from_backup)  # a file that is no key file fails before asking
     if not a.yes:
         _confirm_revocation(ctx, key, a.reason)
-    source = _key_source(ctx)
-    statement = source.retrying(
-        lambda: identity.revoke(a.reason, source.provider(), a.comment, keyid=key.keyid)
-    )
+    if a.from_backup:
+        given = backup_source(a.backup_passphrase_file, ctx.stderr)
+        statement = given.retrying(
+            lambda: identity.revoke(
+                a.reason,
+                comment=a.comment,
+                keyid=key.keyid,
+                from_backup=a.from_backup,
+                backup_passphrase=given.existing(f"Passphrase of the backup {a.from_backup}: "),
+            )
+        )
+    else:
+        source = _key_source(ctx)
+        try:
+            statement = source.retrying(
+                lambda: identity.revoke(a.reason, source.provider(), a.comment, keyid=key.keyid)
+            )
+        except KeyNotFound as exc:  # its backup can still sign the revocation
+            raise KeyNotFound(
+                f"{exc.message.removesuffix('.')}, or revoke it with its backup: "
+                "--from-backup FILE."
+            ) from exc
     try:
         atomic_write(path, _json_text(statement).encode("utf-8"), mode=0o644)
     except ColophonError as exc:

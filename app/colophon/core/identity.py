@@ -410,6 +410,8 @@ class Identity:
         *,
         keyid: str | None = None,
         now: datetime | None = None,
+        from_backup: str | os.PathLike[str] | None = None,
+        backup_passphrase: str | None = None,
     ) -> dict[str, Any]:
         """Sign and record a key's revocation; returns the signed statement to hand out.
 
@@ -418,11 +420,24 @@ class Identity:
         ``superseded`` or ``retired`` (claims from now on are withdrawn). Cannot be undone. A key
         revoked for another reason may be revoked again as ``compromised`` (it leaked later):
         then everything it ever signed is withdrawn.
+
+        ``from_backup``: sign with the key as a backup file holds it (``backup_passphrase``),
+        for a key whose private half is no longer where it was kept (a retired key's keyring
+        entry gone with an old computer); `BackupMismatch` if the file holds another key.
         """
         key = self.require_key() if keyid is None else self.find_key(keyid)
         check_revocable(key, reason)
-        with self.store.unlocked(key.keyid, key.location, passphrase) as private:
-            event = make_revocation(private, reason, comment, now)
+        if from_backup is not None:
+            private = backup.read_backup(
+                from_backup, backup_passphrase, expected_fingerprint=key.fingerprint, what="backup"
+            )
+            try:
+                event = make_revocation(private, reason, comment, now)
+            finally:
+                del private
+        else:
+            with self.store.unlocked(key.keyid, key.location, passphrase) as private:
+                event = make_revocation(private, reason, comment, now)
         with self.catalog.transaction() as conn:
             _record_event(conn, event)
             conn.execute(
