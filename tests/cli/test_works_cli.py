@@ -84,11 +84,19 @@ def test_add_json_reports_counts_and_no_progress_bar(capsys, tmp_path, portfolio
     assert err == ""
 
 
-def test_add_with_a_missing_path_reports_it_and_exits_with_findings(capsys, tmp_path, portfolio):
-    code, out, err = run(capsys, "--home", str(tmp_path / "h"), "add", str(portfolio), "nope.png")
-    assert code == exitcodes.FINDINGS
-    assert "1 skipped" in out
-    assert "nope.png: no such file or folder" in err
+def test_add_with_a_missing_or_empty_path_registers_nothing(
+    capsys, tmp_path, portfolio, monkeypatch
+):
+    home = str(tmp_path / "h")
+    code, out, err = run(capsys, "--home", home, "add", str(portfolio), "nope.png")
+    assert code == exitcodes.NOT_FOUND and out == ""
+    assert err.strip().endswith("There is no file or folder nope.png.")
+    monkeypatch.chdir(portfolio)  # as a script's unset "$DIR" would give it
+    code, out, err = run(capsys, "--home", home, "add", "")
+    assert code == exitcodes.USAGE and "An empty path was given" in err
+    code, out, err = run(capsys, "--home", home, "check", str(tmp_path / "no-such-folder"))
+    assert code == exitcodes.NOT_FOUND and "no-such-folder" in err
+    assert json.loads(run(capsys, "--home", home, "list", "--json")[1]) == []
 
 
 def test_a_file_name_that_is_not_utf8_is_skipped_with_a_reason(capsys, tmp_path, portfolio):

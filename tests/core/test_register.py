@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from colophon.core.catalog import Catalog
-from colophon.core.errors import Cancelled
+from colophon.core.errors import Cancelled, NotFoundError, UsageError
 from colophon.core.hashing import CHUNK, hash_file
 from colophon.core.progress import Progress
 from colophon.core.register import register
-from colophon.core.walk import Candidate, Skipped
+from colophon.core.walk import Candidate, Skipped, walk
 
 
 @pytest.fixture
@@ -133,9 +133,16 @@ def test_unreadable_file_is_reported_and_the_rest_goes_on(tmp_path):
     assert result["skipped"] == [[str(locked), "not readable (permission denied)"]]
 
 
-def test_a_missing_path_is_reported(catalog, tmp_path):
-    report = register(catalog, [tmp_path / "nope.jpg"])
-    assert report.skipped == [Skipped(str(tmp_path / "nope.jpg"), "no such file or folder")]
+def test_a_missing_or_empty_path_registers_nothing(catalog, tmp_path, monkeypatch):
+    write(tmp_path / "there.txt", b"here")
+    with pytest.raises(NotFoundError, match=f"There is no file or folder {tmp_path / 'nope.jpg'}"):
+        register(catalog, [tmp_path / "there.txt", tmp_path / "nope.jpg"])
+    monkeypatch.chdir(tmp_path)  # "" is the current folder to the system: never taken so
+    with pytest.raises(UsageError, match="An empty path was given"):
+        register(catalog, [""])
+    with pytest.raises(UsageError, match="An empty path was given"):
+        list(walk([""], lambda skipped: None))
+    assert catalog.count_works() == 0
 
 
 def test_file_vanishing_before_hashing_is_skipped(tmp_path):

@@ -18,7 +18,7 @@ from .catalog import Catalog, KnownPath, Work
 from .errors import Cancelled, EnvironmentProblem
 from .hashing import Hashed, hash_files
 from .progress import Progress
-from .walk import Candidate, Skipped, walk
+from .walk import Candidate, Skipped, existing, walk
 
 STATUSES = ("ok", "modified", "missing", "moved", "unreadable")
 
@@ -70,7 +70,9 @@ def check(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> CheckReport:
-    """Re-hash every known path; look for missing works under ``search_in``."""
+    """Re-hash every known path; look for missing works under ``search_in`` (each of which
+    must exist: `NotFoundError` otherwise, before anything is checked)."""
+    search_in = existing(search_in)
     progress = progress or Progress()
     report = CheckReport()
     known = list(catalog.iter_known_paths())

@@ -23,7 +23,7 @@ from .hashing import Hashed, hash_files
 from .match import FINGERPRINTED as HAS_FINGERPRINTS
 from .pathtext import is_utf8
 from .progress import Progress
-from .walk import Candidate, Skipped, walk
+from .walk import Candidate, Skipped, existing, walk
 
 #: kinds fingerprinted while registering; texts are fingerprinted when first exported, since the
 #: ISCC text code runs at well under 1 MB/s and would hold up an import of many small texts
@@ -64,7 +64,12 @@ def register(
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ImportReport:
-    """Register every file under ``paths``; returns a report, also when cancelled part-way."""
+    """Register every file under ``paths``; returns a report, also when cancelled part-way.
+
+    A path that does not exist is a `NotFoundError` before anything is registered: a mistyped
+    folder must not read as a folder with nothing in it.
+    """
+    paths = existing(paths)
     progress = progress or Progress()
     report = ImportReport()
     todo: list[Candidate] = []

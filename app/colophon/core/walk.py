@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotFoundError
+from .errors import NotFoundError, UsageError
 
 CLUTTER = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
 
@@ -52,9 +52,17 @@ def existing(paths: Iterable[str | os.PathLike[str]]) -> list[str | os.PathLike[
     """
     given = list(paths)
     for path in given:
+        _check_named(path)
         if not os.path.lexists(path):
             raise NotFoundError(f"There is no file or folder {os.fspath(path)}.")
     return given
+
+
+def _check_named(path: str | os.PathLike[str]) -> None:
+    """Refuse an empty path, which the system reads as the current folder: a script's unset
+    variable (``colophon add "$DIR"``) must not register, or search, whatever is there."""
+    if not os.fspath(path):
+        raise UsageError("An empty path was given: name a file or folder.")
 
 
 def walk(
@@ -72,6 +80,7 @@ def walk(
     """
     excluded = {file_identity(e) for e in exclude} - {None}
     for given in paths:
+        _check_named(given)
         path = os.path.abspath(os.fspath(given))
         try:
             st = os.stat(path)
