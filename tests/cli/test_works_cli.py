@@ -295,3 +295,32 @@ def _has_open(pid: int, path: Path) -> bool:
         except OSError:
             continue
     return False
+
+
+WARNING_PROBE = """
+import sys
+import PIL.Image
+PIL.Image.MAX_IMAGE_PIXELS = 100  # so a 12 x 12 picture is "very large" to Pillow
+from colophon.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_library_warnings_stay_out_of_what_a_person_reads(tmp_path):
+    from PIL import Image
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    Image.new("RGB", (12, 12), "teal").save(folder / "large.png")
+    env = {**os.environ}
+    env.pop("COLOPHON_DEBUG", None)
+
+    def add(home: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", WARNING_PROBE, "--home", home, "add", str(folder)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+
+    quiet = add(str(tmp_path / "h"), env)
+    assert quiet.returncode == 0, quiet.stderr
+    assert "Warning" not in quiet.stderr and "1 new work" in quiet.stdout
+    shown = add(str(tmp_path / "h2"), {**env, "COLOPHON_DEBUG": "1"})  # a developer sees them
+    assert "DecompressionBombWarning" in shown.stderr

@@ -15,6 +15,7 @@ import sqlite3
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -92,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _start_gui(args_list)
     ctx = Context(args)
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt(), _library_warnings_kept_quiet():
             return int(args.run(ctx))
     except (ColophonError, sqlite3.Error) as exc:
         if not (isinstance(exc, ColophonError) or is_environment_error(exc)):
@@ -114,6 +115,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _internal_error(ctx, exc)
     finally:
         ctx.close()
+
+
+@contextlib.contextmanager
+def _library_warnings_kept_quiet() -> Iterator[None]:
+    """Keep the warnings libraries print for developers (Pillow's about a very large picture,
+    say) out of what a person reads: what matters reaches them as Colophon's own words. With
+    COLOPHON_DEBUG they are shown."""
+    if os.environ.get("COLOPHON_DEBUG"):
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 @contextlib.contextmanager
