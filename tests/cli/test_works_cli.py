@@ -240,6 +240,13 @@ def test_check_exit_codes(capsys, tmp_path, portfolio):
     code, out, _ = run(capsys, "--home", home, "check", "--json")
     assert code == exitcodes.FINDINGS
     assert json.loads(out)["summary"]["missing"] == 1
+    os.mkfifo(portfolio / "story.txt")  # there again, but nothing that can be read
+    code, out, _ = run(capsys, "--home", home, "check")
+    assert code == exitcodes.FINDINGS
+    assert out.startswith(
+        "Checked 2 locations: 1 ok, 0 modified, 0 missing, 0 moved, 1 unreadable."
+    )
+    assert f"  {portfolio / 'story.txt'}: " in out and "((" not in out and "))" not in out
 
 
 def test_damaged_catalog_is_an_environment_error_not_a_traceback(capsys, tmp_path):
@@ -324,3 +331,13 @@ def test_library_warnings_stay_out_of_what_a_person_reads(tmp_path):
     assert "Warning" not in quiet.stderr and "1 new work" in quiet.stdout
     shown = add(str(tmp_path / "h2"), {**env, "COLOPHON_DEBUG": "1"})  # a developer sees them
     assert "DecompressionBombWarning" in shown.stderr
+
+
+def test_a_title_with_a_line_break_stays_on_its_own_row(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    (portfolio / "line one\nline two.txt").write_text("a name of two lines")
+    assert run(capsys, "--home", home, "add", str(portfolio))[0] == exitcodes.OK
+    code, out, _ = run(capsys, "--home", home, "list")
+    assert code == exitcodes.OK
+    rows = out.splitlines()
+    assert len(rows) == 3 and any(row.endswith("line one\\nline two") for row in rows)

@@ -12,7 +12,7 @@ from ..core.profile import UseTerm
 from ..core.register import register as register_paths
 from ..core.terms import in_words
 from . import exitcodes
-from .context import Context, counted
+from .context import Context, counted, one_line
 from .identity import parse_term
 from .progressbar import progress_bar
 
@@ -132,7 +132,7 @@ def run_list(ctx: Context) -> int:
         ctx.print("No works." if not ctx.args.search else "No works match.")
         return exitcodes.OK
     for w in works:
-        ctx.print(f"{w.id:>6}  {w.digest[:12]}  {w.kind:<8}  {w.created[:10]}  {w.title}")
+        ctx.print(f"{w.id:>6}  {w.digest[:12]}  {w.kind:<8}  {w.created[:10]}  {one_line(w.title)}")
     return exitcodes.OK
 
 
@@ -203,14 +203,15 @@ def run_check(ctx: Context) -> int:
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:
+        shown = ("ok", "modified", "missing", "moved", "unreadable")
         summary = ", ".join(
-            f"{report.count(s)} {s}" for s in ("ok", "modified", "missing", "moved")
+            f"{report.count(s)} {s}" for s in shown if s != "unreadable" or report.count(s)
         )
         checked = "Cancelled: only checked" if report.cancelled else "Checked"
         ctx.print(f"{checked} {counted(len(report.results), 'location')}: {summary}.")
         for r in report.problems:
-            extra = f" -> {r.new_path}" if r.new_path else (f" ({r.detail})" if r.detail else "")
-            ctx.print(f"{r.status:<10} work {r.work_id}  {r.path}{extra}")
+            extra = f" -> {r.new_path}" if r.new_path else (f": {r.detail}" if r.detail else "")
+            ctx.print(f"{r.status:<10} work {r.work_id}  {one_line(r.path)}{extra}")
         if report.count("moved") and not report.not_recorded:
             ctx.print("The catalog now knows the moved files by their new paths.")
     if report.cancelled:
