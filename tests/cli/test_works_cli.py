@@ -341,3 +341,17 @@ def test_a_title_with_a_line_break_stays_on_its_own_row(capsys, tmp_path, portfo
     assert code == exitcodes.OK
     rows = out.splitlines()
     assert len(rows) == 3 and any(row.endswith("line one\\nline two") for row in rows)
+
+
+def test_check_forgets_a_moved_files_old_place_when_asked(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    run(capsys, "--home", home, "add", str(portfolio))
+    (portfolio / "story.txt").rename(portfolio / "story, final.txt")
+    run(capsys, "--home", home, "add", str(portfolio))  # known again by its new name
+    code, out, _ = run(capsys, "--home", home, "check")
+    assert code == exitcodes.FINDINGS and "1 missing" in out
+    code, out, _ = run(capsys, "--home", home, "check", "--forget-missing")
+    assert code == exitcodes.FINDINGS and "1 forgotten" in out
+    assert "Locations forgotten: their works are known at another place each." in out
+    code, out, _ = run(capsys, "--home", home, "check")
+    assert code == exitcodes.OK and "0 missing" in out

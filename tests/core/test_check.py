@@ -36,6 +36,7 @@ def test_check_reports_ok_modified_missing_and_moved(tmp_path: Path):
         "modified": 1,
         "missing": 1,
         "moved": 1,
+        "forgotten": 0,
         "unreadable": 0,
     }
     with Catalog.open(tmp_path / "home") as cat:  # the move is recorded; the rest is as it was
@@ -160,3 +161,27 @@ def test_one_copy_found_is_the_new_place_of_one_missing_path_only(tmp_path: Path
         assert sorted(r.status for r in report.results) == ["missing", "moved"]
         [work] = cat.list_works()
         assert len(work.paths) == 2 and str(found / "a.txt") in work.paths
+
+
+def test_a_moved_file_added_again_leaves_no_location_missing_for_ever(tmp_path: Path):
+    src = tmp_path / "src"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "x.txt").write_text("a work that moves")
+    (src / "alone.txt").write_text("a work with one place")
+    with Catalog.open(tmp_path / "home") as cat:
+        register(cat, [src])
+        (src / "a" / "x.txt").rename(src / "x.txt")  # moved, then added again from there
+        (src / "alone.txt").unlink()
+        register(cat, [src])
+        work = cat.find_by_digest(cat.get_work(1).digest)
+        assert work is not None and len(work.paths) == 2
+        assert "missing" in {r.status for r in check(cat).results}  # said, kept unless asked
+        assert len(cat.get_work(1).paths) == 2
+        report = check(cat, forget_missing=True)
+        status = {Path(r.path).name: (r.status, r.detail) for r in report.results}
+        assert status["x.txt"] == ("forgotten", f"the work is at {src / 'x.txt'}")
+        assert status["alone.txt"][0] == "missing"  # its only place: kept, to be found again
+        assert cat.get_work(1).paths == [str(src / "x.txt")]
+        assert cat.get_work(1).title == "x"  # the work and what was said of it are kept
+        again = {Path(r.path).name: r.status for r in check(cat).results}
+    assert again == {"x.txt": "ok", "alone.txt": "missing"}

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..core.catalog import WORK_ORDERS, Contributor, Work
-from ..core.check import check
+from ..core.check import STATUSES, check
 from ..core.errors import UsageError
 from ..core.profile import UseTerm
 from ..core.register import register as register_paths
@@ -91,6 +91,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("check", help="re-read registered files: report missing, moved, modified")
     p.add_argument(
         "folders", nargs="*", metavar="FOLDER", help="folders where moved files may now be"
+    )
+    p.add_argument(
+        "--forget-missing",
+        action="store_true",
+        help="forget the missing locations of works still found at another of their places "
+        "(a work's only place is kept, to be found again)",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=run_check)
@@ -194,7 +200,9 @@ def run_edit(ctx: Context) -> int:
 
 def run_check(ctx: Context) -> int:
     with progress_bar(ctx.stderr, enabled=not ctx.json) as progress:
-        report = check(ctx.catalog(), ctx.args.folders, progress)
+        report = check(
+            ctx.catalog(), ctx.args.folders, progress, forget_missing=ctx.args.forget_missing
+        )
     if report.cancelled:
         status = exitcodes.CANCELLED
     else:
@@ -203,9 +211,9 @@ def run_check(ctx: Context) -> int:
     if ctx.json:
         ctx.print_json(report.to_dict())
     else:
-        shown = ("ok", "modified", "missing", "moved", "unreadable")
+        always = ("ok", "modified", "missing", "moved")  # the others when there are some
         summary = ", ".join(
-            f"{report.count(s)} {s}" for s in shown if s != "unreadable" or report.count(s)
+            f"{report.count(s)} {s}" for s in STATUSES if s in always or report.count(s)
         )
         checked = "Cancelled: only checked" if report.cancelled else "Checked"
         ctx.print(f"{checked} {counted(len(report.results), 'location')}: {summary}.")
@@ -214,6 +222,8 @@ def run_check(ctx: Context) -> int:
             ctx.print(f"{r.status:<10} work {r.work_id}  {one_line(r.path)}{extra}")
         if report.count("moved") and not report.not_recorded:
             ctx.print("The catalog now knows the moved files by their new paths.")
+        if report.count("forgotten") and not report.not_recorded:
+            ctx.print("Locations forgotten: their works are known at another place each.")
     if report.cancelled:
         ctx.warn(
             "cancelled: files not yet checked are not listed, and a missing one may have moved."

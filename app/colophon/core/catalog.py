@@ -424,6 +424,13 @@ class Catalog:
                 self.record_path(conn, row[0], new, size, mtime_ns)
                 conn.execute("DELETE FROM paths WHERE path = ?", (old,))
 
+    def forget_paths(self, paths: Iterable[str]) -> None:
+        """Forget known locations (whose files are gone), keeping their works."""
+        gone = [(path,) for path in paths]
+        if gone:
+            with self.transaction() as conn:
+                conn.executemany("DELETE FROM paths WHERE path = ?", gone)
+
     def count_paths(self) -> int:
         return int(self.db["paths"].count)
 

@@ -20,7 +20,9 @@ from .hashing import Hashed, hash_files
 from .progress import Progress
 from .walk import Candidate, Skipped, existing, walk
 
-STATUSES = ("ok", "modified", "missing", "moved", "unreadable")
+#: ``forgotten``: asked to (``forget_missing``), a location whose file is gone, of a work whose
+#: file is still at another of its locations (it was added again from where it was moved to)
+STATUSES = ("ok", "modified", "missing", "moved", "forgotten", "unreadable")
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,14 @@ def check(
     search_in: Iterable[str | os.PathLike[str]] = (),
     progress: Progress | None = None,
     workers: int | None = None,
+    *,
+    forget_missing: bool = False,
 ) -> CheckReport:
     """Re-hash every known path; look for missing works under ``search_in`` (each of which
-    must exist: `NotFoundError` otherwise, before anything is checked)."""
+    must exist: `NotFoundError` otherwise, before anything is checked).
+
+    ``forget_missing``: a missing location of a work that is still at another of its known
+    locations is forgotten (a drive not mounted now may be again: never without asking)."""
     search_in = existing(search_in)
     progress = progress or Progress()
     report = CheckReport()
@@ -113,11 +120,20 @@ def check(
         report.cancelled = True
         found = {}
     moves: list[tuple[str, str, int, int]] = []
+    # Works whose file is where the catalog says, under one of their paths at least.
+    located = {r.work_id: r.path for r in report.results if r.status == "ok"}
+    gone: list[str] = []
     for k in missing:
         new = found.pop(k.digest, None)  # one found file is the new place of one missing path
         if new:
             report.results.append(PathCheck(k.work_id, k.path, "moved", new_path=new.path))
             moves.append((k.path, new.path, new.size, new.mtime_ns))
+        elif forget_missing and k.work_id in located and not report.cancelled:
+            still = located[k.work_id]
+            report.results.append(
+                PathCheck(k.work_id, k.path, "forgotten", detail=f"the work is at {still}")
+            )
+            gone.append(k.path)
         else:
             report.results.append(PathCheck(k.work_id, k.path, "missing"))
     # A file found the same under a new time (copied, checked out, synced again) is known by
@@ -126,6 +142,7 @@ def check(
     try:
         catalog.restamp_paths(restamped)
         catalog.relocate_paths(moves)
+        catalog.forget_paths(gone)
     except EnvironmentProblem as exc:
         report.not_recorded = exc.message
     return report

@@ -31,6 +31,7 @@ CHECK_WORDS = {
     "missing": "Missing",
     "modified": "Changed since it was registered (add it again to claim the new version)",
     "moved": "Moved (now known by its new place)",
+    "forgotten": "Gone from here, and forgotten (the work is at another of its places)",
     "unreadable": "Cannot be read",
 }
 
