@@ -355,3 +355,16 @@ def test_check_forgets_a_moved_files_old_place_when_asked(capsys, tmp_path, port
     assert "Locations forgotten: their works are known at another place each." in out
     code, out, _ = run(capsys, "--home", home, "check")
     assert code == exitcodes.OK and "0 missing" in out
+
+
+def test_add_says_which_works_have_a_new_version(capsys, tmp_path, portfolio):
+    home = str(tmp_path / "h")
+    run(capsys, "--home", home, "add", str(portfolio))
+    assert run(capsys, "--home", home, "edit", "1", "--title", "My story")[0] == exitcodes.OK
+    shown = json.loads(run(capsys, "--home", home, "show", "1", "--json")[1])
+    Path(shown["paths"][0]).write_bytes(b"a new ending")
+    code, out, _ = run(capsys, "--home", home, "add", str(portfolio))
+    assert code == exitcodes.OK
+    assert "1 file changed since registered: each new version is a new work" in out
+    listed = json.loads(run(capsys, "--home", home, "list", "--json")[1])
+    assert [w["title"] for w in listed].count("My story") == 2

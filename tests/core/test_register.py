@@ -320,3 +320,33 @@ def test_a_folder_tree_deeper_than_pythons_recursion_limit_is_walked(tmp_path):
         sys.setrecursionlimit(limit)
 
     assert found[0] == Path("a.txt") and found[-1].name == "found.txt" and len(found) == 2
+
+
+def test_an_edited_file_added_again_is_a_new_version_with_what_was_said_of_it(catalog, tmp_path):
+    from colophon.core.catalog import Contributor
+    from colophon.core.profile import AI_TRAINING
+
+    essay = write(tmp_path / "src" / "essay.txt", b"first draft")
+    register(catalog, [essay])
+    catalog.update_work(
+        1,
+        title="My essay",
+        description="On harbours",
+        tags=["essay"],
+        contributors=[Contributor("Ada", "author", 70.0), Contributor("Bo", "editor", 30.0)],
+        terms={AI_TRAINING: {"use": "allowed"}},
+    )
+    essay.write_bytes(b"second draft, longer")
+    report = register(catalog, [essay])
+
+    assert report.added == [2] and report.new_versions == [(2, 1)]
+    assert report.to_dict()["new_versions"] == [{"work_id": 2, "previous_id": 1}]
+    new, old = catalog.get_work(2), catalog.get_work(1)
+    said = ("title", "description", "tags", "contributors", "terms")
+    assert [getattr(new, f) for f in said] == [getattr(old, f) for f in said]
+    assert new.paths == [str(essay)] and old.paths == []  # the file is the new version now
+    assert new.digest == hashlib.sha256(b"second draft, longer").hexdigest()
+
+    other = write(tmp_path / "src" / "other.txt", b"unrelated")
+    assert register(catalog, [other]).new_versions == []  # a new file is no new version
+    assert catalog.get_work(3).title == "other"

@@ -397,3 +397,14 @@ def test_reading_the_library_again_keeps_the_scroll_and_the_field_being_edited(
     assert bar.value() == bottom
     assert title.hasFocus() and title.selectionStart() == 0 and len(title.selectedText()) == 3
     assert window.view.selected_work_ids() == [window.model.work_id_at(1)]
+
+
+def test_the_import_summary_says_which_works_have_a_new_version():
+    from colophon.core.register import ImportReport
+    from colophon.gui.library_operations import import_summary
+
+    report = ImportReport(added=[7, 8], new_versions=[(7, 3)], unchanged=4)
+    assert import_summary(report) == (
+        "Added 2 works; 1 of them the new version of an edited file, with the earlier work's "
+        "title, tags, contributors and terms; 4 already registered."
+    )

@@ -119,6 +119,15 @@ def run_add(ctx: Context) -> int:
             f"{counted(report.new_paths, 'new location')} of known works, "
             f"{report.unchanged:,} unchanged, {len(report.skipped):,} skipped."
         )
+        if report.new_versions:
+            ctx.print(
+                f"{counted(len(report.new_versions), 'file')} changed since registered: each new "
+                "version is a new work with the earlier one's title, tags, contributors and "
+                "terms; the earlier work keeps them too ("
+                + ", ".join(f"{old} → {new}" for new, old in report.new_versions[:10])
+                + (", …" if len(report.new_versions) > 10 else "")
+                + ")."
+            )
         for s in report.skipped:
             ctx.warn(f"skipped {s.path}: {s.reason}")
     if report.cancelled:

@@ -38,6 +38,9 @@ class ImportReport:
     """What an import did, for a summary line and for the list of skipped files."""
 
     added: list[int] = field(default_factory=list)  # ids of works new to the catalog
+    #: new works that are a file's new content: (new work id, the earlier work's id); each new
+    #: one takes what was said of the earlier (title, description, tags, contributors, terms)
+    new_versions: list[tuple[int, int]] = field(default_factory=list)
     new_paths: int = 0  # extra locations of works already known
     unchanged: int = 0  # paths already recorded and not changed since
     skipped: list[Skipped] = field(default_factory=list)
@@ -51,6 +54,9 @@ class ImportReport:
         return {
             "added": len(self.added),
             "added_ids": self.added,
+            "new_versions": [
+                {"work_id": new, "previous_id": old} for new, old in self.new_versions
+            ],
             "new_paths": self.new_paths,
             "unchanged": self.unchanged,
             "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
@@ -107,6 +113,7 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
     try:
         with catalog.transaction() as conn:
             added: list[int] = []
+            versions: list[tuple[int, int]] = []
             extra = 0
             for item in batch:
                 row = conn.execute(
@@ -115,6 +122,12 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
                 if row is None:
                     work_id = _insert_work(conn, item)
                     added.append(work_id)
+                    earlier = conn.execute(
+                        "SELECT work_id FROM paths WHERE path = ?", (item.path,)
+                    ).fetchone()
+                    if earlier is not None:  # the file was edited: a new version of a work
+                        _carry_over(conn, earlier[0], work_id)
+                        versions.append((work_id, earlier[0]))
                 else:
                     work_id = row[0]
                     extra += 1
@@ -129,7 +142,29 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
             "same command finishes the rest."
         ) from exc
     report.added.extend(added)
+    report.new_versions.extend(versions)
     report.new_paths += extra
+
+
+def _carry_over(conn: sqlite3.Connection, earlier: int, work_id: int) -> None:
+    """Give the new version ``work_id`` of a work what was said of the ``earlier`` one: its
+    title, description, tags, contributors and terms. Its dates and kind are the file's own;
+    the earlier work keeps everything (claims already signed name it)."""
+    conn.execute(
+        "UPDATE works SET (title, description, terms) = "
+        "(SELECT title, description, terms FROM works WHERE id = ?) WHERE id = ?",
+        (earlier, work_id),
+    )
+    conn.execute(
+        "INSERT INTO tags (work_id, tag) SELECT ?, tag FROM tags WHERE work_id = ?",
+        (work_id, earlier),
+    )
+    conn.execute(
+        "INSERT INTO contributors (work_id, position, name, role, share) "
+        "SELECT ?, position, name, role, share FROM contributors WHERE work_id = ? "
+        "ORDER BY position, id",
+        (work_id, earlier),
+    )
 
 
 def _insert_work(conn: sqlite3.Connection, item: Hashed) -> int:

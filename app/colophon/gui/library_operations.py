@@ -39,6 +39,12 @@ CHECK_WORDS = {
 def import_summary(report: ImportReport) -> str:
     """One sentence on what an import did."""
     parts = [f"Added {len(report.added):,} work{'s' if len(report.added) != 1 else ''}"]
+    if report.new_versions:
+        n = len(report.new_versions)
+        what = "the new version of an edited file" if n == 1 else "new versions of edited files"
+        parts.append(
+            f"{n:,} of them {what}, with the earlier work's title, tags, contributors and terms"
+        )
     if report.new_paths:
         places = "location" if report.new_paths == 1 else "locations"
         parts.append(f"{report.new_paths:,} new {places} of known works")
