@@ -182,3 +182,18 @@ def test_inheriting_a_use_with_conditions_names_the_conditions(qtbot):
     assert tip == f"As in your profile (Only with conditions: {long.strip()})"
     # the answer takes the panel's width, never widens it (the panel would scroll sideways)
     assert training.sizeHint().width() < training.fontMetrics().horizontalAdvance(shown)
+
+
+def test_a_selection_too_large_to_set_terms_together_says_so(qtbot, window, monkeypatch):
+    from colophon.gui import inspector, work_terms_section
+
+    section = window.inspector.terms_section
+    select(qtbot, window, range(6))  # the whole library: read at once, terms can be set
+    assert section.isEnabled() and len(window.inspector.works) == 6
+    for module in (inspector, work_terms_section):
+        monkeypatch.setattr(module, "MAX_LOADED", 4)
+    window.view.select_work_ids([])
+    qtbot.waitUntil(lambda: window.inspector.work_ids == [])
+    select(qtbot, window, range(6))
+    assert not section.isEnabled()
+    assert section.note.text().startswith("6 works are selected, more than the 4 whose terms")

@@ -27,9 +27,8 @@ from .inspector_display import describe_selection, show_selection
 from .inspector_form import InspectorForm
 from .tasks import TaskRunner
 from .unsaved_changes import Answer, ask_about_invalid_edits
-from .work_edits import FIELD_NAMES, apply_changes, check_edits, resolve_created
+from .work_edits import FIELD_NAMES, MAX_LOADED, apply_changes, check_edits, resolve_created
 
-MAX_LOADED = 1000  # beyond this many selected works, shared values are not looked up
 #: the edited fields in the order of the form (problems are named and focused in this order)
 FORM_ORDER = ("title", "created", "tags", "description", "contributors", "terms")
 #: fields whose edits, for several works, are worked out from each work's own value
@@ -93,9 +92,12 @@ class Inspector(InspectorForm):
         self.work_ids = work_ids
         self.works = []
         if len(work_ids) <= MAX_LOADED:
-            for work_id in work_ids:
-                with contextlib.suppress(ColophonError):  # removed meanwhile
-                    self.works.append(self.catalog.get_work(work_id))
+            try:  # all at once: a portfolio selected whole is read in a few queries
+                self.works = self.catalog.works_by_ids(work_ids)
+            except ColophonError:  # one removed meanwhile: the others, one by one
+                for work_id in work_ids:
+                    with contextlib.suppress(ColophonError):
+                        self.works.append(self.catalog.get_work(work_id))
         self._populate()
 
     def revert(self) -> None:

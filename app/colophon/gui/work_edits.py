@@ -26,6 +26,9 @@ from ..core.catalog import Catalog, Contributor, Work, check_shares, normalise_d
 from ..core.errors import UsageError
 from ..core.progress import Progress
 
+#: the most selected works read at once to show and edit together (their shared values, their
+#: terms); a larger selection is shown without them
+MAX_LOADED = 20_000
 FIELDS = ("title", "description", "created", "tags", "contributors")
 #: how each field is named to a person (in questions about edits that cannot be saved)
 FIELD_NAMES = {

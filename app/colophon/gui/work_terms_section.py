@@ -26,6 +26,7 @@ from ..core.profile import AI_USES, ProfileError
 from .desktop import show_in_folder
 from .plain_words import profile_problem
 from .terms_editor import TermsEditor
+from .work_edits import MAX_LOADED
 
 MAX_EXPORTS_SHOWN = 20
 
@@ -62,6 +63,13 @@ class WorkTermsSection(QGroupBox):
         """Show the terms of ``works`` (all ``count`` selected ones, or fewer if not loaded)."""
         self.setVisible(count > 0)
         self.setEnabled(len(works) == count)
+        if len(works) != count:  # too many to read at once: said, not just greyed out
+            self.note.setText(
+                f"{count:,} works are selected, more than the {MAX_LOADED:,} whose terms can be "
+                "set together here. Select fewer, or change the terms in your profile: they "
+                "apply to every work without terms of its own."
+            )
+            return
         self.refresh_profile()  # one small read; the profile may have changed meanwhile
         answers = {use: [(w.terms or {}).get(use) for w in works] for use in AI_USES}
         mixed = [use for use, given in answers.items() if any(a != given[0] for a in given)]
