@@ -88,6 +88,24 @@ def test_search_matches_title_tags_and_paths(catalog):
     assert catalog.list_works(search="100%") == []  # LIKE wildcards are taken literally
 
 
+def test_search_ignores_case_in_every_script(catalog):
+    catalog.update_work(1, title="Été à Paris", tags=["Ölgemälde"])
+    catalog.update_work(2, title="ΟΔΥΣΣΕΙΑ", description="Straße am Meer")
+    for word, ids in (
+        ("été", [1]),
+        ("ÉTÉ", [1]),
+        ("PARIS", [1]),  # ASCII alone, as before
+        ("ölgemälde", [1]),
+        ("οδυσσεια", [2]),
+        ("STRASSE", []),  # an ASCII word is matched letter for letter
+        ("straße", [2]),
+        ("été ölgemälde", [1]),
+        ("été οδυσσεια", []),
+    ):
+        assert [w.id for w in catalog.list_works(search=word)] == ids, word
+    assert catalog.work_ids(search="ÉTÉ") == [1]  # the ids the library shows, by the same rule
+
+
 def test_search_of_several_words_finds_works_that_have_them_all_anywhere(catalog):
     catalog.update_work(1, title="Harbour at dawn")
     catalog.update_work(2, title="Harbour at dusk", tags=["pelican"])

@@ -164,6 +164,8 @@ class Catalog:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # LIKE folds the case of ASCII letters only: "été" must find "Été" too (`_filter`)
+            conn.create_function("casefold", 1, _casefold, deterministic=True)
             catalog = cls(path, conn)
             catalog._migrate()
         except (sqlite3.DatabaseError, ColophonError) as exc:
@@ -332,12 +334,18 @@ class Catalog:
             clauses.append("kind = ?")
             params.append(kind)
         for word in (search or "").split():  # every word, each anywhere: "harbour dawn"
+            # SQLite's LIKE ignores the case of ASCII letters; a word with others ("été") is
+            # compared with each text's case folded by Python, which costs more, so only then.
+            folded = not word.isascii()
+            word = word.casefold() if folded else word
             like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            field = "casefold({})" if folded else "{}"
+            test = " LIKE ? ESCAPE '\\'"
             clauses.append(
-                "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\'"
-                " OR digest LIKE ? ESCAPE '\\'"
-                " OR id IN (SELECT work_id FROM tags WHERE tag LIKE ? ESCAPE '\\')"
-                " OR id IN (SELECT work_id FROM paths WHERE path LIKE ? ESCAPE '\\'))"
+                f"({field.format('title')}{test} OR {field.format('description')}{test}"
+                f" OR digest{test}"
+                f" OR id IN (SELECT work_id FROM tags WHERE {field.format('tag')}{test})"
+                f" OR id IN (SELECT work_id FROM paths WHERE {field.format('path')}{test}))"
             )
             params.extend([like] * 5)
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -739,6 +747,11 @@ def _still_works(conn: sqlite3.Connection, ranges: list[tuple[int, int]]) -> lis
         rows = conn.execute("SELECT id FROM works WHERE id BETWEEN ? AND ?", (first, last))
         kept += id_ranges.islands(row[0] for row in rows)
     return kept
+
+
+def _casefold(text: Any) -> Any:
+    """SQL ``casefold(x)``: the text with its case folded as Python folds it (all scripts)."""
+    return text.casefold() if isinstance(text, str) else text
 
 
 def _json_ids(ids: Iterable[int]) -> str:
