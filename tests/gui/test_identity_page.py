@@ -179,6 +179,29 @@ def test_replacing_the_key_keeps_the_old_one_in_the_history(qtbot, window, home)
     assert new.fingerprint in w.notice.text()
 
 
+def test_a_key_kept_in_a_file_is_replaced_by_one_in_a_file(qtbot, window, home, tmp_path):
+    w = window(KeyLocation.file(tmp_path / "Keys" / "signing.key"), PASSPHRASE)
+    seen = []
+
+    def look(dialog):
+        assert isinstance(dialog, RotateDialog)
+        seen.append(
+            (
+                dialog.key_file is not None,
+                [label.text() for label in dialog.findChildren(QLabel)],
+            )
+        )
+        dialog.reject()
+
+    answer_dialog(qtbot, look)
+    qtbot.mouseClick(w.key_tab.rotate_button, Qt.LeftButton)
+    [(asks_for_a_file, texts)] = seen
+    assert asks_for_a_file  # never moved into the keyring unasked, though one is there
+    assert any("kept in a key file, as your current one is" in t for t in texts)
+    assert any("revoke it instead" in t for t in texts)
+    assert identity_of(home).require_key().location.kind == "file"
+
+
 def test_revoking_warns_asks_a_reason_and_saves_the_statement(qtbot, window, home, tmp_path):
     w = window()
     key = identity_of(home).require_key()

@@ -161,7 +161,9 @@ class IdentityActions(QObject):
             self.failed.emit("There is no key to replace.")
             return
         default = self.home / f"colophon-signing-{slug(name)}-new.key"
-        dialog = RotateDialog(self.store.keyring_available(), default, self.widget)
+        # The new key is kept where the current one is: a key file's owner chose a file.
+        in_keyring = key.location.kind == "keyring" and self.store.keyring_available()
+        dialog = RotateDialog(in_keyring, default, self.widget)
         if dialog.exec() != RotateDialog.Accepted:
             return
         location, new_passphrase, comment = dialog.answer()

@@ -139,17 +139,21 @@ class BackupDialog(_AskDialog):
 
 
 class RotateDialog(_AskDialog):
-    """Confirms a rotation, and asks where the new key goes when no keyring can hold it."""
+    """Confirms a rotation, and asks for the new key's file unless it goes to the keyring."""
 
     def __init__(self, keyring_ok: bool, default: Path, parent: QWidget | None = None) -> None:
+        """``keyring_ok``: the new key goes to the keyring (where the current one is, and
+        usable); otherwise to a key file, chosen here."""
         super().__init__("Replace your key", "&Replace key", parent)
         self.keyring_ok = keyring_ok
         self.layout_.addWidget(
             _text(
                 "Colophon will make a <b>new key</b> for you. Your current key signs a statement "
                 "naming the new one, so people who trust you will trust the new key too. Claims "
-                "you already handed out stay valid.<br><br>Do this when you fear someone may "
-                "have copied your key, or every few years. Back up the new key afterwards."
+                "you already handed out stay valid.<br><br>Do this every few years, or when you "
+                "move to a new computer, and back up the new key afterwards. If someone may have "
+                "<b>copied</b> your key, revoke it instead (Revoke…): a replaced key can still "
+                "sign claims dated before the change."
             )
         )
         form = QFormLayout()
@@ -157,7 +161,9 @@ class RotateDialog(_AskDialog):
         if keyring_ok:
             self.layout_.addWidget(_text("The new key will be kept in this computer's keyring."))
         else:
-            self.layout_.addWidget(_text("No keyring can hold the new key: choose a key file."))
+            self.layout_.addWidget(
+                _text("The new key will be kept in a key file, as your current one is: choose it.")
+            )
             self.key_file = KeyFileFields(default, form)
             self.key_file.file.changed.connect(self.update_state)
             self.key_file.passphrase.changed.connect(self.update_state)
