@@ -249,6 +249,29 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
     assert code == 0 and out.startswith("Already trusted as Ada L.: ")
 
 
+def test_the_advice_for_a_creators_new_key_works_as_given(capsys, creator, tmp_path):
+    team = str(tmp_path / "team")
+    assert (
+        run(capsys, "--home", team, "contacts", "add", str(export(capsys, creator)), "--yes")[0]
+        == exitcodes.OK
+    )
+    with Catalog.open(creator["home"]) as cat:
+        Identity(cat).rotate(KeyLocation.keyring())
+    card = tmp_path / "new-card.json"
+    code, _, err = run(capsys, "--home", str(creator["home"]), "identity", "card", "-o", str(card))
+    assert code == exitcodes.OK, err
+
+    code, _, err = run(capsys, "--home", team, "contacts", "add", str(card), "--yes")
+    assert code == exitcodes.USAGE
+    assert "--same-person, with --name NAME (a name of its own: 'Ada Lovelace' is taken)" in err
+    code, out, err = run(
+        capsys, "--home", team, "contacts", "add", str(card), "--yes",
+        "--same-person", "--name", "Ada Lovelace (new key)",
+    )  # fmt: skip
+    assert code == exitcodes.OK, err
+    assert "Trusted Ada Lovelace (new key)" in out
+
+
 def test_verify_against_a_folder_lists_local_files(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     _code, out, _ = run(

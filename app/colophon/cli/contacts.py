@@ -15,6 +15,7 @@ from ..core.contacts import (
     find_by_keyid,
     key_news,
     list_contacts,
+    name_taken,
     read_contact_source,
     remove_contact,
     rename_contact,
@@ -148,6 +149,8 @@ def run_add(ctx: Context) -> int:
         )
     except SharedIdentity as exc:
         how = "--same-person" if exc.by_email else "--same-person, or --someone-else"
+        if name_taken(catalog, name):  # a name picks one contact: this key needs its own
+            how += f", with --name NAME (a name of its own: {name!r} is taken)"
         raise UsageError(f"{exc.message} Add it again with {how}; if unsure, do not.") from exc
     if ctx.json:
         ctx.print_json({**contact.to_dict(), "already_pinned": False})
