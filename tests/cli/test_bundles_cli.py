@@ -251,10 +251,8 @@ def test_contacts_add_shows_the_card_and_asks_about_another_key_with_the_same_em
 
 def test_the_advice_for_a_creators_new_key_works_as_given(capsys, creator, tmp_path):
     team = str(tmp_path / "team")
-    assert (
-        run(capsys, "--home", team, "contacts", "add", str(export(capsys, creator)), "--yes")[0]
-        == exitcodes.OK
-    )
+    bundle = str(export(capsys, creator))
+    assert run(capsys, "--home", team, "contacts", "add", bundle, "--yes")[0] == exitcodes.OK
     with Catalog.open(creator["home"]) as cat:
         Identity(cat).rotate(KeyLocation.keyring())
     card = tmp_path / "new-card.json"
