@@ -376,6 +376,13 @@ def test_backup_and_restore_in_a_fresh_home(
     assert code == exitcodes.USAGE and "already exists" in err
 
     memory_keyring.secrets.clear()  # another machine, whose keyring has never seen the key
+    code, _, err = run(
+        capsys, "--home", str(home), "identity", "restore", str(path), "--name", "Mallory"
+    )
+    assert code == exitcodes.USAGE and "profile already" in _one_error_line(err)
+    assert _json(capsys, "--home", str(home), "identity", "show")["profile"]["displayName"] == (
+        "Ada Lovelace"
+    )
     fresh = tmp_path / "fresh"
     code, _, err = run(capsys, "--home", str(fresh), "identity", "restore", str(path))
     assert code == exitcodes.USAGE and "--name" in _one_error_line(err)

@@ -373,6 +373,13 @@ def run_restore(ctx: Context) -> int:
         )
     store = KeyStore()
     location = _new_location(ctx, store)
+    identity = Identity(ctx.catalog(), store)
+    current = identity.profile()
+    if a.name and current is not None and a.name != current.display_name:  # before any question
+        raise UsageError(
+            f"This catalog has a profile already, in the name of {current.display_name!r}; "
+            "restore without --name, and change the name with 'colophon identity edit --name'."
+        )
     passphrase: str | None = None
     if info.encrypted:
         source = backup_source(a.backup_passphrase_file, ctx.stderr)
@@ -383,12 +390,7 @@ def run_restore(ctx: Context) -> int:
             return given
 
         passphrase = source.retrying(opened)
-    identity = Identity(ctx.catalog(), store)
-    current = identity.profile()
-    profile = None
-    if a.name:
-        profile = Profile(a.name) if current is None else current
-        profile.display_name = a.name
+    profile = Profile(a.name) if a.name and current is None else None
     record = identity.restore(
         a.file,
         passphrase,
