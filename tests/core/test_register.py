@@ -350,3 +350,20 @@ def test_an_edited_file_added_again_is_a_new_version_with_what_was_said_of_it(ca
     other = write(tmp_path / "src" / "other.txt", b"unrelated")
     assert register(catalog, [other]).new_versions == []  # a new file is no new version
     assert catalog.get_work(3).title == "other"
+
+
+def test_a_folder_reached_through_a_link_is_not_registered_twice(catalog, tmp_path):
+    real = tmp_path / "photos"
+    write(real / "a.txt", b"one")
+    write(real / "sub" / "b.txt", b"two")
+    (tmp_path / "alias").symlink_to(real, target_is_directory=True)
+    assert len(register(catalog, [real]).added) == 2
+    again = register(catalog, [tmp_path / "alias"])
+    assert (again.added, again.new_paths, again.unchanged) == ([], 0, 2)
+    assert catalog.count_paths() == 2
+    fresh = Catalog.open(tmp_path / "other-home")
+    try:  # named through the link first: known by the real place all the same
+        register(fresh, [tmp_path / "alias" / "sub"])
+        assert [w.paths for w in fresh.list_works()] == [[str(real / "sub" / "b.txt")]]
+    finally:
+        fresh.close()

@@ -73,9 +73,12 @@ def register(
     """Register every file under ``paths``; returns a report, also when cancelled part-way.
 
     A path that does not exist is a `NotFoundError` before anything is registered: a mistyped
-    folder must not read as a folder with nothing in it.
+    folder must not read as a folder with nothing in it. Named paths are taken by their real
+    place (links resolved); links met inside a folder are followed as `walk` says.
     """
-    paths = existing(paths)
+    # Each named folder or file by its real place: the same folder reached through a link (or
+    # a link to a file) must not register every file a second time, under another name.
+    paths = [os.path.realpath(p) for p in existing(paths)]
     progress = progress or Progress()
     report = ImportReport()
     todo: list[Candidate] = []
