@@ -367,3 +367,22 @@ def test_a_folder_reached_through_a_link_is_not_registered_twice(catalog, tmp_pa
         assert [w.paths for w in fresh.list_works()] == [[str(real / "sub" / "b.txt")]]
     finally:
         fresh.close()
+
+
+def test_a_link_to_a_file_of_the_same_folder_is_no_second_place_of_its_work(catalog, tmp_path):
+    real = write(tmp_path / "photos" / "harbour.txt", b"the harbour at dawn")
+    (tmp_path / "photos" / "a link inside.txt").symlink_to(real)  # sorts first
+    report = register(catalog, [tmp_path / "photos"])
+    assert (len(report.added), report.new_paths, report.skipped) == (1, 0, [])
+    [work] = catalog.list_works()
+    assert (work.title, work.paths) == ("harbour", [str(real)])
+
+
+def test_copies_of_one_content_are_named_and_dated_by_the_oldest(catalog, tmp_path):
+    original = write(tmp_path / "photos" / "DSC_0042.txt", b"the same picture")
+    copy = write(tmp_path / "photos" / "DSC_0042 (a copy for the web).txt", b"the same picture")
+    os.utime(original, ns=(1_563_100_000_000_000_000,) * 2)  # 2019-07-14, the copy is today's
+    register(catalog, [tmp_path / "photos"])
+    [work] = catalog.list_works()
+    assert work.title == "DSC_0042" and work.created.startswith("2019-07-1")
+    assert sorted(work.paths) == sorted([str(original), str(copy)])

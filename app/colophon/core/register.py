@@ -82,7 +82,11 @@ def register(
     progress = progress or Progress()
     report = ImportReport()
     todo: list[Candidate] = []
+    found: list[Candidate] = []
     for candidate in walk(paths, report.skipped.append, exclude=[catalog.path.parent]):
+        found.append(candidate)
+        progress.check()
+    for candidate in _links_left_out(found):
         if not is_utf8(candidate.path):  # the catalog keeps names as text (see pathtext)
             report.skipped.append(Skipped(candidate.path, NOT_UTF8))
             continue
@@ -110,6 +114,24 @@ def register(
     return report
 
 
+def _links_left_out(found: list[Candidate]) -> list[Candidate]:
+    """``found`` but for links to a file found under its own name too (the same device and
+    inode): a link is no second place of a work, and its name must not become the work's
+    title. Nothing is wrong with such a link: it is left out, not reported."""
+    names: dict[tuple[int, int], list[Candidate]] = {}
+    for candidate in found:
+        if candidate.identity is not None:
+            names.setdefault(candidate.identity, []).append(candidate)
+    left_out: set[str] = set()
+    for same in names.values():
+        if len(same) < 2:
+            continue
+        real = [c for c in same if not os.path.islink(c.path)]
+        if real:
+            left_out.update(c.path for c in same if c not in real)
+    return [c for c in found if c.path not in left_out]
+
+
 def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None:
     if not batch:
         return
@@ -118,12 +140,18 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
             added: list[int] = []
             versions: list[tuple[int, int]] = []
             extra = 0
+            # Copies of one content: the work is named and dated by the oldest file (the
+            # original, not "… (copy for web)" made today).
+            oldest: dict[str, Hashed] = {}
+            for item in batch:
+                if item.digest not in oldest or item.mtime_ns < oldest[item.digest].mtime_ns:
+                    oldest[item.digest] = item
             for item in batch:
                 row = conn.execute(
                     "SELECT id FROM works WHERE digest = ?", (item.digest,)
                 ).fetchone()
                 if row is None:
-                    work_id = _insert_work(conn, item)
+                    work_id = _insert_work(conn, oldest[item.digest])
                     added.append(work_id)
                     earlier = conn.execute(
                         "SELECT work_id FROM paths WHERE path = ?", (item.path,)
