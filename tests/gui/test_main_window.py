@@ -362,6 +362,28 @@ def test_check_files_reports_missing_files_in_the_panel(
     qtbot.waitUntil(lambda: window.model.index(1, 4).data() == "file missing", timeout=3000)
 
 
+def test_missing_files_are_looked_for_in_a_folder_the_person_names(
+    qtbot, make_window, registered, sync_runner, tmp_path, monkeypatch
+):
+    window = make_window(sync_runner)
+    elsewhere = tmp_path / "moved here"
+    elsewhere.mkdir()
+    registered[1].rename(elsewhere / registered[1].name)
+    click_action(qtbot, window, window.check_action)
+    wait_idle(qtbot, window)
+    panel = window.report_panel
+    assert panel.action_button.isVisible()
+    assert panel.action_button.text().replace("&", "") == "Look for them in a folder…"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(elsewhere))
+    qtbot.mouseClick(panel.action_button, Qt.LeftButton)
+    wait_idle(qtbot, window)
+    moved_to = elsewhere / registered[1].name
+    assert panel.lines() == [f"Moved (now known by its new place): {registered[1]} → {moved_to}"]
+    assert not panel.action_button.isVisible()  # nothing missing any more
+    with Catalog.open(window.home) as catalog:
+        assert catalog.known_path(str(moved_to)) is not None
+
+
 def test_empty_library_says_how_to_start(make_window, sync_runner):
     window = make_window(sync_runner)
     assert window.view.currentWidget() is window.view.empty_label

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog
 
 from ..core.catalog import Catalog
 from ..core.check import CheckReport, check
@@ -115,16 +116,17 @@ class LibraryOperations(QObject):
         else:
             self._start_next()
 
-    def check_files(self) -> None:
-        """Read every known file again and report those missing or changed."""
+    def check_files(self, folders: Sequence[str] = ()) -> None:
+        """Read every known file again and report those missing or changed; missing ones are
+        looked for under ``folders`` (a move found there is kept)."""
         if self.busy:
             self.message_posted.emit("Please wait until the current work is done.")
             return
-        home = self.home
+        home, search = self.home, list(folders)
 
         def run(progress: Progress) -> CheckReport:
             with Catalog.open(home) as catalog:
-                return check(catalog, progress=progress)
+                return check(catalog, search, progress=progress)
 
         self._start(run, "Checking files", self._on_check_succeeded)
 
@@ -200,8 +202,16 @@ class LibraryOperations(QObject):
         else:
             title = f"All {ok:,} files are where they were and unchanged."
         self.message_posted.emit(title)
-        self.report_panel.show_report(title, problems)
+        look = ("&Look for them in a folder…", self.look_for_missing)
+        self.report_panel.show_report(title, problems, look if report.count("missing") else None)
         self.check_finished.emit(report)
+
+    def look_for_missing(self) -> None:
+        """Ask where the missing files may be now, and check again looking there."""
+        parent = self.report_panel.window()
+        folder = QFileDialog.getExistingDirectory(parent, "Where might the missing files be now?")
+        if folder:
+            self.check_files([folder])
 
     def _on_task_failed(self, exc: BaseException) -> None:
         message = getattr(exc, "message", None) or f"Internal error: {exc}. Please report this."

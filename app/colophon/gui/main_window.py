@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
             "&Check files",
             "check-files",
             "Ctrl+Shift+K",
-            self.operations.check_files,
+            lambda: self.operations.check_files(),
             "Look whether every registered file is still there and unchanged",
         )
         self.cancel_action = self._action(

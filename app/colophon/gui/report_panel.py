@@ -6,7 +6,7 @@ stays until closed, so the list can be read and copied at leisure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -41,11 +41,16 @@ class ReportPanel(QFrame):
         self.copy_button = QPushButton("Copy")
         self.copy_button.setAccessibleName("Copy the report")
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        #: what the report suggests doing next, when it does (see `show_report`)
+        self.action_button = QPushButton()
+        self.action_button.clicked.connect(self._on_action_button_clicked)
+        self._action: Callable[[], None] | None = None
         self.close_button = QPushButton("Close")
         self.close_button.setAccessibleName("Close the report")
         self.close_button.clicked.connect(self.hide)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.action_button)
         top.addWidget(self.copy_button)
         top.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -54,9 +59,19 @@ class ReportPanel(QFrame):
         layout.addWidget(self.list)
         self.hide()
 
-    def show_report(self, title: str, lines: Sequence[str] = ()) -> None:
-        """Show ``title`` and, if any, the ``lines`` (the first `MAX_LINES` of them)."""
+    def show_report(
+        self,
+        title: str,
+        lines: Sequence[str] = (),
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show ``title`` and, if any, the ``lines`` (the first `MAX_LINES` of them);
+        ``action``: the label and the callback of a button for what to do next."""
         self.title.setText(title)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setAccessibleName(action[0].replace("&", "") if action else "")
+        self.action_button.setVisible(action is not None)
         self.list.clear()
         shown = list(lines[:MAX_LINES])
         if len(lines) > MAX_LINES:
@@ -71,6 +86,10 @@ class ReportPanel(QFrame):
 
     def lines(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
+
+    def _on_action_button_clicked(self) -> None:
+        if self._action is not None:
+            self._action()
 
     def _on_copy_button_clicked(self) -> None:
         QGuiApplication.clipboard().setText("\n".join([self.title.text(), *self.lines()]))
