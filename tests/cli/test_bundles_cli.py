@@ -103,6 +103,22 @@ def test_export_to_dash_is_refused_not_written_to_a_file_named_dash(
     assert list(tmp_path.glob("-*")) == []
 
 
+def test_an_empty_output_name_is_refused_for_every_file_written(capsys, creator, tmp_path):
+    home = str(creator["home"])
+    for argv in (
+        ["export", "--all", "-o", ""],
+        ["identity", "backup", "-o", " "],
+        ["identity", "card", "-o", ""],
+        ["identity", "export-public", "-o", ""],
+        ["identity", "revoke", "--reason", "retired", "--yes", "-o", ""],
+    ):
+        code, out, err = run(capsys, "--home", home, *argv)
+        assert code == exitcodes.USAGE and out == "", argv
+        assert "An empty file name was given with -o" in err, argv
+    code, out, _ = run(capsys, "--home", home, "identity", "show", "--json")
+    assert json.loads(out)["active_key"]["status"] == "active"  # nothing was revoked
+
+
 def test_export_to_a_folder_asks_for_a_file_name_and_writes_nothing(capsys, creator, tmp_path):
     folder = tmp_path / "bundles"
     folder.mkdir()

@@ -117,6 +117,8 @@ def run_export(ctx: Context) -> int:
                 "No works to export: the catalog is empty; add some with 'colophon add'."
             )
         raise UsageError("No works to export: give work ids, --search TEXT or --all.")
+    if not a.output.strip():  # an unset variable in a script: not the current folder
+        raise UsageError("An empty file name was given with -o: name the bundle to write.")
     if a.output == "-":  # what reads standard input elsewhere (verify -): not a name here
         raise UsageError(
             "A bundle is written to a file, not to standard output: give its name with -o."

@@ -200,7 +200,11 @@ def _new_key_passphrase(ctx: Context, location: KeyLocation) -> str | None:
     return _key_source(ctx).new(f"New passphrase for the key file {location.path}: ")
 
 
-def _check_output(path: Path, force: bool) -> None:
+def _check_output(given: str, force: bool) -> None:
+    """Refuse an output file that cannot be written as asked (before anything is done)."""
+    if not given.strip():  # an unset variable in a script: not the current folder
+        raise UsageError("An empty file name was given with -o: name the file to write.")
+    path = Path(given)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name.")
     if path.exists() and not force:
@@ -213,8 +217,8 @@ def _emit(ctx: Context, text: str, what: str) -> None:
     if ctx.args.output is None:
         ctx.stdout.write(text)
         return
+    _check_output(ctx.args.output, ctx.args.force)
     path = Path(ctx.args.output)
-    _check_output(path, ctx.args.force)
     atomic_write(path, text.encode("utf-8"), mode=0o644)
     ctx.print(f"Wrote {what} to {path}.")
 
@@ -338,8 +342,8 @@ def run_export_public(ctx: Context) -> int:
 def run_card(ctx: Context) -> int:
     identity = _identity(ctx)
     identity.require_key()
-    if ctx.args.output:
-        _check_output(Path(ctx.args.output), ctx.args.force)
+    if ctx.args.output is not None:
+        _check_output(ctx.args.output, ctx.args.force)
     source = _key_source(ctx)
     envelope = source.retrying(lambda: identity.card(source.provider()))
     _emit(ctx, _json_text(envelope), "your identity card")
@@ -349,8 +353,8 @@ def run_card(ctx: Context) -> int:
 def run_backup(ctx: Context) -> int:
     identity = _identity(ctx)
     key = identity.require_key()
+    _check_output(ctx.args.output, ctx.args.force)
     path = Path(ctx.args.output)
-    _check_output(path, ctx.args.force)
     passphrase = backup_source(ctx.args.backup_passphrase_file, ctx.stderr).new(
         "New passphrase for the backup: "
     )
@@ -437,8 +441,8 @@ def run_revoke(ctx: Context) -> int:
     identity = _identity(ctx)
     key = identity.find_key(a.key) if a.key else identity.require_key()
     check_revocable(key, a.reason)  # said before any file or question
+    _check_output(a.output, a.force)
     path = Path(a.output)
-    _check_output(path, a.force)
     check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked, not after
     if a.from_backup:
         backups.inspect_backup(a.from_backup)  # a file that is no key file fails before asking
