@@ -310,3 +310,24 @@ def test_the_record_of_an_export_names_exactly_its_works(catalog):
         assert [e["id"] for e in catalog.exports_of(work_id)] == expected, work_id
     assert catalog.exported_work_ids() == inside | {7}
     assert catalog.exports_of(1)[0]["work_count"] == len(chosen)  # as the bundle holds them
+
+
+def test_a_creation_date_is_one_people_write_and_not_still_to_come(catalog):
+    from datetime import date, timedelta
+
+    for typed, kept in (
+        ("2019-07-14", "2019-07-14"),
+        (" 2019-07-14T06:30+02:00 ", "2019-07-14T06:30:00+02:00"),
+        ("2019-07-14 06:30:00Z", "2019-07-14T06:30:00+00:00"),
+        (date.today().isoformat(), date.today().isoformat()),
+    ):
+        assert catalog.update_work(1, created=typed).created == kept
+    for typed, says in (
+        ("20190714", "is not a date"),  # ISO 8601 too, but read back by nobody
+        ("2019-W28", "is not a date"),
+        ("2019-02-30", "is not a date"),
+        ((date.today() + timedelta(days=3)).isoformat(), "is still to come"),
+    ):
+        with pytest.raises(UsageError, match=says):
+            catalog.update_work(1, created=typed)
+    assert catalog.get_work(1).created == date.today().isoformat()

@@ -11,11 +11,12 @@ import contextlib
 import functools
 import json
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -759,18 +760,33 @@ def _json_ids(ids: Iterable[int]) -> str:
 
 
 def normalise_date(text: str) -> str:
-    """Accept an ISO 8601 date or date-time and return it in canonical ISO form."""
+    """Accept a date (``YYYY-MM-DD``) or a date and time (``YYYY-MM-DDTHH:MM[:SS]``, with an
+    offset or not) and return it in canonical ISO form. Other forms ISO 8601 allows (``20240531``,
+    week dates) are refused rather than guessed at, and so is a day still to come."""
     value = text.strip()
     try:
+        if not _DATE_AS_TYPED.fullmatch(value):
+            raise ValueError(value)
         if len(value) == 10:
-            return datetime.strptime(value, "%Y-%m-%d").date().isoformat()
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            day = datetime.strptime(value, "%Y-%m-%d").date()
+            canonical = day.isoformat()
+        else:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            day, canonical = parsed.date(), parsed.isoformat(timespec="seconds")
     except ValueError as exc:
         raise UsageError(
             f"'{text}' is not a date: write year-month-day, such as 2024-05-31 (a time may "
             "follow: 2024-05-31T14:30:00+02:00)."
         ) from exc
-    return parsed.isoformat(timespec="seconds")
+    if day > date.today() + timedelta(days=1):  # a day ahead: another time zone's today
+        raise UsageError(f"'{text}' is still to come: a work is dated when it was made.")
+    return canonical
+
+
+#: the forms of a date people type (and Colophon writes): a day, or a day and a time
+_DATE_AS_TYPED = re.compile(
+    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def check_shares(contributors: list[Contributor]) -> None:
