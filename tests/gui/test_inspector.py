@@ -301,3 +301,12 @@ def test_problems_that_wrap_onto_several_lines_are_shown_whole(
             assert height >= needed, text
     finally:
         QApplication.setFont(before)
+
+
+def test_enter_in_a_line_of_the_form_saves(qtbot, window):
+    inspector = window.inspector
+    select_rows(qtbot, window, [0])
+    retype(qtbot, inspector.title_edit, "Ode to the evening")
+    qtbot.keyClick(inspector.title_edit, Qt.Key_Return)
+    assert work(window, 1).title == "Ode to the evening"
+    assert not inspector.save_button.isEnabled()  # saved: nothing left to save

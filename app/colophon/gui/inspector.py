@@ -62,6 +62,8 @@ class Inspector(InspectorForm):
         self.field_edited.connect(self._on_field_edited)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
+        for edit in (self.title_edit, self.created_edit, self.tags_edit):  # Enter saves
+            edit.returnPressed.connect(self._save_if_edited)
         self.show_works([])
 
     # -- showing -------------------------------------------------------------------------------
@@ -164,6 +166,10 @@ class Inspector(InspectorForm):
         self.revert_button.setEnabled(bool(self._edited))
         self.savable_changed.emit(savable)
         return None if self._problems else changes
+
+    def _save_if_edited(self) -> None:
+        if self._edited:
+            self.save()
 
     def save(self) -> None:
         """Write the changed fields to every shown work (in the background)."""
