@@ -119,6 +119,15 @@ def test_an_empty_output_name_is_refused_for_every_file_written(capsys, creator,
     assert json.loads(out)["active_key"]["status"] == "active"  # nothing was revoked
 
 
+def test_export_of_a_search_that_matches_nothing_is_not_found(capsys, creator, tmp_path):
+    out_file = tmp_path / "nothing.colophon"
+    argv = ["--home", str(creator["home"]), "export", "--search", "zzzz", "-o", str(out_file)]
+    code, out, err = run(capsys, *argv)
+    assert code == exitcodes.NOT_FOUND and out == ""
+    assert err.strip().endswith("No works match 'zzzz'.")
+    assert not out_file.exists()
+
+
 def test_export_to_a_folder_asks_for_a_file_name_and_writes_nothing(capsys, creator, tmp_path):
     folder = tmp_path / "bundles"
     folder.mkdir()

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.bundle import SUFFIX, export_bundle
 from ..core.check import changed_on_disk
-from ..core.errors import UsageError
+from ..core.errors import NotFoundError, UsageError
 from ..core.identity import Identity
 from ..core.profile import AI_USES
 from ..core.terms import in_words
@@ -111,7 +111,7 @@ def run_export(ctx: Context) -> int:
         ids = [catalog.get_work(ref).id for ref in a.ids]
     if not ids:
         if a.search:
-            raise UsageError(f"No works match {a.search!r}.")
+            raise NotFoundError(f"No works match {a.search!r}.")
         if a.all:
             raise UsageError(
                 "No works to export: the catalog is empty; add some with 'colophon add'."
