@@ -222,7 +222,7 @@ def test_checking_against_a_folder_marks_the_works_found(
         "harbour": "Not found",
         "notes": "Not found",
     }
-    assert w.works.label.text() == "Works (3) — 1 found in the folder"
+    assert w.works.label.text() == "Works (3) — 1 found in “downloaded”"
     assert tester is not None
 
 
@@ -234,7 +234,7 @@ def test_files_the_folder_check_could_not_read_are_said(
     os.mkfifo(folder / "harbour.png")  # where the picture may be, but nothing can be hashed
     w = open_window(bundle, runner=None)
     w.folder_action.trigger()
-    assert w.works.label.text() == "Works (3) — 1 found in the folder · 1 local file unreadable"
+    assert w.works.label.text() == "Works (3) — 1 found in “downloaded” · 1 local file unreadable"
     tip = w.works.label.toolTip()
     assert f"{folder / 'harbour.png'}: not a regular file" in tip
     assert "harbour.png" in report_html(w.checked.result, {}, "now")
@@ -259,7 +259,7 @@ def test_checking_a_folder_in_the_background_shows_progress(
     assert w.works.progress_bar.isVisible()
     qtbot.waitUntil(lambda: w.folder_task is None, timeout=20_000)
     assert not w.works.progress_bar.isVisible()
-    assert w.works.label.text() == "Works (3) — 0 found in the folder"
+    assert w.works.label.text() == "Works (3) — 0 found in “many”"
     runner.shutdown()
 
 
@@ -294,7 +294,7 @@ def test_trusting_the_signer_keeps_what_the_folder_check_found(
     w.trust_action.trigger()
     assert w.banner.level == "green"  # checked again, with the new contact
     assert found_column(w)["poem"] == "Found: poem.txt"  # and the folder is not forgotten
-    assert w.works.label.text() == "Works (3) — 1 found in the folder"
+    assert w.works.label.text() == "Works (3) — 1 found in “downloaded”"
     assert w.checked.result.unmatched == []
 
 

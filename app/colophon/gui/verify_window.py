@@ -62,6 +62,8 @@ class VerifyWindow(QMainWindow):
         self.home = Path(home)
         self.runner = runner
         self.checked: Checked | None = None
+        self.checked_folders: list[Path] = []  # the folders a check last looked in
+        self._looking_in: list[Path] = []  # the folders of the folder check under way
         self.folder_task: Task | None = None
         self._recheck_pending = False  # contacts changed while a folder was being checked
         self._closed = False  # results arriving after the window closed are dropped
@@ -149,6 +151,8 @@ class VerifyWindow(QMainWindow):
         self.statusBar().clearMessage()  # what the last check said is not this one's
         if not folders:
             self.banner.show_checking("Checking the claim…")
+        else:
+            self._looking_in = folders
         task = self.runner.submit(
             lambda progress: check_claim(home, path, folders, progress),
             label="Checking files" if folders else "Checking the claim",
@@ -166,6 +170,8 @@ class VerifyWindow(QMainWindow):
     def _on_checked(self, checked: Checked) -> None:
         if self._closed:
             return
+        if checked.result.matches is not None:  # a folder check: what "found" counts refer to
+            self.checked_folders = self._looking_in
         _keep_folder_matches(self.checked, checked)
         self.checked = checked
         result = checked.result
@@ -173,7 +179,7 @@ class VerifyWindow(QMainWindow):
         self.signer.set_result(result)
         self.details.set_result(result)
         self.model.set_result(result, checked.thumbnails)
-        self.works.show_result(result)
+        self.works.show_result(result, self.checked_folders)
 
     def _on_check_failed(self, exc: BaseException) -> None:
         if self._closed:

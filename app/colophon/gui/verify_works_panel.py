@@ -3,6 +3,9 @@ progress of "Check against a folder" with its Cancel button."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -103,11 +106,13 @@ class WorksPanel(QWidget):
         layout.addLayout(progress)
         self.show_progress(None)
 
-    def show_result(self, result: VerifyResult) -> None:
-        """Say how many works there are (and how many were found), or why none is shown."""
+    def show_result(self, result: VerifyResult, folders: Sequence[Path] = ()) -> None:
+        """Say how many works there are (and how many were found in ``folders``), or why none
+        is shown."""
         text = f"Works ({self.model.rowCount():,})"
         if result.matches is not None and result.claim is not None:
-            text += f" — {self.model.found_count():,} found in the folder"
+            where = f"“{readable(folders[0].name or str(folders[0]))}”" if folders else "the folder"
+            text += f" — {self.model.found_count():,} found in {where}"
             if near := self.model.near_count():
                 text += f", {near:,} more as {'a near copy' if near == 1 else 'near copies'}"
         skipped = (result.skipped or []) if result.claim is not None else []
