@@ -430,3 +430,25 @@ def test_the_import_summary_says_which_works_have_a_new_version():
         "Added 2 works; 1 of them the new version of an edited file, with the earlier work's "
         "title, tags, contributors and terms; 4 already registered."
     )
+
+
+def test_the_grid_says_which_files_are_missing(qtbot, make_window, registered, sync_runner):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from colophon.gui.library_model import COL_PREVIEW, MISSING_COLOR
+
+    window = make_window(sync_runner)
+    registered[1].unlink()
+    click_action(qtbot, window, window.check_action)
+    wait_idle(qtbot, window)
+    window.grid_action.trigger()
+    qtbot.waitUntil(lambda: window.model.index(1, 4).data() == "file missing", timeout=3000)
+    grid = window.view.grid
+    shown = []
+    for row in (0, 1):
+        option = QStyleOptionViewItem()
+        grid.itemDelegate().initStyleOption(option, window.model.index(row, COL_PREVIEW))
+        shown.append((option.text, option.palette.color(QPalette.Text)))
+    assert shown[0][0] == "poem-00000" and shown[0][1] != MISSING_COLOR
+    assert shown[1] == ("poem-00001\u2028file missing", MISSING_COLOR)

@@ -38,9 +38,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .library_model import COL_CREATED, COL_KIND, COL_PREVIEW, COL_STATUS, COL_TITLE, LibraryModel
+from .library_model import (
+    COL_CREATED,
+    COL_KIND,
+    COL_PREVIEW,
+    COL_STATUS,
+    COL_TITLE,
+    MISSING_COLOR,
+    LibraryModel,
+    StatusRole,
+)
 from .secondary_label import SecondaryLabel
 from .table_header import ignore_selection_in_header
+from .work_status import CHANGED, MISSING
 
 TABLE, GRID = "table", "grid"
 GRID_ICON = QSize(96, 96)
@@ -86,6 +96,10 @@ class _GridDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
         super().initStyleOption(option, index)
         option.text = index.siblingAtColumn(COL_TITLE).data(Qt.DisplayRole) or ""
+        status = index.data(StatusRole)
+        if status in (MISSING, CHANGED):  # as the table's status column says, in its colour
+            option.text = f"{option.text}\u2028{status}"  # a line break to the item view
+            option.palette.setColor(QPalette.Text, MISSING_COLOR)
         option.features |= QStyleOptionViewItem.HasDisplay
         option.displayAlignment = Qt.AlignHCenter | Qt.AlignTop
         option.textElideMode = Qt.ElideMiddle
