@@ -191,6 +191,10 @@ def test_weak_or_missing_passphrase_creates_nothing(
         (["--term", "training=constrained"], "the condition"),
         (["--compensation", "flatFee", "--amount", "10"], "error: --currency: "),
         (["--compensation", "flatFee", "--amount", "0,05"], "error: --amount: "),
+        (
+            ["--compensation", "perUse", "--amount", "0.05", "--currency", "EUO"],
+            "error: --currency: 'EUO' is not a currency code of ISO 4217",
+        ),
         (["--handle", "mastodon"], "SERVICE=HANDLE"),
         (["--name", "A\x1bB"], "error: --name: "),
     ],

@@ -69,9 +69,15 @@ def test_creating_an_identity_in_the_keyring(qtbot, wizard, home, memory_keyring
     qtbot.keyClicks(row.condition, "Only for non-commercial research")
     w.form.model_combo.setCurrentIndex(w.form.model_combo.findData("perUse"))
     qtbot.keyClicks(w.form.amount_edit, "0,05")
-    qtbot.keyClicks(w.form.currency_edit, "eur")
+    w.form.currency_edit.clear()
+    qtbot.keyClicks(w.form.currency_edit, "euo")  # a slip of the finger: no such currency
     w.form.channel_combo.setCurrentIndex(w.form.channel_combo.findData("openPayments"))
     qtbot.keyClicks(w.form.channel_edit, "https://wallet.example/ada")
+    press(qtbot, w, QWizard.CommitButton)
+    assert w.currentId() == TERMS and stored(home).profile() is None
+    assert "'EUO' is not a currency code of ISO 4217" in w.terms_page.error.text()
+    w.form.currency_edit.clear()
+    qtbot.keyClicks(w.form.currency_edit, "eur")
     press(qtbot, w, QWizard.CommitButton)
 
     assert w.currentId() == BACKUP

@@ -33,6 +33,7 @@ from ..core.profile import (
     PaymentChannel,
     Profile,
     ProfileError,
+    check_currency_known,
 )
 from . import exitcodes
 from .context import Context
@@ -648,6 +649,12 @@ def apply_profile_options(base: Profile, args: argparse.Namespace) -> Profile:
             currency=kept.currency if args.currency is None else (args.currency.upper() or None),
             contact=old.contact if args.contact is None else (args.contact or None),
         )
+        if args.currency:  # typed now: a code ISO 4217 lists
+            try:
+                check_currency_known(profile.compensation.currency)
+            except ProfileError as exc:
+                said = exc.message.removeprefix(f"{exc.field}: ")
+                raise UsageError(f"--currency: {said}") from exc
     return profile
 
 

@@ -82,6 +82,24 @@ _IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 _BIC = re.compile(r"[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?")
 
 
+def check_currency_known(code: str | None, where: str = "compensation.currency") -> None:
+    """Refuse (`ProfileError`) a code of three letters that ISO 4217 does not list (``XYZ``).
+
+    Asked where a person types the code, not when a profile is read: one kept by an earlier
+    Colophon, or a code withdrawn since, must not lock its owner out.
+    """
+    if not code:
+        return
+    from iso4217 import Currency  # the published ISO 4217 list, read when first needed
+
+    try:
+        Currency(code)
+    except ValueError:
+        raise ProfileError(
+            where, f"{code!r} is not a currency code of ISO 4217 (such as EUR, USD or JPY)."
+        ) from None
+
+
 class ProfileError(UsageError):
     """A profile value is invalid; ``field`` is its JSON path, e.g. ``paymentChannels[1].value``."""
 

@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.profile import Compensation, PaymentChannel, Profile, ProfileError
+from ..core.profile import (
+    Compensation,
+    PaymentChannel,
+    Profile,
+    ProfileError,
+    check_currency_known,
+)
 from .plain_words import COMPENSATION_CHOICES, PAYMENT_CHOICES
 from .terms_editor import TermsEditor
 
@@ -236,6 +242,8 @@ class ProfileForm(QObject):
             ),
         )
         profile.validate()
+        if not self._base or currency != self._base.compensation.currency:  # typed now
+            check_currency_known(currency)
         return profile
 
     def focus_field(self, field: str) -> None:
