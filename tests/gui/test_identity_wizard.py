@@ -233,6 +233,44 @@ def test_restoring_from_a_backup(qtbot, wizard, home, tmp_path):
     assert stored(home).profile().display_name == "Ada Lovelace"
 
 
+def test_restoring_an_unprotected_key_asks_first_and_checks_the_fingerprint(
+    qtbot, wizard, home, tmp_path
+):
+    from cryptography.hazmat.primitives import serialization
+
+    other, _ids = make_creator(tmp_path / "old-computer")
+    old = Identity(Catalog.open(other))
+    with old.signing() as private:
+        (tmp_path / "plain.key").write_bytes(
+            private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.OpenSSH,
+                serialization.NoEncryption(),
+            )
+        )
+    key = old.require_key()
+    w = wizard()
+    w.intro_page.restore_radio.click()
+    press(qtbot, w, QWizard.NextButton)
+    page = w.restore_page
+    page.file.edit.setText(str(tmp_path / "plain.key"))
+    qtbot.keyClicks(page.name, "Ada Lovelace")
+    assert page.accept_plain.isHidden()
+    press(qtbot, w, QWizard.FinishButton)
+    assert "has no passphrase" in page.error.text() and not page.accept_plain.isHidden()
+    assert stored(home).active_key() is None  # not read until the person says so
+
+    page.accept_plain.click()
+    qtbot.keyClicks(page.expected, "AAAA BBBB CCCC DDDD EEEE FFFF GGGG HHHH")  # not this key
+    press(qtbot, w, QWizard.FinishButton)
+    assert key.fingerprint in page.error.text() and stored(home).active_key() is None
+    page.expected.clear()
+    qtbot.keyClicks(page.expected, key.fingerprint.lower())  # as it may have been noted
+    press(qtbot, w, QWizard.FinishButton)
+    assert w.result() == QWizard.Accepted
+    assert stored(home).require_key().keyid == key.keyid
+
+
 def test_setting_up_later_leaves_no_identity(qtbot, wizard, home):
     w = wizard()
     press(qtbot, w, QWizard.CancelButton)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from ..core.backup import UnencryptedBackup
 from ..core.catalog import Catalog
 from ..core.errors import ColophonError, UsageError
 from ..core.identity import Identity
@@ -285,9 +287,19 @@ class RestorePage(QWizardPage):
         self.name = QLineEdit()
         self.name.setAccessibleName("Name")
         self.name.setPlaceholderText("The name you sign your work with")
+        self.expected = QLineEdit()
+        self.expected.setAccessibleName("Expected fingerprint")
+        self.expected.setPlaceholderText("Optional: your key's fingerprint, if you noted it")
+        #: shown for a backup without a passphrase, which is read only once this is ticked
+        self.accept_plain = QCheckBox(
+            "Read this backup although it has no passphrase (then make a protected one)"
+        )
+        self.accept_plain.hide()
         form.addRow("Backup &file:", self.file)
         form.addRow("&Passphrase:", self.secret)
+        form.addRow("", self.accept_plain)
         form.addRow("Your &name:", self.name)
+        form.addRow("F&ingerprint:", self.expected)
         self.keep = paragraph("")
         self.key_form = QFormLayout()
         self.key_file = KeyFileFields(wizard.home / "colophon-signing.key", self.key_form)
@@ -348,11 +360,19 @@ class RestorePage(QWizardPage):
             return False
         show_error(self.error, None)
         secret, home, store = self.secret.text(), w.home, w.store
+        expected = self.expected.text().strip() or None
+        plain = not self.accept_plain.isHidden() and self.accept_plain.isChecked()
 
         def restore(_progress: object) -> object:
             with Catalog.open(home) as catalog:
                 return Identity(catalog, store).restore(
-                    path, secret, location, key_passphrase, profile
+                    path,
+                    secret,
+                    location,
+                    key_passphrase,
+                    profile,
+                    expected_fingerprint=expected,
+                    allow_unencrypted=plain,
                 )
 
         def restored(record: object) -> None:
@@ -362,7 +382,14 @@ class RestorePage(QWizardPage):
             w.identity_changed.emit()
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, WrongPassphrase):
+            if isinstance(exc, UnencryptedBackup):
+                self.accept_plain.show()  # said, and asked: a file anyone could have read
+                show_error(
+                    self.error,
+                    "This backup has no passphrase: anyone who had the file could use your key. "
+                    "Tick the box above to read it anyway.",
+                )
+            elif isinstance(exc, WrongPassphrase):
                 show_error(self.error, "That passphrase does not open this backup.")
             elif isinstance(exc, KeyringUnavailable):
                 w.keyring_ok, w.keyring_problem = False, exc.details or exc.message
