@@ -202,6 +202,38 @@ def test_a_key_kept_in_a_file_is_replaced_by_one_in_a_file(qtbot, window, home, 
     assert identity_of(home).require_key().location.kind == "file"
 
 
+def test_an_earlier_key_is_revoked_from_the_history(qtbot, window, home, tmp_path):
+    w = window()
+    old = identity_of(home).require_key()
+    answer_dialog(qtbot, lambda d: qtbot.mouseClick(d.ok_button, Qt.LeftButton))
+    qtbot.mouseClick(w.key_tab.rotate_button, Qt.LeftButton)  # old is an earlier key now
+    tab = w.key_tab
+    assert tab.revoke_earlier_button.isVisible() and not tab.revoke_earlier_button.isEnabled()
+    tab.history.selectRow(0)
+    assert tab.revoke_earlier_button.isEnabled()
+    statement = tmp_path / "old-key-revoked.json"
+
+    def revoke(dialog):
+        assert isinstance(dialog, RevokeDialog)
+        assert any(old.fingerprint in label.text() for label in dialog.findChildren(QLabel))
+        dialog.reasons.buttons()[0].click()  # lost or stolen
+        dialog.file.edit.setText(str(statement))
+        dialog.understood.click()
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    answer_dialog(qtbot, revoke)
+    qtbot.mouseClick(tab.revoke_earlier_button, Qt.LeftButton)
+    qtbot.waitUntil(statement.exists, timeout=10_000)
+    records = identity_of(home).keys()
+    keys = {k.keyid: k for k in records}
+    assert (keys[old.keyid].status, keys[old.keyid].reason) == ("revoked", "compromised")
+    assert identity_of(home).require_key().keyid != old.keyid  # the active key signs on
+    assert "To sign again" not in w.notice.text()
+    qtbot.waitUntil(lambda: tab.history.item(0, 1).text().startswith("Revoked"))
+    tab.history.selectRow(0)
+    assert not tab.revoke_earlier_button.isEnabled()  # compromised already: nothing to add
+
+
 def test_revoking_warns_asks_a_reason_and_saves_the_statement(qtbot, window, home, tmp_path):
     w = window()
     key = identity_of(home).require_key()

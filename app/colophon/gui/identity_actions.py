@@ -182,9 +182,15 @@ class IdentityActions(QObject):
             rotated,
         )
 
-    def revoke(self) -> None:
-        """Warn, ask the reason, revoke the key and save the signed statement to a file."""
+    def revoke(self, earlier: KeyRecord | None = None) -> None:
+        """Warn, ask the reason, revoke the key and save the signed statement to a file.
+
+        ``earlier``: one of the identity's earlier keys instead of the active one (a replaced
+        key that leaked since, say: revoked as compromised, everything it signed is withdrawn).
+        """
         key, name = self._identity()
+        if earlier is not None:
+            key = earlier
         if key is None:
             self.failed.emit("There is no key to revoke.")
             return
@@ -207,9 +213,9 @@ class IdentityActions(QObject):
 
         def revoked(written: Path) -> None:
             self.changed.emit()
+            again = "" if earlier is not None else " To sign again, make a new key."
             self.done.emit(
-                f"Your key is revoked. Send {written.name} to the people who have your key. "
-                "To sign again, make a new key.",
+                f"The key is revoked. Send {written.name} to the people who have your key.{again}",
                 written,
             )
 

@@ -82,7 +82,9 @@ class KeyTab(QWidget):
             "&Export public card…", "export", "Export your public card", actions.export_card
         )
         self.rotate_button = _button("Rep&lace key…", "key", "Replace your key", actions.rotate)
-        self.revoke_button = _button("Re&voke…", "warning", "Revoke your key", actions.revoke)
+        self.revoke_button = _button(
+            "Re&voke…", "warning", "Revoke your key", lambda: actions.revoke()
+        )
         buttons = QHBoxLayout()
         for button in (self.backup_button, self.card_button, self.rotate_button):
             buttons.addWidget(button)
@@ -98,6 +100,18 @@ class KeyTab(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
         self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeToContents)
         self.history_label = QLabel("Earlier keys")
+        self._earlier: list[KeyRecord] = []
+        self.revoke_earlier_button = _button(
+            "Revoke the selected earlier key…",
+            "warning",
+            "Revoke the selected earlier key",
+            lambda: actions.revoke(self.selected_earlier()),
+        )
+        self.revoke_earlier_button.setToolTip(
+            "If an earlier key may have been copied, revoke it as lost or stolen: everything it "
+            "signed is then withdrawn."
+        )
+        self.history.itemSelectionChanged.connect(self._update_earlier_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.none_label)
         layout.addWidget(self.setup_button, 0, Qt.AlignLeft)
@@ -106,6 +120,7 @@ class KeyTab(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.history_label)
         layout.addWidget(self.history, 1)
+        layout.addWidget(self.revoke_earlier_button, 0, Qt.AlignLeft)
         self._key_widgets = [self.key_box, self.backup_button, self.card_button]
         self._key_widgets += [self.rotate_button, self.revoke_button]
 
@@ -142,8 +157,10 @@ class KeyTab(QWidget):
             self.location.setText(where[:1].upper() + where[1:])
             self.keyid.setText(active.keyid)
         earlier = [k for k in reversed(keys) if k.status != "active"]
+        self._earlier = earlier
         self.history_label.setVisible(bool(earlier))
         self.history.setVisible(bool(earlier))
+        self.revoke_earlier_button.setVisible(bool(earlier))
         self.history.setRowCount(len(earlier))
         for row, key in enumerate(earlier):
             if key.status == "revoked":
@@ -154,6 +171,19 @@ class KeyTab(QWidget):
             values = (key.fingerprint, status, f"{_date(key.created_at)} – {until}")
             for column, text in enumerate(values):
                 self.history.setItem(row, column, QTableWidgetItem(text))
+        self._update_earlier_button()
+
+    def selected_earlier(self) -> KeyRecord | None:
+        """The earlier key selected in the history, if any."""
+        rows = {index.row() for index in self.history.selectionModel().selectedRows()}
+        return self._earlier[min(rows)] if rows and min(rows) < len(self._earlier) else None
+
+    def _update_earlier_button(self) -> None:
+        key = self.selected_earlier()
+        # A key revoked as compromised already withdraws everything it signed: nothing to add.
+        self.revoke_earlier_button.setEnabled(
+            key is not None and not (key.status == "revoked" and key.reason == "compromised")
+        )
 
     def fingerprint_text(self) -> str:
         """The fingerprint on one line, as it is compared and pasted."""
@@ -163,3 +193,7 @@ class KeyTab(QWidget):
         for button in (self.backup_button, self.card_button, self.rotate_button):
             button.setEnabled(not busy)
         self.revoke_button.setEnabled(not busy)
+        if busy:
+            self.revoke_earlier_button.setEnabled(False)
+        else:
+            self._update_earlier_button()
