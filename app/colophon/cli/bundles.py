@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from ..core.bundle import SUFFIX, export_bundle
@@ -14,7 +13,7 @@ from ..core.profile import AI_USES
 from ..core.terms import in_words
 from ..core.verify import Outcome, VerifyResult, verify
 from . import exitcodes
-from .context import Context, counted, one_line
+from .context import Context, counted, one_line, output_name
 from .passphrase import add_passphrase_options, key_passphrase
 from .progressbar import progress_bar
 
@@ -117,13 +116,11 @@ def run_export(ctx: Context) -> int:
                 "No works to export: the catalog is empty; add some with 'colophon add'."
             )
         raise UsageError("No works to export: give work ids, --search TEXT or --all.")
-    if not a.output.strip():  # an unset variable in a script: not the current folder
-        raise UsageError("An empty file name was given with -o: name the bundle to write.")
+    out = output_name(a.output, "the bundle")
     if a.output == "-":  # what reads standard input elsewhere (verify -): not a name here
         raise UsageError(
             "A bundle is written to a file, not to standard output: give its name with -o."
         )
-    out = Path(a.output)
     if out.is_dir():  # not a file name to complete with the suffix
         raise UsageError(
             f"{out} is a folder; give a file name, such as {out / 'portfolio'}{SUFFIX}."

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..core import strictjson
 from ..core.catalog import Catalog
-from ..core.errors import Cancelled
+from ..core.errors import Cancelled, UsageError
 from ..core.pathtext import readable
 
 
@@ -63,6 +64,14 @@ class Context:
         text = strictjson.pretty(data)
         # JSON already escapes U+0000-U+001F; DEL and the C1 controls it would write raw.
         self.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
+
+
+def output_name(given: str, what: str = "the file") -> Path:
+    """The file ``-o`` names; an empty name (a script's unset variable) is refused rather than
+    taken for the current folder."""
+    if not given.strip():
+        raise UsageError(f"An empty file name was given with -o: name {what} to write.")
+    return Path(given)
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:

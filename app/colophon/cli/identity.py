@@ -36,7 +36,7 @@ from ..core.profile import (
     check_currency_known,
 )
 from . import exitcodes
-from .context import Context
+from .context import Context, output_name
 from .passphrase import (
     PassphraseSource,
     add_passphrase_options,
@@ -203,9 +203,7 @@ def _new_key_passphrase(ctx: Context, location: KeyLocation) -> str | None:
 
 def _check_output(given: str, force: bool) -> None:
     """Refuse an output file that cannot be written as asked (before anything is done)."""
-    if not given.strip():  # an unset variable in a script: not the current folder
-        raise UsageError("An empty file name was given with -o: name the file to write.")
-    path = Path(given)
+    path = output_name(given)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name.")
     if path.exists() and not force:
@@ -550,19 +548,24 @@ def _validate(profile: Profile) -> None:
     try:
         profile.validate()
     except ProfileError as exc:
-        field, said = exc.field, exc.message.removeprefix(f"{exc.field}: ")
-        option = next(
-            (o for f, o in _OPTION_OF_FIELD.items() if field == f or field.startswith(f + ".")),
-            None,
-        )
-        if field.startswith("paymentChannels["):
-            index = int(field[len("paymentChannels[") : field.index("]")])
-            channels = profile.payment_channels
-            kind = channels[index].kind if index < len(channels) else None
-            option = _OPTION_OF_CHANNEL.get(kind or "")
-        if option is None:
+        named = _by_option(exc, profile)
+        if named is None:
             raise
-        raise UsageError(f"{option}: {said}") from exc
+        raise named from exc
+
+
+def _by_option(exc: ProfileError, profile: Profile) -> UsageError | None:
+    """``exc`` said of the option that gave the field (None if no option gives it)."""
+    field = exc.field
+    option = next(
+        (o for f, o in _OPTION_OF_FIELD.items() if field == f or field.startswith(f + ".")), None
+    )
+    if field.startswith("paymentChannels["):
+        index = int(field[len("paymentChannels[") : field.index("]")])
+        channels = profile.payment_channels
+        kind = channels[index].kind if index < len(channels) else None
+        option = _OPTION_OF_CHANNEL.get(kind or "")
+    return None if option is None else UsageError(f"{option}: {exc.problem}")
 
 
 def add_profile_options(p: argparse.ArgumentParser, *, creating: bool) -> None:
@@ -653,8 +656,7 @@ def apply_profile_options(base: Profile, args: argparse.Namespace) -> Profile:
             try:
                 check_currency_known(profile.compensation.currency)
             except ProfileError as exc:
-                said = exc.message.removeprefix(f"{exc.field}: ")
-                raise UsageError(f"--currency: {said}") from exc
+                raise UsageError(f"--currency: {exc.problem}") from exc
     return profile
 
 

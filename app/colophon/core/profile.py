@@ -106,6 +106,8 @@ class ProfileError(UsageError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        #: what is wrong, without the field's name (each face names the field its own way)
+        self.problem = message
 
 
 # --- terms -----------------------------------------------------------------------------------

@@ -68,11 +68,7 @@ def field_label(field: str) -> str:
 
 def profile_problem(exc: ProfileError) -> str:
     """One sentence naming the field: "Email: 'ada' does not look like an email address."."""
-    text = exc.message
-    prefix = f"{exc.field}: "
-    if text.startswith(prefix):
-        text = text[len(prefix) :]
-    text = text[:1].upper() + text[1:]
+    text = exc.problem[:1].upper() + exc.problem[1:]
     return f"{field_label(exc.field)}: {text}"
 
 
