@@ -11,12 +11,11 @@ import contextlib
 import functools
 import json
 import os
-import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 from . import id_ranges
+from .creation_dates import normalise_date
 from .errors import (
     CatalogError,
     ColophonError,
@@ -757,36 +757,6 @@ def _casefold(text: Any) -> Any:
 
 def _json_ids(ids: Iterable[int]) -> str:
     return "[" + ",".join(map(str, map(int, ids))) + "]"
-
-
-def normalise_date(text: str) -> str:
-    """Accept a date (``YYYY-MM-DD``) or a date and time (``YYYY-MM-DDTHH:MM[:SS]``, with an
-    offset or not) and return it in canonical ISO form. Other forms ISO 8601 allows (``20240531``,
-    week dates) are refused rather than guessed at, and so is a day still to come."""
-    value = text.strip()
-    try:
-        if not _DATE_AS_TYPED.fullmatch(value):
-            raise ValueError(value)
-        if len(value) == 10:
-            day = datetime.strptime(value, "%Y-%m-%d").date()
-            canonical = day.isoformat()
-        else:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            day, canonical = parsed.date(), parsed.isoformat(timespec="seconds")
-    except ValueError as exc:
-        raise UsageError(
-            f"'{text}' is not a date: write year-month-day, such as 2024-05-31 (a time may "
-            "follow: 2024-05-31T14:30:00+02:00)."
-        ) from exc
-    if day > date.today() + timedelta(days=1):  # a day ahead: another time zone's today
-        raise UsageError(f"'{text}' is still to come: a work is dated when it was made.")
-    return canonical
-
-
-#: the forms of a date people type (and Colophon writes): a day, or a day and a time
-_DATE_AS_TYPED = re.compile(
-    r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"
-)
 
 
 def check_shares(contributors: list[Contributor]) -> None:

@@ -22,7 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..core.catalog import Catalog, Contributor, Work, check_shares, normalise_date
+from ..core.catalog import Catalog, Contributor, Work, check_shares
+from ..core.creation_dates import normalise_date
 from ..core.errors import UsageError
 from ..core.progress import Progress
 
