@@ -72,7 +72,7 @@ def made_anew(party: Party, name: str = "anew.colophon") -> tuple[list[Any], lis
 
 
 def test_a_second_export_reads_the_parts_and_writes_the_same_claim(ada: Party, made) -> None:
-    first = claimed(ada, "first.colophon")
+    first = made_anew(ada, "first.colophon")  # none kept: as by an earlier Colophon
     assert sorted(made) == sorted(ada.catalog.work_ids())
     made.clear()
 
@@ -312,6 +312,8 @@ def test_removing_a_work_removes_its_parts(ada: Party) -> None:
 def test_parts_are_kept_with_the_record_of_the_export_or_not_at_all(ada: Party) -> None:
     # Another program holds the catalog's write lock: the export cannot record itself, writes
     # no file, and keeps none of the parts it made (one wait for the lock, not two).
+    with ada.catalog.transaction() as conn:
+        conn.execute("DELETE FROM claim_parts")  # none kept: as by an earlier Colophon
     blocker = sqlite3.connect(ada.catalog.path, timeout=0)
     blocker.execute("BEGIN IMMEDIATE")
     ada.catalog.conn.execute("PRAGMA busy_timeout = 50")
@@ -363,13 +365,26 @@ def test_parts_of_a_claim_the_check_refuses_are_not_kept(ada: Party) -> None:
             "VALUES (?, 0, 'Ada', '', 10), (?, 1, 'Mary', '', 10)",
             (work_id, work_id),
         )
+    kept = _current(ada)  # those kept when registered, but for the changed work's
 
     with pytest.raises(UsageError, match="shares must all be given and add up to 100"):
         ada.export(name="refused.colophon", thumbnails=False)
     with pytest.raises(UsageError, match="shares must all be given and add up to 100"):
         ada.export(name="again.colophon", thumbnails=False)
 
-    assert ada.catalog.conn.execute("SELECT count(*) FROM claim_parts").fetchone() == (0,)
+    assert work_id not in kept
+    assert _current(ada) == kept  # nothing more kept by either export
+
+
+def _current(party: Party) -> list[int]:
+    """The ids of the works whose kept parts are of their current revision."""
+    return [
+        row[0]
+        for row in party.catalog.conn.execute(
+            "SELECT w.id FROM works w JOIN claim_parts p ON p.work_id = w.id "
+            "AND p.revision = w.revision ORDER BY w.id"
+        )
+    ]
 
 
 # What `claim.work_parts` and `summary.work_row` make of these works, by `FORMAT`: a change to
@@ -424,3 +439,73 @@ def test_what_parts_hold_changes_only_with_a_new_format(tmp_path: Path) -> None:
         "what a work's part holds has changed: raise claim_parts.FORMAT and record the new "
         f"digest, {sample.hexdigest()}"
     )
+
+
+# -- made while registering ----------------------------------------------------------------------
+def test_registering_keeps_the_parts_and_the_first_export_reads_them(tmp_path: Path, made) -> None:
+    party = make_party(tmp_path / "bo")
+    harbour, sunrise, poem, tool = party.add_works()
+
+    assert made == [harbour, sunrise, tool]  # each made once, when registered
+    made.clear()
+    first = claimed(party, "first.colophon")
+
+    assert made == [poem]  # a text's fingerprint is computed at its first export, then its part
+    assert first == made_anew(party)
+    party.close()
+
+
+def test_registering_a_new_place_of_a_work_makes_its_part_again(ada: Party, made) -> None:
+    tool = ada.catalog.work_ids()[3]
+    [path] = ada.catalog.get_work(tool).paths
+    claimed(ada, "before.colophon")
+    made.clear()
+
+    copy = Path(path).with_name("tool-copy.py")
+    copy.write_bytes(Path(path).read_bytes())
+
+    register(ada.catalog, [copy], workers=1)
+    assert made == [tool]  # its revision moved with its new path: made again, now
+    made.clear()
+    after = claimed(ada, "after.colophon")
+
+    assert made == []
+    assert after[0][3]["name"] == "tool.py"  # still named by its first path
+    assert after == made_anew(ada)
+
+
+def test_registering_leaves_a_work_with_terms_of_its_own_to_the_export(ada: Party, made) -> None:
+    # A file given new content becomes a new work that takes the terms of the earlier one: its
+    # entry holds their equivalents on the profile's terms, which only an export knows.
+    tool = ada.catalog.work_ids()[3]
+    ada.catalog.update_work(tool, terms=OWN_TERMS)
+    [path] = ada.catalog.get_work(tool).paths
+    Path(path).write_bytes(b"print('changed')\n")
+    made.clear()
+
+    register(ada.catalog, [path], workers=1)
+    new = ada.catalog.known_path(path).work_id
+
+    assert new not in made and new not in _current(ada)
+    claimed(ada, "after.colophon")
+    assert new in made
+
+
+def test_registering_goes_on_when_a_part_breaks_the_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A part the format refuses is not kept: the export makes it again and says what is wrong.
+    def broken(work: Work, *args: Any) -> Any:
+        subject, entry = work_parts(work, *args)
+        return subject, {**entry, "kind": "sculpture"}
+
+    monkeypatch.setattr(claim_parts_module, "work_parts", broken)
+    party = make_party(tmp_path / "bo")
+
+    ids = party.add_works({"tool.py": b"print('hello')\n", "notes.md": b"# Notes\n"})
+
+    assert sorted(ids) == party.catalog.work_ids()
+    assert _current(party) == []
+    with pytest.raises(UsageError, match="kind"):
+        party.export(name="refused.colophon", thumbnails=False)
+    party.close()

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .catalog import Work
@@ -293,6 +293,27 @@ def check_parts(
     if len(unique) != len(digests):
         raise MalformedError("subject", "repeats a work's digest.")
     _check_members(predicate, unique)
+
+
+def check_work_parts(made: Sequence[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Refuse works' parts (subject, entry) made on no claim's terms, as `check_parts` would in
+    any claim: they are checked in a claim of a stand-in claimant (`_STAND_IN`) of their own."""
+    if not made:
+        return
+    summary = Member("summary.html", "0" * 64)
+    issued = datetime(2000, 1, 1, tzinfo=UTC)
+    frame = statement_frame(Profile("Stand-in"), _stand_in_key(), [summary], issued)
+    digests = [subject["digest"]["sha256"] for subject, _ in made]
+    check_parts(frame, made, digests, lambda: made[0])
+
+
+@functools.cache
+def _stand_in_key() -> PublicKeyInfo:
+    """A public key for claims made only to be checked, never signed: RFC 8032's first example."""
+    return PublicKeyInfo.from_hex(_STAND_IN)
+
+
+_STAND_IN = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -13,6 +13,12 @@ The parts of a work with terms of its own depend on the claim's terms too (its e
 the equivalents of its terms applied to the profile's, which change without the work): they are
 used only for the same profile terms. The parts of a work whose fingerprints are still to be
 computed are not kept.
+
+The other works' parts do not depend on any claim, so registering makes them (`keep_ahead`), in
+the transaction that records the works: making 10,000 parts takes about as long as an export that
+reads them, and an export is what a person waits for, while registering waits for the files to be
+read anyway. An export makes only the parts of works changed since (or registered by a Colophon
+that did not keep them).
 """
 
 from __future__ import annotations
@@ -26,8 +32,8 @@ import msgspec
 
 from . import strictjson
 from .catalog import Catalog, Work
-from .claim import work_parts
-from .errors import NotFoundError
+from .claim import UnsupportedVersion, check_work_parts, work_parts
+from .errors import MalformedError, NotFoundError
 from .progress import Progress
 from .register import fill_fingerprints, fingerprints_pending
 from .summary import MAX_ROWS, work_row
@@ -183,3 +189,47 @@ def _read(catalog: Catalog, ids: list[int], terms: str) -> list[tuple[Any, ...]]
         by_id = {row[0]: row for row in rows}
         rows = [by_id[i] for i in ids]
     return rows
+
+
+def keep_ahead(catalog: Catalog, conn: sqlite3.Connection, work_ids: Sequence[int]) -> int:
+    """Make and keep, in the caller's transaction ``conn``, the parts of those of ``work_ids``
+    that no claim's terms change and that are not kept yet; returns how many were kept.
+
+    Left for the export to make: works with terms of their own (their parts depend on the
+    profile's terms), works whose fingerprints are still to be computed, and all of them if a
+    part breaks the format (the export says why; registering goes on).
+    """
+    found = conn.execute(
+        "SELECT w.id, w.revision FROM works w LEFT JOIN claim_parts p ON p.work_id = w.id "
+        "AND p.revision = w.revision AND p.format = ? AND typeof(p.row) = 'text' "
+        "WHERE w.id IN (SELECT value FROM json_each(?)) AND w.terms IS NULL "
+        "AND p.work_id IS NULL",
+        (FORMAT, "[" + ",".join(map(str, map(int, work_ids))) + "]"),
+    ).fetchall()
+    revisions = dict(found)
+    works = [w for w in catalog.works_by_ids(list(revisions)) if not fingerprints_pending(w)]
+    if not works:
+        return 0
+    made = [work_parts(work, {}, _annotations(work.fingerprints)) for work in works]
+    try:
+        check_work_parts(made)
+    except (MalformedError, UnsupportedVersion):
+        return 0
+    dumps = strictjson.dumps
+    conn.executemany(
+        "INSERT OR REPLACE INTO claim_parts "
+        "(work_id, revision, format, terms, subject, entry, row) VALUES (?, ?, ?, NULL, ?, ?, ?)",
+        [
+            (work.id, revisions[work.id], FORMAT, dumps(subject), dumps(entry), work_row(entry, {}))
+            for work, (subject, entry) in zip(works, made, strict=True)
+        ],
+    )
+    return len(works)
+
+
+def _annotations(codes: list[str] | None) -> dict[str, str]:
+    if not codes:
+        return {}
+    from .fingerprint import subject_annotations  # Pillow and iscc-core: only when needed
+
+    return subject_annotations(codes)

@@ -135,10 +135,13 @@ def _links_left_out(found: list[Candidate]) -> list[Candidate]:
 def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None:
     if not batch:
         return
+    from .claim_parts import keep_ahead  # which reads fingerprints with this module
+
     try:
         with catalog.transaction() as conn:
             added: list[int] = []
             versions: list[tuple[int, int]] = []
+            touched: list[int] = []
             extra = 0
             # Copies of one content: the work is named and dated by the oldest file (the
             # original, not "… (copy for web)" made today).
@@ -163,6 +166,9 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
                     work_id = row[0]
                     extra += 1
                 catalog.record_path(conn, work_id, item.path, item.size, item.mtime_ns)
+                touched.append(work_id)
+            # Each work's part of a claim, made now rather than at its first export.
+            keep_ahead(catalog, conn, touched)
     except DiskFullError as exc:  # the files recorded before this batch stay recorded
         raise DiskFullError(
             "The disk holding the catalog is full; the last files were not recorded."
