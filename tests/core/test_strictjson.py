@@ -87,6 +87,27 @@ def test_rejects_duplicate_keys_in_compact_sorted_documents(doc: bytes) -> None:
     rejects(doc, "twice in one object")
 
 
+def test_a_longer_document_read_before_hides_no_duplicate_key() -> None:
+    # The canonical form is written into a buffer kept from one document to the next: what the
+    # last one left in it beyond the new one's end must not count.
+    long = b'{"a":1,"a":1,' + b'"b":[' + b",".join(b"%d" % i for i in range(2000)) + b"]}"
+    strictjson.loads(strictjson.dumps(json.loads(long)))
+    rejects(b'{"a":1,"a":1}', "twice in one object")
+    assert strictjson.loads(b'{"a":1}') == {"a": 1}
+
+
+def test_documents_over_the_buffer_limit_are_read_without_keeping_it(monkeypatch) -> None:
+    monkeypatch.setattr(strictjson, "_SCRATCH_MAX_BYTES", 64)
+    monkeypatch.setattr(strictjson, "_SCRATCH", type(strictjson._SCRATCH)())
+    big = strictjson.dumps({"items": list(range(100))})
+
+    assert strictjson.loads(big) == {"items": list(range(100))}
+    assert getattr(strictjson._SCRATCH, "buffer", None) is None  # not kept: over the limit
+    rejects(big[:-1] + b',"items":1}', "twice in one object")
+    assert strictjson.loads(b"[1]") == [1]
+    assert strictjson._SCRATCH.buffer == b"[1]"  # kept: within it
+
+
 @pytest.mark.parametrize(
     ("doc", "value"),
     [

@@ -545,6 +545,17 @@ def _wrong_work_equivalents(s: Statement) -> None:
     work["equivalents"] = s["predicate"]["equivalents"]
 
 
+def _wrong_equivalents_for_terms_seen_before(s: Statement) -> None:
+    # The same terms on two works: the second's equivalents are compared too, not taken as read.
+    from colophon.core.terms import effective, mappings
+
+    terms = {"cawg.ai_training": {"use": "allowed"}}
+    first, second = s["predicate"]["works"][:2]
+    first["terms"], second["terms"] = dict(terms), {**terms}
+    first["equivalents"] = mappings(effective(s["predicate"]["terms"], terms)).to_dict()
+    second["equivalents"] = s["predicate"]["equivalents"]
+
+
 def _equivalents_without_terms(s: Statement) -> None:
     first_work(s)["equivalents"] = s["predicate"]["equivalents"]
 
@@ -614,6 +625,10 @@ MALFORMED_STATEMENTS = {
     "fingerprint not matching the pem": (_wrong_fingerprint, "claimant.publicKey.fingerprint"),
     "equivalents not matching the terms": (_wrong_equivalents, "predicate.equivalents"),
     "work equivalents not matching": (_wrong_work_equivalents, "predicate.works[0].equivalents"),
+    "work equivalents not matching terms seen before": (
+        _wrong_equivalents_for_terms_seen_before,
+        "predicate.works[1].equivalents",
+    ),
     "equivalents without terms": (_equivalents_without_terms, "predicate.works[0].equivalents"),
     "constrained without info": (_constrained_without_info, "predicate.terms"),
     "unknown predicate field": (_unknown_predicate_field, "predicate"),

@@ -140,14 +140,15 @@ def export_bundle(
             "than a verifier reads. Export the works in several bundles."
         )
     progress.check()
-    digest = hashlib.sha256(payload).hexdigest()
     # The catalog's record and the file: both or neither. The record comes first, so a
     # catalog that cannot take it (a full disk, another process writing) stops the export
     # before any file is written; a failure after it (a full disk, a cancel) takes it back.
     with contextlib.ExitStack() as recorded:
         with identity.signing(passphrase) as private, ThreadPoolExecutor(1) as signer:
-            # cryptography signs without holding the interpreter: the record is written meanwhile
+            # cryptography signs without holding the interpreter: the claim's digest is taken
+            # (hashlib does not hold it either) and the record written meanwhile
             signing = signer.submit(dsse.sign_to_json, payload, dsse.PAYLOAD_TYPE_INTOTO, private)
+            digest = hashlib.sha256(payload).hexdigest()
             export_id = recorded.enter_context(  # with the parts made, checked above
                 catalog.recording_export(out, key.keyid, digest, parts.ids, also=parts.keep)
             )

@@ -360,7 +360,7 @@ class Catalog:
         if not works:
             return works
         by_id = {w.id: w for w in works}
-        where, params = _among("work_id", list(by_id))
+        where, params = among("work_id", list(by_id))
         get = by_id.get
         # Each list in its own order; rows come grouped by work (the tables' work_id indexes).
         for work_id, tag in self.conn.execute(
@@ -400,7 +400,7 @@ class Catalog:
             wanted = list(work_ids)
             if not wanted:
                 return
-            where, params = _among("p.work_id", wanted)
+            where, params = among("p.work_id", wanted)
         cursor = self.conn.execute(
             "SELECT p.work_id, w.digest, p.path, p.size, p.mtime_ns "
             f"FROM paths p JOIN works w ON w.id = p.work_id WHERE {where} ORDER BY p.id",
@@ -527,7 +527,7 @@ class Catalog:
         wanted = list(dict.fromkeys(map(int, ids)))
         if not wanted:
             return []
-        where, params = _among("id", wanted)
+        where, params = among("id", wanted)
         rows = self.conn.execute(f"SELECT {WORK_COLUMNS} FROM works WHERE {where}", params)
         if max(wanted) - min(wanted) + 1 != len(wanted):  # not every id of the range
             chosen = set(wanted)
@@ -720,7 +720,7 @@ def _order_by(order: str, descending: bool) -> str:
     return ", ".join(f"{key}{direction}" for key in (*WORK_ORDERS[order], "id"))
 
 
-def _among(column: str, ids: list[int]) -> tuple[str, tuple[Any, ...]]:
+def among(column: str, ids: list[int]) -> tuple[str, tuple[Any, ...]]:
     """A condition that ``column`` is one of ``ids``, as SQL and its parameters.
 
     Ids that fill at least half of their range (an export of a whole catalog) are read as one

@@ -14,7 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
+
+import msgspec
 
 from .catalog import Work
 from .claimant import PublicKeyInfo, claimant
@@ -372,7 +376,7 @@ def _works_of(predicate: Any) -> Any:
 # for the offending entry only once it knows there is one.
 def _subject_digests(subjects: list[dict[str, Any]]) -> tuple[list[str], set[str]]:
     """The subjects' digests in order, and as a set (made once: it also shows a repeated one)."""
-    digests = [s["digest"]["sha256"] for s in subjects]
+    digests = list(map(_SHA256, map(_DIGEST, subjects)))
     unique = set(digests)
     if len(unique) != len(digests):
         seen: set[str] = set()
@@ -383,23 +387,22 @@ def _subject_digests(subjects: list[dict[str, Any]]) -> tuple[list[str], set[str
     return digests, unique
 
 
+_DIGEST, _SHA256 = itemgetter("digest"), itemgetter("sha256")
+
+
 def _check_works(predicate: dict[str, Any], digests: list[str]) -> None:
     works = predicate["works"]
     if len(works) != len(digests):
         raise MalformedError("predicate.works", "must have one entry per subject.")
-    # One pass over the works, each read once (a large claim's entries are scattered in memory,
-    # and each pass would fetch them all again): the digests are compared, the creation days
-    # gathered, and the works with contributors or terms of their own noted for the rules below.
-    days: set[str] = set()
-    own: list[int] = []
-    for i, (work, digest) in enumerate(zip(works, digests, strict=True)):
-        if work["digest"]["sha256"] != digest:
-            raise MalformedError(f"predicate.works[{i}].digest", f"differs from subject[{i}].")
-        if "created" in work:
-            days.add(work["created"][:10])
-        if "contributors" in work or "terms" in work or "equivalents" in work:
-            own.append(i)
-    if not all(map(_is_calendar_date, days)):
+    # Each rule over all works is a pass in C where it can be (map, set); only the works with
+    # contributors or terms of their own, few, are then read one by one.
+    if list(map(_SHA256, map(_DIGEST, works))) != digests:
+        pairs = enumerate(zip(works, digests, strict=True))
+        i = next(i for i, (w, d) in pairs if w["digest"]["sha256"] != d)
+        raise MalformedError(f"predicate.works[{i}].digest", f"differs from subject[{i}].")
+    created = set(map(dict.get, works, repeat("created")))
+    created.discard(None)
+    if not all(map(_is_calendar_date, {c[:10] for c in created})):
         i = next(
             i
             for i, w in enumerate(works)
@@ -409,6 +412,11 @@ def _check_works(predicate: dict[str, Any], digests: list[str]) -> None:
     defaults = predicate["terms"]
     if predicate["equivalents"] != mappings(defaults).to_dict():
         raise MalformedError("predicate.equivalents", "do not match the terms.")
+    own = [
+        i for i, w in enumerate(works) if "contributors" in w or "terms" in w or "equivalents" in w
+    ]
+    # Works with terms of their own mostly share them: their equivalents are worked out once.
+    expected_for: dict[bytes, dict[str, Any]] = {}
     for i in own:
         work = works[i]
         contributors = work.get("contributors", [])
@@ -418,11 +426,16 @@ def _check_works(predicate: dict[str, Any], digests: list[str]) -> None:
                 f"predicate.works[{i}].contributors", "shares must all be given and add up to 100."
             )
         if "terms" in work:
-            expected = mappings(effective(defaults, work["terms"])).to_dict()
-            if work.get("equivalents") != expected:
+            key = _ENCODER.encode(work["terms"])
+            if key not in expected_for:
+                expected_for[key] = mappings(effective(defaults, work["terms"])).to_dict()
+            if work.get("equivalents") != expected_for[key]:
                 raise MalformedError(f"predicate.works[{i}].equivalents", "do not match the terms.")
         elif "equivalents" in work:
             raise MalformedError(f"predicate.works[{i}].equivalents", "given without terms.")
+
+
+_ENCODER = msgspec.json.Encoder(order="sorted")  # one key for terms however their keys are ordered
 
 
 def _check_members(predicate: dict[str, Any], digests: set[str]) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 import msgspec
 
 from . import strictjson
-from .catalog import Catalog, Work
+from .catalog import Catalog, Work, among
 from .claim import UnsupportedVersion, check_work_parts, work_parts
 from .errors import MalformedError, NotFoundError
 from .progress import Progress
@@ -172,15 +172,19 @@ def _read(catalog: Catalog, ids: list[int], terms: str) -> list[tuple[Any, ...]]
     parts made now. Parts not of the kinds of value Colophon keeps (bytes, and a text row: a
     damaged or hand-edited row) are not used either.
     """
+    where, params = among("w.id", ids)
     rows = catalog.conn.execute(  # in the order of the table, which costs nothing
         "SELECT w.id, w.digest, CASE WHEN p.work_id IS NULL THEN w.revision END, "
         "p.subject, p.entry, p.row FROM works w LEFT JOIN claim_parts p ON p.work_id = w.id "
         "AND p.revision = w.revision AND p.format = ? AND (p.terms IS NULL OR p.terms = ?) "
         "AND typeof(p.subject) = 'blob' AND typeof(p.entry) = 'blob' "
         "AND typeof(p.row) IN ('null', 'text') "
-        "WHERE w.id IN (SELECT value FROM json_each(?)) ORDER BY w.id",
-        (FORMAT, terms, "[" + ",".join(map(str, ids)) + "]"),
+        f"WHERE {where} ORDER BY w.id",
+        (FORMAT, terms, *params),
     ).fetchall()
+    if len(rows) > len(ids):  # a range holding works not asked for
+        wanted = set(ids)
+        rows = [row for row in rows if row[0] in wanted]
     if len(rows) != len(ids):
         found = {row[0] for row in rows}
         missing = next(i for i in ids if i not in found)
@@ -199,14 +203,17 @@ def keep_ahead(catalog: Catalog, conn: sqlite3.Connection, work_ids: Sequence[in
     profile's terms), works whose fingerprints are still to be computed, and all of them if a
     part breaks the format (the export says why; registering goes on).
     """
+    wanted = set(map(int, work_ids))
+    if not wanted:
+        return 0
+    where, params = among("w.id", list(wanted))
     found = conn.execute(
         "SELECT w.id, w.revision FROM works w LEFT JOIN claim_parts p ON p.work_id = w.id "
         "AND p.revision = w.revision AND p.format = ? AND typeof(p.row) = 'text' "
-        "WHERE w.id IN (SELECT value FROM json_each(?)) AND w.terms IS NULL "
-        "AND p.work_id IS NULL",
-        (FORMAT, "[" + ",".join(map(str, map(int, work_ids))) + "]"),
+        f"WHERE {where} AND w.terms IS NULL AND p.work_id IS NULL",
+        (FORMAT, *params),
     ).fetchall()
-    revisions = dict(found)
+    revisions = {work_id: revision for work_id, revision in found if work_id in wanted}
     works = [w for w in catalog.works_by_ids(list(revisions)) if not fingerprints_pending(w)]
     if not works:
         return 0
