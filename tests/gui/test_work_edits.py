@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from colophon.core.catalog import Contributor, Work
+from colophon.core.catalog import Catalog, Contributor, Work
 from colophon.core.errors import UsageError
+from colophon.core.progress import Progress
+from colophon.core.register import register
 from colophon.gui.work_edits import (
+    apply_changes,
     build_changes,
     check_edits,
     common_tags,
@@ -100,3 +105,25 @@ def test_tags_for_several_works_are_an_addition_and_blank_adds_nothing():
     b = make_work(2, tags=["poetry", "sea"])
     assert common_tags([a, b]) == ["poetry"]
     assert common_tags([]) == []
+
+
+def test_saved_works_have_their_parts_of_a_claim_made_again(tmp_path: Path) -> None:
+    # An export then reads each work's part rather than making it (core/claim_parts.py).
+    files = tmp_path / "works"
+    files.mkdir()
+    for name in ("a.py", "b.py", "c.py"):
+        (files / name).write_text(f"print({name!r})\n")
+    with Catalog.open(tmp_path / "home") as catalog:
+        register(catalog, [files], workers=1)
+        ids = catalog.work_ids()
+
+    saved = apply_changes(tmp_path / "home", ids[:2], {"description": "Saved."}, Progress())
+
+    with Catalog.open(tmp_path / "home") as catalog:
+        current = catalog.conn.execute(
+            "SELECT w.id, p.entry FROM works w JOIN claim_parts p ON p.work_id = w.id "
+            "AND p.revision = w.revision ORDER BY w.id"
+        ).fetchall()
+    assert saved == ids[:2]
+    assert [work_id for work_id, _ in current] == ids
+    assert [b"Saved." in bytes(entry) for _, entry in current] == [True, True, False]
