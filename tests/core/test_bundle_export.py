@@ -773,6 +773,38 @@ def test_a_license_in_no_form_the_format_takes_is_refused_saying_which_forms_it_
     assert ada.export(ids, license="https://creativecommons.org/licenses/by/4.0/").path.exists()
 
 
+def test_a_license_id_not_on_the_spdx_list_is_refused_naming_the_closest(ada: Party) -> None:
+    # A letter O for a zero: a claim whose license no company can look up is no use to anyone.
+    ids = ada.add_works()
+    with pytest.raises(
+        UsageError,
+        match=r"'CC-BY-4\.O' is not on the SPDX license list\. "
+        r"Did you mean CC-BY-4\.0\?",
+    ):
+        ada.export(ids, "refused.colophon", license="CC-BY-4.O")
+    with pytest.raises(UsageError, match="not on the SPDX license list"):
+        ada.export(ids, "refused.colophon", license="Classpath-exception-2.0")  # not a license
+    assert not (ada.root / "out" / "refused.colophon").exists()
+    assert ada.catalog.exports_of(ids[0]) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "stated"),
+    [
+        ("cc-by-nc-4.0", "CC-BY-NC-4.0"),  # SPDX's spelling
+        ("GPL-2.0", "GPL-2.0-only"),  # a deprecated id, by the one that replaced it
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("LicenseRef-ada-portfolio-1", "LicenseRef-ada-portfolio-1"),  # one's own, as given
+        ("https://ada.example/licence", "https://ada.example/licence"),
+    ],
+)
+def test_a_license_is_stated_as_spdx_spells_it(ada: Party, given: str, stated: str) -> None:
+    ids = ada.add_works()
+    result = ada.export(ids, license=given)
+    assert statement_of(read_zip(result.path))["predicate"]["license"] == stated
+    assert verify(result.path, ada.catalog).outcome is Outcome.VALID
+
+
 def test_a_profile_the_format_cannot_hold_is_refused_before_signing(
     ada: Party, monkeypatch: pytest.MonkeyPatch
 ) -> None:

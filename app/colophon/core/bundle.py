@@ -39,8 +39,8 @@ from .fsutil import atomic_write, check_writable, read_at_most, require_folder
 from .hashing import default_workers
 from .identity import Identity
 from .keystore import PassphraseProvider
+from .licenses import claim_license
 from .progress import Progress
-from .schema import is_valid_license
 from .summary import render
 
 ENVELOPE = "envelope.intoto.json"
@@ -91,11 +91,8 @@ def export_bundle(
             f"A bundle holds at most {MAX_WORKS:,} works and {count:,} are chosen: "
             "export them in several bundles."
         )
-    if license is not None and not is_valid_license(license):
-        raise UsageError(
-            f"The license {license[:200]!r} is neither an SPDX license id (such as "
-            "CC-BY-NC-4.0) nor the https:// address of a license."
-        )
+    if license is not None:
+        license = claim_license(license)  # in SPDX's spelling; a mistyped id is refused
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out} is a folder; give a file name such as portfolio{SUFFIX}.")

@@ -25,6 +25,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from .. import __version__
+from ..core.licenses import claim_license
 from ..core.profile import check_currency_known
 
 PAINT_TIMEOUT_MS = 30_000
@@ -42,6 +43,7 @@ def run_self_test(out: TextIO | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="colophon-selftest-") as tmp:
             seconds = _open_paint_close(Path(tmp) / "home")
         check_currency_known("EUR")  # the currency list travels as a data file: is it there?
+        claim_license("CC-BY-4.0")  # and so does the SPDX license list
         keyring_state = keyring_report()
     except Exception as exc:  # whatever stops the app is the result, reported in one line
         reason = str(exc) if isinstance(exc, SelfTestFailed) else f"{type(exc).__name__}: {exc}"
