@@ -207,3 +207,32 @@ def test_export_waits_for_edits_that_cannot_be_saved(
     assert seen and window.claims.export_dialog is None  # fix first, then export
     assert window.inspector.created_edit.text() == "yesterday"
     window.inspector.revert()  # nothing left to ask about when the window closes
+
+
+def test_a_license_is_checked_against_the_spdx_list_and_stated_in_the_claim(
+    qtbot, make_window, registered, sync_runner, home, tmp_path
+):
+    create_identity(home)
+    window = make_window(sync_runner)
+    dialog = open_export(qtbot, window, [0])
+    target = tmp_path / "licensed.colophon"
+    dialog.file.edit.setText(str(target))
+    assert dialog.license_edit.text() == ""  # none unless given
+
+    dialog.license_edit.setText("CC-BY-4.O")  # a letter O for a zero
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert "is not on the SPDX license list. Did you mean CC-BY-4.0?" in (
+        dialog.result_label.text()
+    )
+    assert dialog.focusWidget() is dialog.license_edit  # to put it right
+    assert not target.exists()
+
+    dialog.license_edit.setText("cc-by-4.0")
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert target.is_file()
+    assert dialog.license_edit.text() == "CC-BY-4.0"  # as the claim states it
+    with Catalog.open(home) as catalog:
+        result = verify(target, catalog)
+    assert result.outcome is Outcome.VALID
+    assert result.claim.predicate["license"] == "CC-BY-4.0"
+    assert window.settings.value("export/license") == "CC-BY-4.0"  # offered next time

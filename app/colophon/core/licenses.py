@@ -49,6 +49,11 @@ def claim_license(value: str) -> str:
     )
 
 
+def license_ids() -> list[str]:
+    """The SPDX license ids, sorted: what a creator may pick from."""
+    return sorted(_ids().values(), key=str.casefold)
+
+
 @functools.cache
 def _licensing() -> Any:
     from license_expression import get_spdx_licensing  # reads its list when first needed

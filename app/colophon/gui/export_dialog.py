@@ -15,6 +15,7 @@ from PySide6.QtCore import QLocale, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -32,8 +34,10 @@ from PySide6.QtWidgets import (
 
 from ..core.bundle import SUFFIX, ExportResult, export_bundle
 from ..core.catalog import Catalog
+from ..core.errors import UsageError
 from ..core.identity import Identity
 from ..core.keystore import KeyLocation, PassphraseProvider
+from ..core.licenses import claim_license, license_ids
 from ..core.progress import Progress
 from . import icons
 from .alt_key_question import confirm
@@ -131,10 +135,22 @@ class ExportDialog(QDialog):
             "Previews help people recognise your works; they are signed with the claim."
         )
         self.thumbnails_box.setChecked(True)
+        self.license_edit = QLineEdit(self._last_license())
+        self.license_edit.setPlaceholderText("None; or an SPDX id such as CC-BY-NC-4.0, or a link")
+        self.license_edit.setAccessibleName("License")
+        self.license_edit.setToolTip(
+            "The license you grant, stated in the claim: an id from the SPDX license list "
+            "(spdx.org/licenses), or the https:// address of a license of your own. Optional."
+        )
+        completer = QCompleter(license_ids(), self.license_edit)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        self.license_edit.setCompleter(completer)
         self.file = FileField("Save as", "Save the claim as", FILTER)
         self.file.set_path(self._default_path())
         form = QFormLayout()
         form.addRow("", self.thumbnails_box)
+        form.addRow("L&icense:", self.license_edit)
         form.addRow("Save &as:", self.file)
         self.progress_label = QLabel()
         self.progress_bar = QProgressBar()
@@ -167,6 +183,22 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self._show_progress(None)
         self._show_result("", None)
+
+    def _last_license(self) -> str:
+        return str(self.settings.value("export/license", "") or "") if self.settings else ""
+
+    def chosen_license(self) -> str | None:
+        """The license to state, as a claim states it (None: none); None after saying what is
+        wrong with it, in the dialog, with the field focused."""
+        text = self.license_edit.text().strip()
+        if not text:
+            return None
+        try:
+            return claim_license(text)
+        except UsageError as exc:
+            self._show_result(exc.message, None, error=True)
+            self.license_edit.setFocus()
+            return None
 
     def _default_path(self) -> Path:
         """The last folder exported to (when there is one) with a name for this export."""
@@ -243,9 +275,15 @@ class ExportDialog(QDialog):
     def export(self) -> None:
         """Sign and write the bundle in the background."""
         summary = self.summary
-        path = self.target() if summary is not None else None
-        if summary is None or path is None:
+        if summary is None:
             return
+        license = self.chosen_license()
+        if license is None and self.license_edit.text().strip():
+            return  # said in the dialog
+        path = self.target()
+        if path is None:
+            return
+        self.license_edit.setText(license or "")  # as the claim states it
         home, ids, thumbnails = self.home, summary.work_ids, self.thumbnails_box.isChecked()
 
         def work(provider: PassphraseProvider | None, progress: Progress) -> ExportResult:
@@ -256,6 +294,7 @@ class ExportDialog(QDialog):
                     ids,
                     path,
                     thumbnails=thumbnails,
+                    license=license,
                     passphrase=provider,
                     progress=progress,
                 )
@@ -282,7 +321,8 @@ class ExportDialog(QDialog):
     def _set_running(self, running: bool) -> None:
         self.export_button.setEnabled(not running and self.result_ is None)
         self.close_button.setText("&Cancel" if running else "Close")
-        for widget in (self.selected_radio, self.all_radio, self.thumbnails_box, self.file):
+        widgets = (self.selected_radio, self.all_radio, self.thumbnails_box, self.license_edit)
+        for widget in (*widgets, self.file):
             widget.setEnabled(not running and self.result_ is None)
         self.selected_radio.setEnabled(self.selected_radio.isEnabled() and bool(self.selected))
         if running:
@@ -312,6 +352,7 @@ class ExportDialog(QDialog):
         self._set_running(False)
         if self.settings is not None:
             self.settings.setValue("paths/last_export", str(result.path.parent))
+            self.settings.setValue("export/license", self.license_edit.text())
         pictures = f" ({result.thumbnails:,} with a preview)" if result.thumbnails else ""
         noun = "work" if result.works == 1 else "works"
         size = QLocale().formattedDataSize(result.size, 1, QLocale.DataSizeFormat.DataSizeSIFormat)
