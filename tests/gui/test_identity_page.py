@@ -265,6 +265,56 @@ def test_revoking_warns_asks_a_reason_and_saves_the_statement(qtbot, window, hom
     assert setup == [True]
 
 
+def test_a_key_gone_with_its_computer_is_revoked_with_its_backup(qtbot, window, home, tmp_path):
+    # The key file is lost (an old computer); its backup signs the revocation, after a wrong
+    # passphrase is asked for again.
+    key_file = tmp_path / "Keys" / "signing.key"
+    w = window(KeyLocation.file(key_file), PASSPHRASE)
+    key = identity_of(home).require_key()
+    backup = tmp_path / "backup.key"
+    identity_of(home).backup(backup, "another good passphrase", lambda _request: PASSPHRASE)
+    key_file.unlink()
+    statement = tmp_path / "revocation.json"
+    prompts = []
+
+    def passphrase(dialog, text):
+        assert isinstance(dialog, PassphraseDialog)
+        assert str(backup) in " ".join(label.text() for label in dialog.findChildren(QLabel))
+        prompts.append(dialog.error_label.text())
+        qtbot.keyClicks(dialog.edit, text)
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    def revoke(dialog):
+        assert isinstance(dialog, RevokeDialog)
+        assert not dialog.backup.isVisible()
+        dialog.reasons.buttons()[0].click()  # lost or stolen
+        dialog.file.edit.setText(str(statement))
+        dialog.understood.click()
+        dialog.use_backup.click()
+        assert dialog.backup.isVisible()
+        assert not dialog.ok_button.isEnabled()
+        assert dialog.error.text() == "Choose the backup of the key."
+        dialog.backup.edit.setText(str(tmp_path / "no-such.key"))
+        assert dialog.error.text() == f"There is no file at {tmp_path / 'no-such.key'}."
+        dialog.backup.edit.setText(str(backup))
+        assert dialog.ok_button.isEnabled()
+        answer_dialog(qtbot, lambda d: (passphrase(d, PASSPHRASE), answer_again()))
+        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+    def answer_again():
+        answer_dialog(qtbot, lambda d: passphrase(d, "another good passphrase"))
+
+    answer_dialog(qtbot, revoke)
+    qtbot.mouseClick(w.key_tab.revoke_button, Qt.LeftButton)
+    qtbot.waitUntil(statement.exists, timeout=10_000)
+
+    assert prompts == ["", "That passphrase does not open the key file. Please try again."]
+    event = parse_event(json.loads(statement.read_text()))
+    assert (event.event, event.reason, event.keyid) == ("revocation", "compromised", key.keyid)
+    assert identity_of(home).active_key() is None
+    assert not key_file.exists()  # nothing written where the key was
+
+
 def test_a_revocation_that_could_not_be_saved_is_not_made(
     qtbot, window, home, tmp_path, monkeypatch
 ):

@@ -9,6 +9,7 @@ catalog connection, and the outcome comes back as one sentence (`done` or `faile
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ..core.errors import ColophonError
 from ..core.fsutil import atomic_write, check_writable, unused_path
 from ..core.identity import Identity, KeyRecord
 from ..core.keyevents import STATEMENT_ROOM
-from ..core.keystore import KeyStore, PassphraseProvider
+from ..core.keystore import KeyLocation, KeyStore, PassphraseProvider, PassphraseRequest
 from .alt_key_question import confirm
 from .key_dialogs import BackupDialog, RevokeDialog, RotateDialog
 from .key_tasks import run_with_key
@@ -199,10 +200,21 @@ class IdentityActions(QObject):
         if dialog.exec() != RevokeDialog.Accepted:
             return
         reason, comment, path = dialog.answer()
+        backup = dialog.backup_path()
 
         def revoke(identity: Identity, provider: PassphraseProvider | None) -> Path:
             check_writable(path, room=STATEMENT_ROOM)  # said before the key is revoked
-            statement = identity.revoke(reason, provider, comment, keyid=key.keyid)
+            if backup is None:
+                statement = identity.revoke(reason, provider, comment, keyid=key.keyid)
+            else:  # the backup's passphrase, asked for as a key file's (`KeyOperation`)
+                assert provider is not None
+                statement = identity.revoke(
+                    reason,
+                    comment=comment,
+                    keyid=key.keyid,
+                    from_backup=backup,
+                    backup_passphrase=provider(PassphraseRequest(key.keyid, backup)),
+                )
             try:
                 atomic_write(path, _json_bytes(statement), mode=0o644)
             except ColophonError as exc:
@@ -219,4 +231,6 @@ class IdentityActions(QObject):
                 written,
             )
 
-        self._run(key, revoke, "Revoking your key", "To sign the revocation", revoked)
+        # With a backup, the backup is the key file whose passphrase is asked for.
+        signer = key if backup is None else replace(key, location=KeyLocation.file(backup))
+        self._run(signer, revoke, "Revoking your key", "To sign the revocation", revoked)

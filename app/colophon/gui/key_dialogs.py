@@ -236,6 +236,21 @@ class RevokeDialog(_AskDialog):
         self.layout_.addWidget(
             _text("Send that file to the people who have your key, or publish it.")
         )
+        # A key lost with an old computer is still revoked by itself: its backup signs.
+        self.use_backup = QCheckBox(
+            "The key is not on this computer any more: sign with its &backup"
+        )
+        self.use_backup.setToolTip(
+            "Only the key itself can sign its revocation. If it was kept on a computer you no "
+            "longer have, choose the backup you made of it."
+        )
+        self.backup = FileField("Backup file", "Open the key's backup", BACKUP_FILTER, save=False)
+        self.backup.setVisible(False)
+        self.use_backup.toggled.connect(self.backup.setVisible)
+        self.use_backup.toggled.connect(lambda _on: self.update_state())
+        self.backup.changed.connect(self.update_state)
+        self.layout_.addWidget(self.use_backup)
+        self.layout_.addWidget(self.backup)
         self.understood = QCheckBox("I understand that this cannot be &undone")
         self.understood.toggled.connect(lambda _on: self.update_state())
         self.layout_.addWidget(self.understood)
@@ -252,6 +267,12 @@ class RevokeDialog(_AskDialog):
         path = self.file.path()
         if problem is None and path is not None and path.exists():
             return f"{path.name} already exists there; choose another name."
+        if problem is None and self.use_backup.isChecked():
+            backup = self.backup.path()
+            if backup is None:
+                problem = "Choose the backup of the key."
+            elif not backup.is_file():
+                problem = f"There is no file at {backup}."
         if problem is None and not self.understood.isChecked():
             return "Tick the box to confirm that you understand."
         return problem
@@ -260,3 +281,7 @@ class RevokeDialog(_AskDialog):
         reason, path = self.reason(), self.file.path()
         assert reason is not None and path is not None
         return reason, self.comment.text().strip() or None, path
+
+    def backup_path(self) -> Path | None:
+        """The backup to sign with, if one was chosen (else the key where it is kept signs)."""
+        return self.backup.path() if self.use_backup.isChecked() else None
