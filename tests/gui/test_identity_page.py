@@ -292,6 +292,8 @@ def test_a_key_gone_with_its_computer_is_revoked_with_its_backup(qtbot, window, 
         dialog.understood.click()
         dialog.use_backup.click()
         assert dialog.backup.isVisible()
+        layout = dialog.layout()  # the dialog grew to show the field, nothing cut short
+        assert dialog.height() >= layout.totalHeightForWidth(dialog.width())
         assert not dialog.ok_button.isEnabled()
         assert dialog.error.text() == "Choose the backup of the key."
         dialog.backup.edit.setText(str(tmp_path / "no-such.key"))

@@ -245,8 +245,10 @@ class RevokeDialog(_AskDialog):
             "longer have, choose the backup you made of it."
         )
         self.backup = FileField("Backup file", "Open the key's backup", BACKUP_FILTER, save=False)
+        self.backup.edit.setPlaceholderText("The backup file of this key")
         self.backup.setVisible(False)
         self.use_backup.toggled.connect(self.backup.setVisible)
+        self.use_backup.toggled.connect(lambda _on: self._fit_height())
         self.use_backup.toggled.connect(lambda _on: self.update_state())
         self.backup.changed.connect(self.update_state)
         self.layout_.addWidget(self.use_backup)
@@ -281,6 +283,17 @@ class RevokeDialog(_AskDialog):
         reason, path = self.reason(), self.file.path()
         assert reason is not None and path is not None
         return reason, self.comment.text().strip() or None, path
+
+    def _fit_height(self) -> None:
+        """Grow to show everything once the backup's field is shown (never shrink)."""
+        self.layout_.activate()
+        width = self.width()
+        if self.layout_.hasHeightForWidth():
+            needed = self.layout_.totalHeightForWidth(width)
+        else:
+            needed = self.sizeHint().height()
+        if needed > self.height():
+            self.resize(width, needed)
 
     def backup_path(self) -> Path | None:
         """The backup to sign with, if one was chosen (else the key where it is kept signs)."""
