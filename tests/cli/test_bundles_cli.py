@@ -615,6 +615,46 @@ def test_a_verdict_stands_when_the_reader_of_the_output_goes_away(capsys, creato
     assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_a_full_disk_did_not_take_is_an_error_not_a_success(capsys, creator, tmp_path):
+    # A pipeline must never take a cut-off document for a whole one (exit 5, said on stderr).
+    bundle = export(capsys, creator)
+    home = str(tmp_path / "team")
+    for command in (["verify", str(bundle), "--json"], ["verify", str(bundle)], ["list"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "colophon.cli.main", "--home", home, *command],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                check=False,
+                timeout=60,
+            )
+        assert done.returncode == exitcodes.ENVIRONMENT, command
+        assert done.stderr.decode() == (
+            "colophon: error: The output could not be written whole: no space is left on the "
+            "disk.\n"
+        )
+
+
+def test_a_verdict_stands_when_the_output_is_closed_from_the_start(capsys, creator, tmp_path):
+    bundle = export(capsys, creator)
+    tampered = tmp_path / "tampered.colophon"
+    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            dst.writestr(item, data + b"<!-- -->" if item.filename == "summary.html" else data)
+    for path, code in ((bundle, exitcodes.UNKNOWN_SIGNER), (tampered, exitcodes.TAMPERED)):
+        done = subprocess.run(  # as a shell runs `colophon verify x >&-`
+            f'"{sys.executable}" -m colophon --home "{tmp_path / "h"}" verify "{path}" --json >&-',
+            shell=True,
+            stderr=subprocess.PIPE,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == code
+        assert done.stderr == b""
+
+
 def test_contacts_add_of_a_bad_bundle_exits_as_verify_does(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
     tampered, broken = tmp_path / "tampered.colophon", tmp_path / "broken.colophon"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Any, TextIO
 
 from ..core import strictjson
 from ..core.catalog import Catalog
-from ..core.errors import Cancelled, UsageError
+from ..core.errors import Cancelled, DiskFullError, EnvironmentProblem, UsageError
 from ..core.pathtext import readable
 
 
@@ -43,7 +45,44 @@ class Context:
             self._catalog = None
 
     def print(self, *parts: object) -> None:
-        print(*(shown(str(part)) for part in parts), file=self.stdout)
+        self.write(" ".join(shown(str(part)) for part in parts) + "\n")
+
+    def write(self, text: str) -> None:
+        """Put ``text`` on standard output: all of it, or an error that says why.
+
+        Python's own buffered writing can drop what a nearly full disk did not take and report
+        nothing, and a pipeline would then take a cut-off document for a whole one. So output
+        going to a file or a pipe is written with the system's own calls, until every byte is
+        taken; a full disk becomes `DiskFullError` (exit 5), a reader gone `BrokenPipeError`
+        (`main` keeps the verdict), and a closed output the latter too.
+        """
+        stream = self.stdout
+        if stream is None:  # started with standard output closed (``>&-``): no reader
+            raise BrokenPipeError("standard output is closed")
+        try:
+            fd = stream.fileno()
+            direct = not stream.isatty()
+        except (AttributeError, OSError, ValueError):  # not a file (tests capture into text)
+            fd, direct = -1, False
+        if not direct:  # a terminal: its stream knows how to show the text
+            stream.write(text)
+            stream.flush()
+            return
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+        try:
+            stream.flush()  # anything written through the stream before goes first
+            while data:
+                data = data[os.write(fd, data) :]
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError(
+                    "The output could not be written whole: no space is left on the disk."
+                ) from exc
+            raise EnvironmentProblem(
+                f"The output could not be written whole: {exc.strerror or exc}."
+            ) from exc
 
     def warn(self, message: str) -> None:
         print(f"colophon: {shown(message)}", file=self.stderr)
@@ -63,7 +102,7 @@ class Context:
     def print_json(self, data: Any) -> None:
         text = strictjson.pretty(data)
         # JSON already escapes U+0000-U+001F; DEL and the C1 controls it would write raw.
-        self.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
+        self.write(text.translate(_JSON_ESCAPES) + "\n")
 
 
 def output_name(given: str, what: str = "the file") -> Path:

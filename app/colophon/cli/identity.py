@@ -214,7 +214,7 @@ def _check_output(given: str, force: bool) -> None:
 def _emit(ctx: Context, text: str, what: str) -> None:
     """Write public ``text`` to ``--output`` (checked, atomically) or print it."""
     if ctx.args.output is None:
-        ctx.stdout.write(text)
+        ctx.write(text)
         return
     _check_output(ctx.args.output, ctx.args.force)
     path = Path(ctx.args.output)

@@ -185,7 +185,7 @@ def _start_gui(args: list[str]) -> int:
 
 def _quiet_stdout() -> None:
     """Point standard output at nothing, so Python's last flush at exit finds no closed pipe."""
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # None: closed at start
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
 
@@ -218,3 +218,7 @@ def _internal_error(ctx: Context, exc: BaseException) -> int:
 
 def entry_point() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":  # python -m colophon.cli.main, as python -m colophon
+    entry_point()
