@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -588,6 +589,22 @@ def test_export_warns_when_chosen_works_changed_on_disk_since_registered(capsys,
     with Catalog.open(creator["home"]) as cat:
         poem = next(w for w in cat.list_works() if w.title == "poem")
     assert json.loads(out)["changed_since_registered"] == [poem.id] and err == ""
+
+
+def test_export_says_the_license_as_the_claim_states_it(capsys, creator):
+    code, out, _err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),
+        "--license", "CC BY 4.0",
+    )  # fmt: skip
+    assert code == 0 and out.rstrip().endswith("License stated: CC-BY-4.0.")
+    code, out, _err = run(
+        capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),
+        "--force", "--json", "--license", "",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["license"] is None  # empty: an unset variable, none
+    with zipfile.ZipFile(creator["bundle"]) as bundle:
+        envelope = json.loads(bundle.read("envelope.intoto.json"))
+    assert "license" not in json.loads(base64.b64decode(envelope["payload"]))["predicate"]
 
 
 def test_a_verdict_stands_when_the_reader_of_the_output_goes_away(capsys, creator, tmp_path):

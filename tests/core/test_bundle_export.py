@@ -762,7 +762,7 @@ def test_a_license_in_no_form_the_format_takes_is_refused_saying_which_forms_it_
     ada: Party,
 ) -> None:
     ids = ada.add_works()
-    for given in ("my own licence!", "http://creativecommons.org/licenses/by/4.0/"):
+    for given in ("my own licence!", "ftp://creativecommons.org/licenses/by/4.0/"):
         with pytest.raises(UsageError) as refused:
             ada.export(ids, "refused.colophon", license=given)
         assert refused.value.message == (

@@ -67,7 +67,14 @@ def setup(tmp_path: Path):
         identity = Identity(cat)
         terms = Terms().with_use("cawg.ai_training", "allowed")
         identity.create(Profile("Cleo Painter", terms=terms), KeyLocation.keyring())
-        export_bundle(cat, identity, cat.work_ids(), claims / "cleo.colophon", thumbnails=False)
+        export_bundle(
+            cat,
+            identity,
+            cat.work_ids(),
+            claims / "cleo.colophon",
+            thumbnails=False,
+            license="CC-BY-NC-4.0",
+        )
     return {"data": data, "claims": claims, "tmp": tmp_path}
 
 
@@ -88,6 +95,7 @@ def test_scan_finds_exact_and_near_copies_and_reports_terms(setup):
     assert work.claimant == "Cleo Painter" and not work.trusted
     assert work.terms["cawg.ai_training"] == {"use": "allowed"}
     assert work.terms["cawg.ai_generative_training"] == {"use": "notAllowed"}
+    assert work.license == "CC-BY-NC-4.0"  # for uses other than AI, reported with the terms
 
 
 def test_invalid_bundles_are_reported_and_never_used(setup):

@@ -127,11 +127,13 @@ def make_creator(
     return home, ids
 
 
-def export_from(home: Path, path: Path, work_ids: list[int] | None = None) -> Path:
+def export_from(
+    home: Path, path: Path, work_ids: list[int] | None = None, license: str | None = None
+) -> Path:
     """Export a bundle of the works of ``home`` (all by default) to ``path``."""
     with Catalog.open(home) as catalog:
         ids = work_ids or catalog.work_ids()
-        export_bundle(catalog, Identity(catalog), ids, path)
+        export_bundle(catalog, Identity(catalog), ids, path, license=license)
     return path
 
 

@@ -226,8 +226,14 @@ def test_a_license_is_checked_against_the_spdx_list_and_stated_in_the_claim(
     )
     assert dialog.focusWidget() is dialog.license_edit  # to put it right
     assert not target.exists()
+    assert dialog.license_note.isVisible()  # what a license covers, and what the terms do
+    assert "for AI, the terms above apply" in dialog.license_note.text()
 
-    dialog.license_edit.setText("cc-by-4.0")
+    qtbot.keyClick(dialog.license_edit, Qt.Key_Backspace)
+    assert not dialog.result_label.isVisible()  # said of the last license, no longer true
+    dialog.license_edit.setText("")
+    assert not dialog.license_note.isVisible()
+    dialog.license_edit.setText("cc by 4.0")  # as Creative Commons writes it
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     assert target.is_file()
     assert dialog.license_edit.text() == "CC-BY-4.0"  # as the claim states it

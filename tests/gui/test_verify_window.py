@@ -52,6 +52,22 @@ def open_window(qtbot, home, sync_runner):
     return make
 
 
+def test_the_license_has_a_heading_of_its_own_after_payment(qtbot, open_window, tmp_path):
+    ada_home, _ids = make_creator(tmp_path / "ada")
+    licensed = export_from(ada_home, tmp_path / "licensed.colophon", license="CC BY-NC 4.0")
+    window = open_window(licensed)
+    text = window.details.text.text()
+    assert text.endswith(
+        "<p><b>License</b> (for uses other than AI: those follow the terms)<br>CC-BY-NC-4.0</p>"
+    )
+    assert text.index("<b>Payment</b>") < text.index("<b>License</b>")
+    report = report_html(window.checked.result, {}, "now")  # the PDF's text
+    assert "<p><b>License</b> (for uses other than AI)<br>CC-BY-NC-4.0</p>" in report
+    unlicensed = export_from(ada_home, tmp_path / "unlicensed.colophon")
+    other = open_window(unlicensed)
+    assert "License" not in other.details.text.text()
+
+
 def test_a_valid_bundle_from_a_contact_is_green(qtbot, open_window, creator, home):
     ada_home, bundle = creator
     with Catalog.open(home) as catalog:

@@ -69,7 +69,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "-o", "--output", required=True, metavar="FILE", help=f"bundle to write ({SUFFIX})"
     )
     p.add_argument("--no-thumbnails", action="store_true", help="leave picture previews out")
-    p.add_argument("--license", metavar="SPDX|URL", help="license to state, e.g. CC-BY-NC-4.0")
+    p.add_argument(
+        "--license",
+        metavar="ID|URL",
+        help="optional: a license you grant for uses other than AI, as an id from the SPDX list "
+        "(CC-BY-NC-4.0, CC0-1.0, MIT…; spdx.org/licenses) or an https:// address",
+    )
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_passphrase_options(p)
@@ -145,7 +150,7 @@ def run_export(ctx: Context) -> int:
             ids,
             out,
             thumbnails=not a.no_thumbnails,
-            license=a.license,
+            license=(a.license or "").strip() or None,  # empty: an unset variable, no license
             passphrase=key_passphrase(ctx),
             progress=progress,
         )
@@ -158,14 +163,17 @@ def run_export(ctx: Context) -> int:
                 "statement_sha256": result.statement_sha256,
                 "export_id": result.export_id,
                 "bytes": result.size,
+                "license": result.license,
                 "changed_since_registered": changed,
             }
         )
     else:
         noun = "work" if result.works == 1 else "works"
         pictures = f", {result.thumbnails:,} with a preview" if result.thumbnails else ""
+        stated = f" License stated: {result.license}." if result.license else ""
         ctx.print(
             f"Wrote {result.path} ({_size_text(result.size)}): {result.works:,} {noun}{pictures}."
+            + stated
         )
     return exitcodes.OK
 

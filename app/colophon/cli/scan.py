@@ -42,6 +42,7 @@ CSV_FIELDS = [
     "claim_terms",
     "claim_compensation",
     "claim_payment_channels",
+    "claim_license",
     "claim_bundle",
 ]
 

@@ -68,6 +68,7 @@ class ExportResult:
     statement_sha256: str
     export_id: int
     size: int  # of the bundle file, in bytes
+    license: str | None = None  # as the claim states it (`licenses.claim_license`)
 
 
 @strictjson.gc_paused()  # a large claim is millions of small objects, all kept until the end
@@ -167,7 +168,8 @@ def export_bundle(
                 f"This bundle cannot be written. {exc.message} Export {advice}."
             ) from exc
     progress.advance()
-    return ExportResult(out, len(parts), len(pictures), digest, export_id, out.stat().st_size)
+    size = out.stat().st_size
+    return ExportResult(out, len(parts), len(pictures), digest, export_id, size, license)
 
 
 def stored_members(members: dict[str, bytes]) -> set[str]:

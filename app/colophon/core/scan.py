@@ -56,6 +56,7 @@ class ClaimedWork:
     terms: dict[str, Any]
     compensation: dict[str, Any]
     payment_channels: list[dict[str, str]]
+    license: str | None = None  # the claim's license, for uses other than AI, if it states one
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -168,6 +169,7 @@ def _index_claim(claims: ClaimSet, statement_sha256: str, result: VerifyResult) 
             terms=claim.effective_terms(i),
             compensation=claim.predicate["compensation"],
             payment_channels=person.get("paymentChannels", []),
+            license=claim.predicate.get("license"),
         )
 
 

@@ -45,6 +45,7 @@ from .desktop import show_in_folder
 from .export_summary import Summary, default_bundle_path, summarize, summary_html
 from .key_tasks import KeyOperation, run_with_key
 from .passphrase_dialog import ERROR_STYLE, GOOD_STYLE, FileField
+from .secondary_label import SecondaryLabel
 from .tasks import TaskRunner
 from .window_size import available_height
 
@@ -146,11 +147,16 @@ class ExportDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseInsensitive)
         completer.setFilterMode(Qt.MatchContains)
         self.license_edit.setCompleter(completer)
+        self.license_note = SecondaryLabel(
+            "The license covers uses other than AI; for AI, the terms above apply."
+        )
+        self.license_edit.textChanged.connect(self._on_license_changed)
         self.file = FileField("Save as", "Save the claim as", FILTER)
         self.file.set_path(self._default_path())
         form = QFormLayout()
         form.addRow("", self.thumbnails_box)
         form.addRow("L&icense:", self.license_edit)
+        form.addRow("", self.license_note)
         form.addRow("Save &as:", self.file)
         self.progress_label = QLabel()
         self.progress_bar = QProgressBar()
@@ -183,6 +189,12 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self._show_progress(None)
         self._show_result("", None)
+        self._on_license_changed(self.license_edit.text())
+
+    def _on_license_changed(self, text: str) -> None:
+        self.license_note.setVisible(bool(text.strip()))
+        if self.result_ is None and self.result_label.isVisible():
+            self._show_result("", None)  # what was said of the last license no longer holds
 
     def _last_license(self) -> str:
         return str(self.settings.value("export/license", "") or "") if self.settings else ""

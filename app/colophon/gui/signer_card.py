@@ -140,8 +140,6 @@ class ClaimDetails(QGroupBox):
         works = len(claim.works)
         payment = [compensation_in_words(p["compensation"])]
         payment += [payment_in_words(c) for c in claim.claimant.get("paymentChannels", [])]
-        if p.get("license"):
-            payment.append(f"License: {p['license']}")
         self.text.setText(
             f"<p>Signed on {escape(p['issuedAt'][:10])} · {works:,} "
             f"work{'s' if works != 1 else ''}</p>"
@@ -150,4 +148,16 @@ class ClaimDetails(QGroupBox):
             + "</p><p><b>Payment</b><br>"
             + "<br>".join(escape(line) for line in payment)
             + "</p>"
+            + _license_html(p.get("license"))
         )
+
+
+def _license_html(license: str | None) -> str:
+    """The claim's license under its own heading (nothing without one). An address is shown,
+    not made a link: it comes from whoever signed, perhaps a stranger."""
+    if not license:
+        return ""
+    return (
+        "<p><b>License</b> (for uses other than AI: those follow the terms)<br>"
+        f"{escape(license)}</p>"
+    )

@@ -82,6 +82,11 @@ def report_html(result: VerifyResult, thumbnails: dict[str, bytes], checked_at: 
         f"<h2>The claim</h2><p>Signed on {escape(p['issuedAt'])}.</p>",
         f"<p><b>Terms for AI</b><br>{_lines(terms_lines(p['terms']))}</p>",
         f"<p><b>Payment</b><br>{_lines(payment)}</p>",
+        (
+            f"<p><b>License</b> (for uses other than AI)<br>{escape(p['license'])}</p>"
+            if p.get("license")
+            else ""
+        ),
         f"<p style='color:#555'>{escape(p['rightsReservation'])}</p>",
         f"<h2>Works ({len(claim.works):,})</h2>",
         "<table border='1' cellspacing='0' cellpadding='4' width='100%'>"
