@@ -410,3 +410,16 @@ def test_a_text_spanning_the_pieces_counted_at_a_time_is_still_one_value(
     doc = json.dumps(["a,b,c,d,e,f", "g", [1, 2], "h,[i", {"k": "{,}"}]).encode()  # 9 values
     assert not strictjson.too_many_values(doc, 9)
     assert strictjson.too_many_values(doc, 8)
+
+
+@pytest.mark.parametrize(
+    ("doc", "says"),
+    [
+        (b'{"payload":"abc', "is not valid JSON (Unterminated string starting at line 1"),
+        (b'{"a":["b","c', "is not valid JSON (Unterminated string starting at line 1"),
+        (b'["a\nb"]', "is not valid JSON (Invalid control character at line 1, column 4)."),
+    ],
+)
+def test_a_cut_off_or_broken_document_is_said_to_be_so(doc: bytes, says: str) -> None:
+    # A text that never ends once made the depth count take its quote for a bracket.
+    assert says in rejects(doc, "is not valid JSON").message

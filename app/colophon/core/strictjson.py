@@ -202,8 +202,9 @@ def _strict_loads(raw: bytes, *, max_depth: int, part: str, marks: bytes | None 
     except _NotANumber as exc:
         raise MalformedError(part, exc.args[0]) from None
     except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" at")  # "Invalid control character '\\n' at"
         raise MalformedError(
-            part, f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})."
+            part, f"is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})."
         ) from exc
     except RecursionError as exc:  # only if the caller allowed more depth than Python has
         raise MalformedError(part, "is nested too deeply.") from exc
@@ -406,8 +407,8 @@ def _check_depth(marks: bytes, *, max_depth: int, part: str) -> None:
         marks = marks.translate(None, b",")
     if 2 * marks.count(b'""') == marks.count(b'"'):
         brackets = marks.translate(None, b'"')
-    else:
-        brackets = _TEXT.sub(b"", marks)
+    else:  # the quote of a text that never ends (a cut-off document) goes too
+        brackets = _TEXT.sub(b"", marks).translate(None, b'"')
     # Adding up a million brackets one by one is the slow part, so empty pairs go first: each
     # `bytes.replace` takes away at most one level (it never looks again at what its own
     # removals bring together), and usually most of the brackets. What is left, plus one level
