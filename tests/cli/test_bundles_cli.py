@@ -591,6 +591,12 @@ def test_export_warns_when_chosen_works_changed_on_disk_since_registered(capsys,
     assert json.loads(out)["changed_since_registered"] == [poem.id] and err == ""
 
 
+def test_verify_of_an_empty_name_is_refused_not_taken_for_the_current_folder(capsys, tmp_path):
+    code, out, err = run(capsys, "--home", str(tmp_path / "team"), "verify", "")
+    assert (code, out) == (exitcodes.USAGE, "")
+    assert err == "colophon: error: An empty file name was given: name the bundle to verify.\n"
+
+
 def test_export_says_the_license_as_the_claim_states_it(capsys, creator):
     code, out, _err = run(
         capsys, "--home", str(creator["home"]), "export", "--all", "-o", str(creator["bundle"]),

@@ -509,3 +509,24 @@ def test_claims_given_in_two_options_are_all_used():
 
     args = build_parser().parse_args(["scan", "data", "--claims", "a", "b", "--claims", "c"])
     assert args.claims == ["a", "b", "c"]
+
+
+def test_scan_when_every_bundle_is_rejected_says_why_each_was(setup, capsys):
+    # A pipeline reads why its whole drop of claims was refused, in --json too (exit 1).
+    bad = setup["tmp"] / "bad-claims"
+    bad.mkdir()
+    good = (setup["claims"] / "cleo.colophon").read_bytes()
+    (bad / "cut.colophon").write_bytes(good[: len(good) // 2])
+    (bad / "empty.colophon").write_bytes(b"")
+    code = main(["--home", str(setup["tmp"] / "team"), "scan", str(setup["data"]),
+                 "--claims", str(bad), "--json"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 1
+    data = json.loads(out)
+    assert data["claims_used"] == 0
+    assert sorted(Path(r["file"]).name for r in data["claims_rejected"]) == [
+        "cut.colophon",
+        "empty.colophon",
+    ]
+    assert {r["outcome"] for r in data["claims_rejected"]} == {"malformed"}
+    assert err.endswith("error: No usable claims: every bundle given was rejected (see above).\n")

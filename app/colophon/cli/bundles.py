@@ -187,6 +187,8 @@ def _size_text(size: int) -> str:
 
 
 def run_verify(ctx: Context) -> int:
+    if not ctx.args.file.strip():  # a script's unset variable, not the current folder
+        raise UsageError("An empty file name was given: name the bundle to verify.")
     catalog = ctx.catalog()
     with progress_bar(ctx.stderr, enabled=not ctx.json and bool(ctx.args.against)) as progress:
         source = STDIN if ctx.args.file == "-" else ctx.args.file

@@ -19,7 +19,7 @@ from .context import Context, counted, one_line
 from .progressbar import progress_bar
 
 if TYPE_CHECKING:
-    from ..core.scan import ScanMatch
+    from ..core.scan import ClaimSet, ScanMatch
 
 # Kept in step with colophon.core.match_index, which is imported only when a scan runs (it
 # loads numpy, which every other command can do without).
@@ -47,13 +47,25 @@ CSV_FIELDS = [
 ]
 
 
+def _claims_refused(claims: ClaimSet) -> dict[str, Any]:
+    """The bundles not used, and why: rejected by verification, or the same claim again."""
+    return {
+        "claims_rejected": [
+            {"file": str(r.path), "outcome": r.outcome.value, "message": r.message}
+            for r in claims.rejected
+        ],
+        "claims_repeated": [{"file": str(p), "same_as": str(f)} for p, f in claims.repeated],
+    }
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
         "scan",
         help="find claimed works in a dataset and report their terms",
         epilog="exit status: 0 done (also when files were skipped: they are named on standard "
-        "error and in --json), 2 usage, 4 a dataset path or the report's folder does not "
-        "exist, 5 environment, 130 cancelled (no report written). The --json fields are "
+        "error and in --json), 1 no usable claims (every bundle given was rejected: each is "
+        "named, and listed in --json), 2 usage, 4 a dataset path or the report's folder does "
+        "not exist, 5 environment, 130 cancelled (no report written). The --json fields are "
         "listed in resources/spec/json-output.md.",
     )
     p.add_argument("dataset", nargs="+", metavar="DATASET_DIR", help="folders (or files) to scan")
@@ -113,7 +125,13 @@ def run_scan(ctx: Context) -> int:
                 f"No claims found in {', '.join(a.claims)}: give .colophon or "
                 ".intoto.json files, or folders holding them."
             )
-        raise UsageError("No usable claims: every bundle given was rejected (see above).")
+        # Nothing to scan against: said as a finding, with why each bundle was refused (in
+        # --json too, where a pipeline reads it), not as a mistake on the command line.
+        ctx.status = exitcodes.FINDINGS
+        if ctx.json:
+            ctx.print_json({"claims_used": 0, **_claims_refused(claims)})
+        ctx.warn("error: No usable claims: every bundle given was rejected (see above).")
+        return exitcodes.FINDINGS
     if a.export_index:
         claims.export(a.export_index)
     try:
@@ -144,15 +162,7 @@ def run_scan(ctx: Context) -> int:
             f"cancelled after {counted(summary.files_scanned, 'file')}"
             + (f"; no report was written to {report}." if report else ".")
         )
-    data = {
-        "claims_used": len(claims.accepted),
-        "claims_rejected": [
-            {"file": str(r.path), "outcome": r.outcome.value, "message": r.message}
-            for r in claims.rejected
-        ],
-        "claims_repeated": [{"file": str(p), "same_as": str(f)} for p, f in claims.repeated],
-        **summary.to_dict(),
-    }
+    data = {"claims_used": len(claims.accepted), **_claims_refused(claims), **summary.to_dict()}
     if ctx.json:
         ctx.print_json(data)
     else:
