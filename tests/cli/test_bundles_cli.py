@@ -483,6 +483,20 @@ def test_verify_json_gives_each_work_the_terms_that_apply_to_it(capsys, creator,
     assert terms["poem"]["cawg.ai_training"] == terms["harbour"]["cawg.ai_training"]
 
 
+def test_verify_text_has_no_heading_for_other_works_when_every_work_has_its_own_terms(
+    capsys, creator, tmp_path
+):
+    with Catalog.open(creator["home"]) as cat:
+        for work in cat.list_works():
+            cat.update_work(work.id, terms={"cawg.ai_inference": {"use": "allowed"}})
+    bundle = export(capsys, creator)
+    code, out, _err = run(capsys, "--home", str(tmp_path / "stranger"), "verify", str(bundle))
+    assert code == exitcodes.UNKNOWN_SIGNER
+    assert "works:        2, 2 of them with terms of their own (below)" in out
+    assert "other works" not in out
+    assert "poem: May be given to an AI as input: Yes" in out
+
+
 def test_verify_text_shows_the_terms_works_have_of_their_own(capsys, creator, tmp_path):
     # The bundle's terms are only the default: a reader of the text must see the exceptions.
     with Catalog.open(creator["home"]) as cat:

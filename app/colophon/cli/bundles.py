@@ -232,11 +232,12 @@ def print_result(ctx: Context, r: VerifyResult) -> None:
         f"  works:        {len(p['works'])}"
         + (f", {len(own)} of them with terms of their own (below)" if own else "")
     )
-    if own:
-        ctx.print("  terms of the other works:")
-    indent = "    " if own else "  "  # under their heading when other works have their own
-    for question, answer in in_words(p["terms"]):
-        ctx.print(f"{indent}{question}: {answer}")
+    if len(own) < len(p["works"]):  # the claim's terms: for every work without its own
+        if own:
+            ctx.print("  terms of the other works:")
+        indent = "    " if own else "  "  # under their heading when other works have their own
+        for question, answer in in_words(p["terms"]):
+            ctx.print(f"{indent}{question}: {answer}")
     comp = p["compensation"]
     amount = f" {comp['amount']} {comp.get('currency', '%')}" if "amount" in comp else ""
     ctx.print(
