@@ -627,15 +627,20 @@ def test_export_says_the_license_as_the_claim_states_it(capsys, creator):
     assert "license" not in json.loads(base64.b64decode(envelope["payload"]))["predicate"]
 
 
-def test_a_verdict_stands_when_the_reader_of_the_output_goes_away(capsys, creator, tmp_path):
-    # `colophon verify x | head -1` in a pipeline that branches on the status: a tampered claim
-    # must not turn into success because the output could not all be written.
-    bundle = export(capsys, creator)
-    tampered = tmp_path / "tampered.colophon"
+def tampered_copy(bundle: Path, tampered: Path) -> Path:
+    """A copy of ``bundle`` whose summary page was changed after signing."""
     with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
             dst.writestr(item, data + b"<!-- -->" if item.filename == "summary.html" else data)
+    return tampered
+
+
+def test_a_verdict_stands_when_the_reader_of_the_output_goes_away(capsys, creator, tmp_path):
+    # `colophon verify x | head -1` in a pipeline that branches on the status: a tampered claim
+    # must not turn into success because the output could not all be written.
+    bundle = export(capsys, creator)
+    tampered = tampered_copy(bundle, tmp_path / "tampered.colophon")
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before anything is written
     try:
@@ -675,11 +680,7 @@ def test_output_a_full_disk_did_not_take_is_an_error_not_a_success(capsys, creat
 
 def test_a_verdict_stands_when_the_output_is_closed_from_the_start(capsys, creator, tmp_path):
     bundle = export(capsys, creator)
-    tampered = tmp_path / "tampered.colophon"
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tampered, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            dst.writestr(item, data + b"<!-- -->" if item.filename == "summary.html" else data)
+    tampered = tampered_copy(bundle, tmp_path / "tampered.colophon")
     for path, code in ((bundle, exitcodes.UNKNOWN_SIGNER), (tampered, exitcodes.TAMPERED)):
         done = subprocess.run(  # as a shell runs `colophon verify x >&-`
             f'"{sys.executable}" -m colophon --home "{tmp_path / "h"}" verify "{path}" --json >&-',

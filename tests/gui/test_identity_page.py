@@ -30,6 +30,14 @@ from colophon.gui.profile_form import bank_address
 from colophon.gui.tasks import TaskRunner
 
 
+def answer_passphrase(qtbot, dialog, text: str, prompts: list[str]) -> None:
+    """Type ``text`` into a passphrase prompt and unlock; ``prompts`` gets what it said first."""
+    assert isinstance(dialog, PassphraseDialog)
+    prompts.append(dialog.error_label.text())
+    qtbot.keyClicks(dialog.edit, text)
+    qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+
+
 def identity_of(home):
     return Identity(Catalog.open(home))
 
@@ -93,10 +101,7 @@ def test_backup_with_a_key_file_asks_its_passphrase_again_when_wrong(qtbot, wind
     prompts = []
 
     def passphrase(dialog, text):
-        assert isinstance(dialog, PassphraseDialog)
-        prompts.append(dialog.error_label.text())
-        qtbot.keyClicks(dialog.edit, text)
-        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+        answer_passphrase(qtbot, dialog, text, prompts)
 
     def backup(dialog):
         assert isinstance(dialog, BackupDialog)
@@ -278,11 +283,8 @@ def test_a_key_gone_with_its_computer_is_revoked_with_its_backup(qtbot, window, 
     prompts = []
 
     def passphrase(dialog, text):
-        assert isinstance(dialog, PassphraseDialog)
         assert str(backup) in " ".join(label.text() for label in dialog.findChildren(QLabel))
-        prompts.append(dialog.error_label.text())
-        qtbot.keyClicks(dialog.edit, text)
-        qtbot.mouseClick(dialog.ok_button, Qt.LeftButton)
+        answer_passphrase(qtbot, dialog, text, prompts)
 
     def revoke(dialog):
         assert isinstance(dialog, RevokeDialog)
