@@ -301,10 +301,25 @@ def test_malformed_when_neither_zip_nor_json(tmp_path: Path) -> None:
     malformed(path, says="neither a Colophon bundle nor a DSSE envelope")
 
 
+def test_a_bundle_added_to_before_or_after_is_said_to_be_damaged(
+    members: dict[str, bytes], tmp_path: Path
+) -> None:
+    good = zip_with(tmp_path / "good.colophon", members).read_bytes()
+    before, after, cut = (tmp_path / f"{n}.colophon" for n in ("before", "after", "cut"))
+    before.write_bytes(b"0123456789" + good)
+    after.write_bytes(good + b"some more bytes")
+    cut.write_bytes(good[:-30])
+    malformed(before, says=f"{before}: is a damaged bundle: something was added before its start.")
+    malformed(
+        after, says="zip archive: has data after its end (the file was damaged, or added to)."
+    )
+    malformed(cut, says="zip archive: is not a zip archive, or is cut short: its table of")
+
+
 def test_malformed_when_empty(tmp_path: Path) -> None:
     path = tmp_path / "empty.colophon"
     path.write_bytes(b"")
-    assert malformed(path).message == "Not a valid claim: empty.colophon: is empty."
+    assert malformed(path).message == f"Not a valid claim: {path}: is empty."
     path.write_bytes(b" \n")
     malformed(path, says="is empty")
 

@@ -317,7 +317,7 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     except OSError as exc:  # the disk or the file system, not the bundle: nothing to judge
         raise EnvironmentProblem(f"Could not read {source}: {exc.strerror or exc}.") from exc
     if data is None:
-        raise MalformedError(str(source.name), f"is larger than the limit of {limit} bytes.")
+        raise MalformedError(str(source), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
         members = safezip.read_members(data, views=(ENVELOPE, SUMMARY))  # in place if stored
         for required in (ENVELOPE, IDENTITY, SUMMARY):
@@ -329,10 +329,18 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     if len(data) > dsse.MAX_ENVELOPE_BYTES:
         raise MalformedError("envelope", "is larger than the limit.")
     if not data.strip():
-        raise MalformedError(str(source.name), "is empty.")
-    if not data.lstrip()[:1] == b"{":
-        raise MalformedError(str(source.name), "is neither a Colophon bundle nor a DSSE envelope.")
+        raise MalformedError(str(source), "is empty.")
+    if data.lstrip()[:1] != b"{":
+        if b"PK\x03\x04" in data[:_LOOK_FOR_ZIP]:  # a bundle with something put before it
+            raise MalformedError(
+                str(source), "is a damaged bundle: something was added before its start."
+            )
+        raise MalformedError(str(source), "is neither a Colophon bundle nor a DSSE envelope.")
     return BundleFile(source, True, dsse.parse(data))
+
+
+#: how far into a file that is no bundle a zip's first entry is looked for (a damaged bundle)
+_LOOK_FOR_ZIP = 64 * 1024
 
 
 def _check_member_limits(members: dict[str, bytes | memoryview]) -> None:

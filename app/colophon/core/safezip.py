@@ -307,7 +307,13 @@ def _read_end_record(data: bytes, limits: ZipLimits) -> tuple[int, int]:
         and p + _EOCD_SIZE + struct.unpack_from("<H", data, p + 20)[0] == len(data)
     ]
     if not fitting:
-        raise MalformedError(_ARCHIVE, "is not a zip archive (no end-of-directory record).")
+        if signatures:  # an end record, but not at the end: something follows it
+            raise MalformedError(
+                _ARCHIVE, "has data after its end (the file was damaged, or added to)."
+            )
+        raise MalformedError(
+            _ARCHIVE, "is not a zip archive, or is cut short: its table of contents is missing."
+        )
     if len(fitting) > 1 or fitting[0] != signatures[0]:
         # Readers disagree on which record counts (zipfile takes the last signature it sees), so
         # a second one in the comment could show them another table of contents than this one.
