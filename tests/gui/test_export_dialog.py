@@ -218,6 +218,7 @@ def test_a_license_is_checked_against_the_spdx_list_and_stated_in_the_claim(
     target = tmp_path / "licensed.colophon"
     dialog.file.edit.setText(str(target))
     assert dialog.license_edit.text() == ""  # none unless given
+    assert "License" not in dialog.summary_label.text()
 
     dialog.license_edit.setText("CC-BY-4.O")  # a letter O for a zero
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
@@ -227,12 +228,14 @@ def test_a_license_is_checked_against_the_spdx_list_and_stated_in_the_claim(
     assert dialog.focusWidget() is dialog.license_edit  # to put it right
     assert not target.exists()
     assert dialog.license_note.isVisible()  # what a license covers, and what the terms do
+    assert "<b>License</b>, for uses other than AI" in dialog.summary_label.text()  # claimed
     assert "for AI, the terms above apply" in dialog.license_note.text()
 
     qtbot.keyClick(dialog.license_edit, Qt.Key_Backspace)
     assert not dialog.result_label.isVisible()  # said of the last license, no longer true
     dialog.license_edit.setText("")
     assert not dialog.license_note.isVisible()
+    assert "License" not in dialog.summary_label.text()
     dialog.license_edit.setText("cc by 4.0")  # as Creative Commons writes it
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     assert target.is_file()

@@ -193,6 +193,8 @@ class ExportDialog(QDialog):
 
     def _on_license_changed(self, text: str) -> None:
         self.license_note.setVisible(bool(text.strip()))
+        if self.summary is not None:  # what you claim includes the license you grant
+            self.summary_label.setText(summary_html(self.summary, text))
         if self.result_ is None and self.result_label.isVisible():
             self._show_result("", None)  # what was said of the last license no longer holds
 
@@ -249,7 +251,7 @@ class ExportDialog(QDialog):
         if generation != self._generation or self._closed:
             return
         self.summary = summary
-        self.summary_label.setText(summary_html(summary))
+        self.summary_label.setText(summary_html(summary, self.license_edit.text()))
         self.export_button.setEnabled(summary.works > 0 and self.result_ is None)
 
     def _on_summary_failed(self, generation: int, exc: BaseException) -> None:

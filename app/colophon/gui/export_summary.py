@@ -91,8 +91,8 @@ def _list(lines: list[str]) -> str:
     return "<ul style='margin-top:2px'>" + "".join(f"<li>{escape(x)}</li>" for x in lines) + "</ul>"
 
 
-def summary_html(summary: Summary) -> str:
-    """The summary as short rich text for a label."""
+def summary_html(summary: Summary, license: str = "") -> str:
+    """The summary as short rich text for a label; ``license`` as typed, if any."""
     p = summary.profile
     noun = "work" if summary.works == 1 else "works"
     parts = [
@@ -119,6 +119,11 @@ def summary_html(summary: Summary) -> str:
     payment = [compensation_in_words(p.compensation.to_dict())]
     payment += [payment_in_words(c.to_dict()) for c in p.payment_channels]
     parts.append("<p><b>Payment</b></p>" + _list(payment))
+    if license.strip():
+        parts.append(
+            "<p><b>License</b>, for uses other than AI (those follow your terms)</p>"
+            + _list([license.strip()])
+        )
     parts.append(
         "<p>The claim also reserves your rights over text and data mining under Article 4(3) "
         "of the EU Directive 2019/790, except as these terms allow.</p>"
