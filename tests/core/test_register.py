@@ -64,6 +64,20 @@ def test_same_content_twice_is_one_work_with_two_paths(catalog, tmp_path):
     assert work.paths == [str(a), str(b)]
 
 
+def test_files_another_add_recorded_meanwhile_count_as_unchanged(catalog, tmp_path, monkeypatch):
+    # Two `colophon add` of the same folder at once: the second looked the paths up before the
+    # first recorded them, so it reads the files too; it must not count them as new places.
+    write(tmp_path / "works" / "song.mp3", b"ID3 one song")
+    write(tmp_path / "works" / "poem.txt", b"one poem")
+    register(catalog, [tmp_path / "works"])
+    monkeypatch.setattr(catalog, "known_path", lambda path: None)  # looked up before the first
+
+    second = register(catalog, [tmp_path / "works"])
+
+    assert (second.added, second.new_paths, second.unchanged) == ([], 0, 2)
+    assert all(len(work.paths) == 1 for work in catalog.list_works())
+
+
 def test_reimport_skips_unchanged_paths_and_picks_up_modified_ones(catalog, tmp_path):
     f = write(tmp_path / "draft.txt", b"version one")
     register(catalog, [tmp_path])

@@ -142,7 +142,7 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
             added: list[int] = []
             versions: list[tuple[int, int]] = []
             touched: list[int] = []
-            extra = 0
+            extra = unchanged = 0
             # Copies of one content: the work is named and dated by the oldest file (the
             # original, not "… (copy for web)" made today).
             oldest: dict[str, Hashed] = {}
@@ -164,6 +164,13 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
                         versions.append((work_id, earlier[0]))
                 else:
                     work_id = row[0]
+                    if conn.execute(
+                        "SELECT 1 FROM paths WHERE path = ? AND work_id = ? AND size = ? "
+                        "AND mtime_ns = ?",
+                        (item.path, work_id, item.size, item.mtime_ns),
+                    ).fetchone():
+                        unchanged += 1  # recorded meanwhile, by another add of the same files
+                        continue
                     extra += 1
                 catalog.record_path(conn, work_id, item.path, item.size, item.mtime_ns)
                 touched.append(work_id)
@@ -181,6 +188,7 @@ def _record(catalog: Catalog, batch: list[Hashed], report: ImportReport) -> None
     report.added.extend(added)
     report.new_versions.extend(versions)
     report.new_paths += extra
+    report.unchanged += unchanged
 
 
 def _carry_over(conn: sqlite3.Connection, earlier: int, work_id: int) -> None:
