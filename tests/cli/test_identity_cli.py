@@ -144,6 +144,35 @@ def test_init_with_a_key_file_and_the_passphrase_from_the_environment(
     assert parse_card(json.loads(out)).key.keyid == made["key"]["keyid"]
 
 
+@pytest.mark.parametrize(
+    ("options", "passphrase", "says"),
+    [
+        (["--name", "Ada"], "password", "shorter than 10 characters"),  # a weak passphrase
+        (["--name", "Ada", "--website", "ftp://ada.example"], PASSPHRASE, "--website"),
+        ([], PASSPHRASE, "Give your name with --name NAME."),
+    ],
+)
+def test_a_refused_init_leaves_no_catalog_behind(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    no_keyring: None,
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    passphrase: str,
+    says: str,
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("COLOPHON_PASSPHRASE", passphrase)
+    code, out, err = run(
+        capsys, "--home", str(home), "identity", "init", *options, "--key-file",
+        str(tmp_path / "ada.key"),
+    )  # fmt: skip
+    assert code == exitcodes.USAGE and out == ""
+    assert says in _one_error_line(err)
+    assert not home.exists()  # bad input changes nothing
+    assert not (tmp_path / "ada.key").exists()
+
+
 def test_a_key_file_replaced_by_another_key_is_an_environment_problem(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,

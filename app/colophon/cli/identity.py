@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import backup as backups
+from ..core.catalog import CATALOG_FILE, default_home
 from ..core.errors import ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable, require_folder
 from ..core.identity import Identity, KeyRecord, check_revocable
@@ -243,11 +244,14 @@ def _backup_hint(ctx: Context) -> None:
 def run_init(ctx: Context) -> int:
     store = KeyStore()
     location = _new_location(ctx, store)  # before the catalog exists, so a refusal leaves nothing
+    passphrase: str | None = None
+    fresh = not _catalog_file(ctx).exists()
+    if fresh:  # no catalog to read yet: what may be refused is, before one is made
+        _validate(apply_profile_options(Profile(_name(ctx)), ctx.args))
+        passphrase = _new_key_passphrase(ctx, location)
     identity = Identity(ctx.catalog(), store)
     existing = identity.profile()
-    if existing is None and not ctx.args.name:
-        raise UsageError("Give your name with --name NAME.")
-    profile = apply_profile_options(existing or Profile(ctx.args.name), ctx.args)
+    profile = apply_profile_options(existing or Profile(_name(ctx)), ctx.args)
     _validate(profile)
     active = identity.active_key()
     if active is not None:  # said before any passphrase is asked
@@ -255,7 +259,9 @@ def run_init(ctx: Context) -> int:
             f"An identity already exists (key {active.fingerprint}); back it up, rotate it "
             "or revoke it instead."
         )
-    record = identity.create(profile, location, _new_key_passphrase(ctx, location))
+    if not fresh:
+        passphrase = _new_key_passphrase(ctx, location)
+    record = identity.create(profile, location, passphrase)
     if ctx.json:
         ctx.print_json({"profile": profile.to_dict(), "key": record.to_dict()})
         return exitcodes.OK
@@ -263,6 +269,17 @@ def run_init(ctx: Context) -> int:
     _key_lines(ctx, record, "Key")
     _backup_hint(ctx)
     return exitcodes.OK
+
+
+def _catalog_file(ctx: Context) -> Path:
+    """Where the catalog of ``--home`` (or the default home) is, whether or not it exists."""
+    return (Path(ctx.home).expanduser() if ctx.home else default_home()) / CATALOG_FILE
+
+
+def _name(ctx: Context) -> str:
+    if not ctx.args.name:
+        raise UsageError("Give your name with --name NAME.")
+    return str(ctx.args.name)
 
 
 def run_show(ctx: Context) -> int:
