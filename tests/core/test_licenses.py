@@ -60,7 +60,7 @@ def test_a_mistyped_license_is_refused_naming_the_id_it_most_likely_means(
     ],
 )
 def test_what_no_claim_may_state_is_refused_saying_why(given: str, says: str) -> None:
-    with pytest.raises(UsageError, match=None) as refused:
+    with pytest.raises(UsageError) as refused:
         claim_license(given)
     assert says in refused.value.message
 

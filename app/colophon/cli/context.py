@@ -61,10 +61,9 @@ class Context:
             raise BrokenPipeError("standard output is closed")
         try:
             fd = stream.fileno()
-            direct = not stream.isatty()
         except (AttributeError, OSError, ValueError):  # not a file (tests capture into text)
-            fd, direct = -1, False
-        if not direct:  # a terminal: its stream knows how to show the text
+            fd = None
+        if fd is None or stream.isatty():  # a terminal: its stream knows how to show the text
             stream.write(text)
             stream.flush()
             return

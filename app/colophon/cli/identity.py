@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import backup as backups
-from ..core.catalog import CATALOG_FILE, default_home
+from ..core.catalog import catalog_file
 from ..core.errors import ColophonError, UsageError
 from ..core.fsutil import atomic_write, check_writable, require_folder
 from ..core.identity import Identity, KeyRecord, check_revocable
@@ -245,7 +245,7 @@ def run_init(ctx: Context) -> int:
     store = KeyStore()
     location = _new_location(ctx, store)  # before the catalog exists, so a refusal leaves nothing
     passphrase: str | None = None
-    fresh = not _catalog_file(ctx).exists()
+    fresh = not catalog_file(ctx.home).exists()
     if fresh:  # no catalog to read yet: what may be refused is, before one is made
         _validate(apply_profile_options(Profile(_name(ctx)), ctx.args))
         passphrase = _new_key_passphrase(ctx, location)
@@ -269,11 +269,6 @@ def run_init(ctx: Context) -> int:
     _key_lines(ctx, record, "Key")
     _backup_hint(ctx)
     return exitcodes.OK
-
-
-def _catalog_file(ctx: Context) -> Path:
-    """Where the catalog of ``--home`` (or the default home) is, whether or not it exists."""
-    return (Path(ctx.home).expanduser() if ctx.home else default_home()) / CATALOG_FILE
 
 
 def _name(ctx: Context) -> str:

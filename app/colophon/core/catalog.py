@@ -51,6 +51,11 @@ WORK_COLUMNS = (
 )
 
 
+def catalog_file(home: str | os.PathLike[str] | None = None) -> Path:
+    """Where the catalog of ``home`` (by default `default_home`) is, whether or not it exists."""
+    return (Path(home).expanduser() if home is not None else default_home()) / CATALOG_FILE
+
+
 def default_home() -> Path:
     """Where Colophon keeps its data: ``$COLOPHON_HOME`` or the platform's user data folder."""
     env = os.environ.get(HOME_ENV)
@@ -149,14 +154,14 @@ class Catalog:
     @classmethod
     def open(cls, home: str | os.PathLike[str] | None = None) -> Catalog:
         """Open (creating if needed) the catalog in ``home`` and bring its schema up to date."""
-        folder = Path(home).expanduser() if home is not None else default_home()
+        path = catalog_file(home)
+        folder = path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise CatalogError(
                 f"Cannot create the Colophon folder {folder}: {exc.strerror}."
             ) from exc
-        path = folder / CATALOG_FILE
         conn = None
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

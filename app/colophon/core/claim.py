@@ -18,8 +18,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-import msgspec
-
+from . import strictjson
 from .catalog import Work
 from .claimant import PublicKeyInfo, claimant
 from .errors import ColophonError, MalformedError, UsageError
@@ -426,16 +425,13 @@ def _check_works(predicate: dict[str, Any], digests: list[str]) -> None:
                 f"predicate.works[{i}].contributors", "shares must all be given and add up to 100."
             )
         if "terms" in work:
-            key = _ENCODER.encode(work["terms"])
+            key = strictjson.dumps(work["terms"])  # one key however the terms' keys are ordered
             if key not in expected_for:
                 expected_for[key] = mappings(effective(defaults, work["terms"])).to_dict()
             if work.get("equivalents") != expected_for[key]:
                 raise MalformedError(f"predicate.works[{i}].equivalents", "do not match the terms.")
         elif "equivalents" in work:
             raise MalformedError(f"predicate.works[{i}].equivalents", "given without terms.")
-
-
-_ENCODER = msgspec.json.Encoder(order="sorted")  # one key for terms however their keys are ordered
 
 
 def _check_members(predicate: dict[str, Any], digests: set[str]) -> None:

@@ -71,12 +71,7 @@ class Parts:
         export to read: in the caller's transaction (`Catalog.recording_export`). Parts of works
         removed meanwhile are left out."""
         parts, rows = self.unkept
-        conn.executemany(
-            "INSERT OR REPLACE INTO claim_parts "
-            "(work_id, revision, format, terms, subject, entry, row) "
-            "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM works WHERE id = ?)",
-            [(*part, part[0]) for part in parts],
-        )
+        _store(conn, parts)
         # A row goes only to the part it was made from, not to one put in its place since.
         conn.executemany(
             "UPDATE claim_parts SET row = ? WHERE work_id = ? AND entry = ? "
@@ -223,15 +218,25 @@ def keep_ahead(catalog: Catalog, conn: sqlite3.Connection, work_ids: Sequence[in
     except (MalformedError, UnsupportedVersion):
         return 0
     dumps = strictjson.dumps
-    conn.executemany(
-        "INSERT OR REPLACE INTO claim_parts "
-        "(work_id, revision, format, terms, subject, entry, row) VALUES (?, ?, ?, NULL, ?, ?, ?)",
+    _store(
+        conn,
         [
-            (work.id, revisions[work.id], FORMAT, dumps(subject), dumps(entry), work_row(entry, {}))
-            for work, (subject, entry) in zip(works, made, strict=True)
+            (work.id, revisions[work.id], FORMAT, None, dumps(s), dumps(e), work_row(e, {}))
+            for work, (s, e) in zip(works, made, strict=True)
         ],
     )
     return len(works)
+
+
+def _store(conn: sqlite3.Connection, parts: list[tuple[Any, ...]]) -> None:
+    """Keep ``parts``, each (work id, revision, format, terms, subject, entry, row), in place of
+    any kept before for its work; those of works removed meanwhile are left out."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO claim_parts "
+        "(work_id, revision, format, terms, subject, entry, row) "
+        "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM works WHERE id = ?)",
+        [(*part, part[0]) for part in parts],
+    )
 
 
 def _annotations(codes: list[str] | None) -> dict[str, str]:

@@ -201,19 +201,6 @@ class ExportDialog(QDialog):
     def _last_license(self) -> str:
         return str(self.settings.value("export/license", "") or "") if self.settings else ""
 
-    def chosen_license(self) -> str | None:
-        """The license to state, as a claim states it (None: none); None after saying what is
-        wrong with it, in the dialog, with the field focused."""
-        text = self.license_edit.text().strip()
-        if not text:
-            return None
-        try:
-            return claim_license(text)
-        except UsageError as exc:
-            self._show_result(exc.message, None, error=True)
-            self.license_edit.setFocus()
-            return None
-
     def _default_path(self) -> Path:
         """The last folder exported to (when there is one) with a name for this export."""
         last = str(self.settings.value("paths/last_export", "") or "") if self.settings else ""
@@ -291,9 +278,13 @@ class ExportDialog(QDialog):
         summary = self.summary
         if summary is None:
             return
-        license = self.chosen_license()
-        if license is None and self.license_edit.text().strip():
-            return  # said in the dialog
+        typed = self.license_edit.text().strip()
+        try:  # as the claim states it; none if none is typed
+            license = claim_license(typed) if typed else None
+        except UsageError as exc:
+            self._show_result(exc.message, None, error=True)
+            self.license_edit.setFocus()  # to put it right
+            return
         path = self.target()
         if path is None:
             return
