@@ -153,6 +153,32 @@ def test_a_stored_member_read_as_a_view_is_still_checked() -> None:
         safezip.read_members(Archive(entries).build(), limits=SMALL, views=("big",))
 
 
+def test_the_crc_checks_of_views_can_be_made_later() -> None:
+    entries = [
+        Entry("big", b"x" * 5000, method=0, crc=0),
+        Entry("kept", b"k" * 5000, method=0, crc=0),
+    ]
+    handed: list = []
+    members = safezip.read_members(
+        Archive(entries[:1]).build(), limits=SMALL, views=("big",), later=handed.append
+    )
+    assert members == {"big": b"x" * 5000}  # read, its check not yet made
+    assert len(handed) == 1
+    with pytest.raises(MalformedError, match="fails its CRC check"):
+        handed[0]()
+    # A member not read in place is checked at once, whatever the caller would take.
+    with pytest.raises(MalformedError, match="CRC"):
+        safezip.read_members(Archive(entries[1:]).build(), limits=SMALL, later=handed.append)
+    assert len(handed) == 1
+
+
+def test_an_intact_view_passes_its_later_check() -> None:
+    handed: list = []
+    data = Archive([Entry("big", b"x" * 5000, method=0)]).build()
+    safezip.read_members(data, limits=SMALL, views=("big",), later=handed.append)
+    assert [check() for check in handed] == [None]
+
+
 def test_an_empty_archive_has_no_members(tmp_path: Path) -> None:
     safezip.write_zip(tmp_path / "empty.zip", {})
     assert safezip.read_members(tmp_path / "empty.zip") == {}

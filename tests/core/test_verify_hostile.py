@@ -212,6 +212,52 @@ def test_a_member_failing_its_crc_is_malformed(sandbox: Path, members: dict[str,
     refused(path, "CRC")
 
 
+def damage_member(path: Path, name: str, edit: Callable[[bytes], bytes]) -> None:
+    """Change a stored member's bytes in place, leaving every header (and its CRC) as it was."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    assert info.compress_type == zipfile.ZIP_STORED
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    begin = info.header_offset + 30 + name_len + extra_len
+    content = bytes(data[begin : begin + info.compress_size])
+    changed = edit(content)
+    assert len(changed) == len(content) and changed != content
+    data[begin : begin + len(content)] = changed
+    path.write_bytes(bytes(data))
+
+
+def swap_middle_letter(content: bytes) -> bytes:
+    middle = len(content) // 2
+    letter = b"B" if content[middle : middle + 1] != b"B" else b"C"
+    return content[:middle] + letter + content[middle + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("what", "edit"),
+    [
+        # Still canonical base64: read as an altered claim, were the CRC not checked first.
+        ("a letter of the payload", swap_middle_letter),
+        ("its last bracket", lambda content: content[:-1] + b"]"),  # no longer JSON
+    ],
+)
+def test_a_damaged_envelope_is_reported_as_damaged(world: World, what: str, edit: Any) -> None:
+    # The envelope's CRC is checked on another thread while the claim is read; its refusal comes
+    # before whatever the steps after it found.
+    path = world.out("damaged.colophon")
+    shutil.copyfile(world.bundle, path)
+    damage_member(path, ENVELOPE, edit)
+    result = refused(path, "fails its CRC check")
+    assert result.part is not None and ENVELOPE in result.part
+
+
+def test_a_damaged_summary_page_is_reported_as_damaged(world: World) -> None:
+    path = world.out("damaged.colophon")
+    shutil.copyfile(world.bundle, path)
+    damage_member(path, SUMMARY, swap_middle_letter)
+    refused(path, "zip member 'summary.html': fails its CRC check")
+
+
 def test_too_many_members_is_malformed(sandbox: Path) -> None:
     # The end record counts members in 16 bits: from 65,535 members on, a zip needs ZIP64
     # records, which a bundle never has: the spec's limit is 65,534.

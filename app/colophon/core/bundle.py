@@ -12,14 +12,15 @@ import hashlib
 import os
 import struct
 from collections import deque
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
 from . import dsse, safezip, strictjson
+from .background import workers
 from .card import make_card
 from .catalog import Catalog, Work
 from .check import unchanged_paths
@@ -224,12 +225,12 @@ def _thumbnails(catalog: Catalog, works: Sequence[Work], progress: Progress) -> 
 
     members: dict[str, bytes] = {}
     size = 0
-    workers = default_workers()
+    threads = default_workers()
     pending = iter(sources)
-    with ThreadPoolExecutor(workers, thread_name_prefix="colophon-thumbnail") as pool:
+    with ThreadPoolExecutor(threads, thread_name_prefix="colophon-thumbnail") as pool:
         ahead = deque(
             (work, pool.submit(picture_of, work, paths))
-            for work, paths in islice(pending, 2 * workers)
+            for work, paths in islice(pending, 2 * threads)
         )
         try:
             while ahead:
@@ -286,6 +287,14 @@ class BundleFile:
     bare: bool
     envelope: dsse.Envelope
     members: dict[str, bytes | memoryview] = field(default_factory=dict)
+    #: the CRC checks of the large members, under way on a worker thread (`read_bundle`'s
+    #: ``crc_later``); None once they are made
+    crc_checks: Future[None] | None = None
+
+    def check_crc(self) -> None:
+        """Raise `MalformedError` if a member fails its CRC check (waiting for the checks)."""
+        if self.crc_checks is not None:
+            self.crc_checks.result()
 
     @property
     def identity_card(self) -> bytes | memoryview | None:
@@ -296,11 +305,15 @@ class BundleFile:
         return self.members.get(EVENTS)
 
 
-def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
+def read_bundle(path: str | os.PathLike[str], *, crc_later: bool = False) -> BundleFile:
     """Read a ``.colophon`` bundle or a bare ``.intoto.json`` envelope; `MalformedError` if neither.
 
     The kind is decided by content, not by name: a zip is a bundle, a JSON object an envelope.
     The file is read once, so it may be a pipe (``/dev/stdin``).
+
+    ``crc_later``: the CRC checks of the envelope and the summary page (most of a bundle's
+    bytes) go on on a worker thread while the caller reads the claim; it must call
+    `BundleFile.check_crc` before it relies on anything it found, and report its refusal first.
     """
     source = Path(path)
     limit = safezip.BUNDLE_LIMITS.max_archive_bytes
@@ -319,13 +332,22 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
     if data is None:
         raise MalformedError(str(source), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
-        members = safezip.read_members(data, views=(ENVELOPE, SUMMARY))  # in place if stored
-        for required in (ENVELOPE, IDENTITY, SUMMARY):
-            if required not in members:
-                raise MalformedError("bundle", f"has no {required}.")
-        _check_member_limits(members)
-        envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
-        return BundleFile(source, False, envelope, members)
+        checks: list[Callable[[], None]] = []
+        members = safezip.read_members(  # in place if stored
+            data, views=(ENVELOPE, SUMMARY), later=checks.append if crc_later else None
+        )
+        crc_checks = workers().submit(_run_all, checks) if checks else None
+        try:
+            for required in (ENVELOPE, IDENTITY, SUMMARY):
+                if required not in members:
+                    raise MalformedError("bundle", f"has no {required}.")
+            _check_member_limits(members)
+            envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
+        except MalformedError:
+            if crc_checks is not None:
+                crc_checks.result()  # a damaged member is what to report
+            raise
+        return BundleFile(source, False, envelope, members, crc_checks)
     if len(data) > dsse.MAX_ENVELOPE_BYTES:
         raise MalformedError("envelope", "is larger than the limit.")
     if not data.strip():
@@ -337,6 +359,11 @@ def read_bundle(path: str | os.PathLike[str]) -> BundleFile:
             )
         raise MalformedError(str(source), "is neither a Colophon bundle nor a DSSE envelope.")
     return BundleFile(source, True, dsse.parse(data))
+
+
+def _run_all(checks: list[Callable[[], None]]) -> None:
+    for check in checks:
+        check()
 
 
 #: how far into a file that is no bundle a zip's first entry is looked for (a damaged bundle)

@@ -20,6 +20,7 @@ fixed permissions and compression level) and atomic.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -97,6 +98,7 @@ def read_members(
     *,
     limits: ZipLimits = BUNDLE_LIMITS,
     views: Collection[str] = (),
+    later: Callable[[Callable[[], None]], object] | None = None,
 ) -> dict[str, bytes | memoryview]:
     """Return every member of the zip as ``{name: content}``, or raise `MalformedError`.
 
@@ -105,6 +107,11 @@ def read_members(
     unreadable one an `EnvironmentProblem`. A member named in ``views`` and stored (not
     deflated) comes as a read-only view of the archive's bytes rather than a copy: for the
     envelope of a large claim, most of the archive, copying costs more than reading it.
+
+    ``later``: the CRC checks of those views are handed to it, as functions that raise
+    `MalformedError` for a damaged member, instead of being made here; for a caller that runs
+    them on another core while it reads the members. It must run every one before it relies on
+    what it read, and report their refusal before anything it found in a member.
     """
     data = _load(source, limits)
     cd_offset, count = _read_end_record(data, limits)
@@ -161,7 +168,7 @@ def read_members(
     total = 0
     for info in infos:
         view = info.orig_filename in views
-        content = _inflate(data, info, limits, total, unpacked_cap, view=view)
+        content = _inflate(data, info, limits, total, unpacked_cap, view=view, later=later)
         total += len(content)
         members[info.orig_filename] = content
     return members
@@ -469,9 +476,11 @@ def _inflate(
     unpacked_cap: int,
     *,
     view: bool = False,
+    later: Callable[[Callable[[], None]], object] | None = None,
 ) -> bytes | memoryview:
     """Decompress one member in chunks, enforcing the caps on what actually comes out (a stored
-    one, with ``view``, as a read-only view of ``data``)."""
+    one, with ``view``, as a read-only view of ``data``, its CRC checked by ``later`` if given:
+    see `read_members`)."""
     where = f"zip member {info.orig_filename!r}"
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     begin = info.header_offset + _LOCAL_SIZE + name_len + extra_len
@@ -496,9 +505,17 @@ def _inflate(
         content = _inflate_deflate(raw, where, account)
     if len(content) != info.file_size:
         raise MalformedError(where, "unpacks to a different size than it declares.")
-    if zlib.crc32(content) != info.CRC:
-        raise MalformedError(where, "fails its CRC check; the archive is damaged or altered.")
+    check = functools.partial(_check_crc, content, info.CRC, where)
+    if later is not None and isinstance(content, memoryview):
+        later(check)
+    else:
+        check()
     return content
+
+
+def _check_crc(content: bytes | memoryview, crc: int, where: str) -> None:
+    if zlib.crc32(content) != crc:  # lets go of the interpreter for all but small members
+        raise MalformedError(where, "fails its CRC check; the archive is damaged or altered.")
 
 
 def _inflate_deflate(raw: memoryview, where: str, account: Callable[[int], None]) -> bytes:

@@ -9,13 +9,13 @@ one byte sequence a given value has (sorted keys, no whitespace, UTF-8).
 
 A 100,000-work claim is a 40 MiB document, so `loads` reads it in two steps. msgspec (a strict
 parser in C: no ``NaN``, no overflow to infinity, no lone surrogates, no invalid UTF-8) reads it
-first, and the value is written back as `dumps` writes it: when that gives the very same bytes,
-the document is in canonical form, which is what every Colophon writes, and a canonical document
-cannot hold a duplicate key (a written value has each key once). Any other document, and any
-msgspec refuses, is read again by `json` with a hook that catches duplicate keys, which is slower
-but tells exactly what is wrong. Either way the nesting depth is read from the structural brackets
-alone, in linear time (or, for a canonical document of a few entries, from the parsed value),
-and parsing runs with the garbage collector paused (`gc_paused`), because
+first, and the value is written back in the compact form `dumps` writes, keys in the order they
+were read: when that gives the very same bytes, the document cannot hold a duplicate key (a
+written value has each key once). Every Colophon writes its documents so, in canonical form.
+Any other document, and any msgspec refuses, is read again by `json` with a hook that catches
+duplicate keys, which is slower but tells exactly what is wrong. Either way the nesting depth is
+read from the structural brackets alone, in linear time (or, for a document of a few entries,
+from the parsed value), and parsing runs with the garbage collector paused (`gc_paused`), because
 building millions of containers otherwise makes the collector walk them over and over.
 """
 
@@ -86,11 +86,11 @@ _LONE_SURROGATE = re.compile(
 )
 _SURROGATE_CHAR = re.compile("[\ud800-\udfff]")
 _DECODER = msgspec.json.Decoder()
-#: each thread's buffer for `_is_canonical`, kept while no larger than `_SCRATCH_MAX_BYTES`
+#: each thread's buffer for `_reads_back`, kept while no larger than `_SCRATCH_MAX_BYTES`
 _SCRATCH = threading.local()
 _SCRATCH_MAX_BYTES = 16 * 1024 * 1024
 _ENCODER = msgspec.json.Encoder(order="sorted")  # the one canonical form: see `dumps`
-_IN_ORDER = msgspec.json.Encoder()  # for reports, which keep the order they were built in
+_IN_ORDER = msgspec.json.Encoder()  # keys in the order they were read, or built in (reports)
 
 
 class _DuplicateKey(Exception):
@@ -128,10 +128,10 @@ def loads(
         _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # raises, saying why
         raise MalformedError(part, f"is not valid JSON ({exc}).") from None
     try:
-        canonical = _is_canonical(value, raw)
+        compact = _reads_back(value, raw)
     except RecursionError:  # deeper than Python recurses: the strict path says why
-        canonical = False
-    if not canonical:
+        compact = False
+    if not compact:
         return _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)
     if not _few_and_shallow(value, max_depth):
         if marks is None:
@@ -140,15 +140,17 @@ def loads(
     return value
 
 
-def _is_canonical(value: Any, raw: bytes) -> bool:
-    """Whether ``raw`` is the canonical form of the ``value`` read from it (`dumps`).
+def _reads_back(value: Any, raw: bytes) -> bool:
+    """Whether writing ``value``, read from ``raw``, back in compact form gives ``raw`` itself.
 
-    The value is written into a buffer each thread keeps for the next document (up to
-    `_SCRATCH_MAX_BYTES`): a claim of 10,000 works is 4 MB, and asking the system for that much
-    new memory each time, which it hands out zeroed page by page, took a tenth of a verification.
+    Keys are written in the order they were read, which for a document in canonical form
+    (`dumps`) is sorted already: sorting them again would only take longer. The value is written
+    into a buffer each thread keeps for the next document (up to `_SCRATCH_MAX_BYTES`): a claim
+    of 10,000 works is 4 MB, and asking the system for that much new memory each time, which it
+    hands out zeroed page by page, took a tenth of a verification.
     """
     buffer = getattr(_SCRATCH, "buffer", None) or bytearray()
-    _ENCODER.encode_into(value, buffer)  # from its start, cut to the end of what it wrote
+    _IN_ORDER.encode_into(value, buffer)  # from its start, cut to the end of what it wrote
     same = buffer == raw
     if len(buffer) <= _SCRATCH_MAX_BYTES:
         _SCRATCH.buffer = buffer
@@ -178,7 +180,7 @@ def _few_and_shallow(value: Any, max_depth: int) -> bool:
 
 
 def _strict_loads(raw: bytes, *, max_depth: int, part: str, marks: bytes | None = None) -> Any:
-    """`loads` for a document that is not in canonical form: slower, with exact diagnoses."""
+    """`loads` for a document that does not read back as written: slower, exact diagnoses."""
     try:
         text = raw.decode("utf-8")  # strict: also refuses overlong forms, encoded surrogates
     except UnicodeDecodeError as exc:

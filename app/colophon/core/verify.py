@@ -237,7 +237,18 @@ def _fingerprints(subjects: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
 # Not while matching a folder, which may take minutes: only while reading the claim.
 @strictjson.gc_paused()  # a large claim is millions of small objects, none of them garbage
 def _verify(source: Path, catalog: Catalog | None, thumbnails: bool = False) -> VerifyResult:
-    bundle = read_bundle(source)  # 1. container, 2. envelope
+    bundle = read_bundle(source, crc_later=True)  # 1. container, 2. envelope
+    try:
+        return _check_envelope(source, catalog, bundle, thumbnails)
+    finally:
+        # The CRC checks went on meanwhile on another core: a damaged member is what is
+        # reported, whatever the steps after it found (raised here, this replaces their outcome).
+        bundle.check_crc()
+
+
+def _check_envelope(
+    source: Path, catalog: Catalog | None, bundle: BundleFile, thumbnails: bool
+) -> VerifyResult:
     envelope = bundle.envelope
     if envelope.payload_type != dsse.PAYLOAD_TYPE_INTOTO:
         raise UnsupportedVersion(_not_a_claim(envelope.payload_type))
