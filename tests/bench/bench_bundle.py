@@ -76,7 +76,7 @@ from colophon.core.profile import (
     Profile,
     Terms,
 )
-from colophon.core.schema import validate_statement
+from colophon.core.schema import valid_but_for_work_digests
 from colophon.core.summary import render
 from colophon.core.verify import Outcome, verify
 from memory_keyring import MemoryKeyring
@@ -219,13 +219,14 @@ def verify_steps(path: Path, runs: int) -> dict[str, float]:
         runs,
         lambda: strictjson.loads(envelope.payload, max_bytes=MAX_STATEMENT_BYTES, part="statement"),
     )
-    steps["schema validation"], _ = best_of(runs, lambda: validate_statement(statement))
-    real_validate = claim_module.validate_statement
-    claim_module.validate_statement = lambda statement: None  # the rules alone
+    # As parse_statement checks it: but for the form of the works' digests (their subjects').
+    steps["schema validation"], _ = best_of(runs, lambda: valid_but_for_work_digests(statement))
+    real_quick = claim_module.valid_but_for_work_digests
+    claim_module.valid_but_for_work_digests = lambda statement: True  # the rules alone
     try:
         steps["claim rules"], claim = best_of(runs, lambda: claim_module.parse_statement(statement))
     finally:
-        claim_module.validate_statement = real_validate
+        claim_module.valid_but_for_work_digests = real_quick
     steps["signature"], _ = best_of(
         runs, lambda: dsse.verify(envelope, claim.key.key, claim.key.keyid)
     )

@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jsonschema import Draft202012Validator
 
-from colophon.core import assets, dsse, strictjson
+from colophon.core import assets, dsse, schema, strictjson
 from colophon.core.errors import MalformedError
 from colophon.core.schema import validate_statement
 
@@ -383,6 +383,52 @@ def test_schema_errors_about_values_are_said_in_words(edit: Any, part: str, says
         validate_statement(statement)
     assert info.value.part == part
     assert info.value.message == f"{part}: {says}"
+
+
+def _string_places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _string_places(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _string_places(v, (*path, i))]
+    return [path] if isinstance(value, str) else []
+
+
+def _set(statement: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    for key in path[:-1]:
+        statement = statement[key]
+    statement[path[-1]] = value
+
+
+def test_the_quicker_schema_check_leaves_out_only_the_form_of_works_digests() -> None:
+    # parse_statement checks the schema but for the form of each work's digest, which it then
+    # holds equal to its subject's, checked in full. Every other text of a claim, made wrong in
+    # each of these ways, must fail both checks alike.
+    statement = example_statement()
+    statement["subject"][0]["annotations"] = {"iscc": "ISCC:EEAZ7DHWMQNHXOFB"}
+    full = schema._validator(schema.STATEMENT_SCHEMA)
+    places = _string_places(statement)
+    assert len(places) > 30
+    for path in places:
+        for wrong in ("", "AB" * 32, "line\nbreak \x1b[31m", "x" * 5000, 5, None):
+            changed = copy.deepcopy(statement)
+            _set(changed, path, wrong)
+            work_digest = path[:2] == ("predicate", "works") and path[3:] == ("digest", "sha256")
+            expected = full.is_valid(changed) or (work_digest and isinstance(wrong, str))
+            assert schema.valid_but_for_work_digests(changed) is expected, (path, wrong)
+
+
+def test_a_works_digest_not_in_form_is_said_so_though_it_also_differs_from_its_subject() -> None:
+    from colophon.core.claim import parse_statement
+
+    statement = example_statement()
+    statement["predicate"]["works"][1]["digest"]["sha256"] = "AB" * 32
+    with pytest.raises(MalformedError) as info:
+        parse_statement(statement)
+    assert info.value.part == "predicate.works[1].digest.sha256"
+    assert info.value.message.endswith("is not a SHA-256 digest (64 lowercase hexadecimal digits).")
+    statement["subject"][1]["digest"]["sha256"] = "AB" * 32  # the same: still not a digest
+    with pytest.raises(MalformedError, match="is not a SHA-256 digest"):
+        parse_statement(statement)
 
 
 def test_a_claim_over_the_work_limit_is_refused_briefly_before_the_schema() -> None:

@@ -24,7 +24,7 @@ from .claimant import PublicKeyInfo, claimant
 from .errors import ColophonError, MalformedError, UsageError
 from .keyevents import parse_time, rfc3339
 from .profile import AI_USES, Profile, ProfileError, UseTerm
-from .schema import validate_statement
+from .schema import valid_but_for_work_digests, validate_statement
 from .terms import effective, mappings
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -352,11 +352,15 @@ def parse_statement(statement: Any) -> Claim:
     ):
         if isinstance(items, list) and len(items) > MAX_WORKS:  # said before the schema, briefly
             raise MalformedError(part, f"lists more than {MAX_WORKS:,} works, the limit.")
-    validate_statement(statement)
-    subjects = statement["subject"]
-    digests, unique = _subject_digests(subjects)
-    _check_works(predicate, digests)
-    _check_members(predicate, unique)
+    if not valid_but_for_work_digests(statement):
+        validate_statement(statement)  # raises, naming the first place that breaks the schema
+    try:
+        digests, unique = _subject_digests(statement["subject"])
+        _check_works(predicate, digests)  # each work's digest is its subject's, of its form
+        _check_members(predicate, unique)
+    except MalformedError:
+        validate_statement(statement)  # the schema's word on a work's digest comes first
+        raise
     for name in predicate.get("critical", []):
         if name not in predicate.get("extensions", {}):
             raise MalformedError(
