@@ -293,12 +293,31 @@ nested_values = st.recursive(
 
 @given(nested_values, st.integers(0, 12))
 def test_the_depth_limit_is_exact(value: object, limit: int) -> None:
-    # Canonical and spaced-out spellings, so both ways through `loads` are measured.
-    for doc in (strictjson.dumps(value), json.dumps(value, indent=1).encode()):
-        if depth_of(value) <= limit:
-            assert strictjson.loads(doc, max_depth=limit) == value
+    # Canonical and spaced-out spellings, so both ways through `loads` are measured; and a
+    # canonical one too long for its depth to be read from the parsed value, so from its bytes.
+    padded = {"pad": list(range(300)), "value": value}
+    for doc, depth, read in (
+        (strictjson.dumps(value), depth_of(value), value),
+        (json.dumps(value, indent=1).encode(), depth_of(value), value),
+        (strictjson.dumps(padded), depth_of(padded), padded),
+    ):
+        if depth <= limit:
+            assert strictjson.loads(doc, max_depth=limit) == read
         else:
             rejects(doc, f"deeper than {limit}", max_depth=limit)
+
+
+def test_texts_holding_brackets_among_many_do_not_count_as_depth() -> None:
+    # Titles such as "Study [draft]" among thousands of texts: only the texts that hold a
+    # bracket are read one by one, and what they hold never counts.
+    works = [{"title": f"Study {i}" + (" [draft]" if i % 10 == 0 else "")} for i in range(3000)]
+    works[5]["title"] = "]]]]]]]]"  # closing brackets in a text must not hide real depth
+    deep: object = 1
+    for _ in range(20):
+        deep = [deep]
+    doc = strictjson.dumps({"works": works, "deep": deep, "key [": "]", "[": ["]"]})
+    assert strictjson.loads(doc, max_depth=21)["works"][10]["title"] == "Study 10 [draft]"
+    rejects(doc, "deeper than 20", max_depth=20)
 
 
 @given(st.binary(max_size=200))

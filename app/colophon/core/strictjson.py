@@ -401,16 +401,19 @@ def _check_depth(marks: bytes, *, max_depth: int, part: str) -> None:
     # without brackets then shows as two adjacent quotes. Usually no text holds a bracket: then
     # every quote is in such a pair (counted left to right, as `bytes.replace` would take them
     # away), and taking all quotes out leaves the brackets alone, without cutting the marks into
-    # hundreds of thousands of pieces. Otherwise each text is dropped with a regular expression
-    # (still linear). The deepest running total of what is left is the nesting depth. Every step
-    # runs in C, so even a hostile document of nothing but brackets is measured long before the
-    # parser would recurse into it.
+    # hundreds of thousands of pieces. Otherwise (titles such as "Study [draft]") the pairs of
+    # adjacent quotes are taken away first: each is a text without brackets, or the end of one
+    # text and the start of the next, and taking either away leaves every other quote opening
+    # or closing a text as before. Only the texts that hold a bracket are left, each dropped
+    # with a regular expression. The deepest running total of what is left is the nesting
+    # depth. Every step runs in C, so even a hostile document of nothing but brackets is
+    # measured long before the parser would recurse into it.
     if b"," in marks:
         marks = marks.translate(None, b",")
     if 2 * marks.count(b'""') == marks.count(b'"'):
         brackets = marks.translate(None, b'"')
     else:  # the quote of a text that never ends (a cut-off document) goes too
-        brackets = _TEXT.sub(b"", marks).translate(None, b'"')
+        brackets = _TEXT.sub(b"", marks.replace(b'""', b"")).translate(None, b'"')
     # Adding up a million brackets one by one is the slow part, so empty pairs go first: each
     # `bytes.replace` takes away at most one level (it never looks again at what its own
     # removals bring together), and usually most of the brackets. What is left, plus one level
