@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 import runpy
 from pathlib import Path
@@ -429,6 +430,82 @@ def test_a_works_digest_not_in_form_is_said_so_though_it_also_differs_from_its_s
     statement["subject"][1]["digest"]["sha256"] = "AB" * 32  # the same: still not a digest
     with pytest.raises(MalformedError, match="is not a SHA-256 digest"):
         parse_statement(statement)
+
+
+def _schema_depth(node: Any, document: dict[str, Any], open_part: Any, seen: tuple = ()) -> float:
+    """The deepest nesting a value valid against ``node`` (in the schema ``document``) can
+    have: an upper bound, infinite where the schema allows anything. ``open_part`` counts as
+    an object whose entries are measured elsewhere."""
+    if node is open_part:
+        return 1
+    if node is True or node == {}:
+        return math.inf
+    if node is False:
+        return 0
+    bounds = [_type_depth(node, document, open_part, seen)]
+    if "$ref" in node:
+        file, _, pointer = node["$ref"].partition("#")
+        target = {"predicate.schema.json": SCHEMA, "": document}[file]
+        key = (id(target), pointer)
+        if key in seen:  # a schema that refers to itself allows any depth
+            return math.inf
+        resolved = target
+        for step in filter(None, pointer.split("/")):
+            resolved = resolved[step]
+        bounds.append(_schema_depth(resolved, target, open_part, (*seen, key)))
+    for sub in node.get("allOf", []):
+        bounds.append(_schema_depth(sub, document, open_part, seen))
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in node:
+            branches = [_schema_depth(b, document, open_part, seen) for b in node[keyword]]
+            bounds.append(max(branches))
+    if "enum" in node or "const" in node:
+        literals = node.get("enum", [node.get("const")])
+        bounds.append(max(strictjson_depth(v) for v in literals))
+    return min(bounds)
+
+
+def _type_depth(
+    node: dict[str, Any], document: dict[str, Any], open_part: Any, seen: tuple
+) -> float:
+    kinds = node.get("type")
+    if kinds is None:
+        return math.inf  # "properties" or "items" alone still let any other kind through
+    depths = []
+    for kind in [kinds] if isinstance(kinds, str) else kinds:
+        if kind == "object":
+            extra = node.get("additionalProperties", True)
+            parts = [
+                *node.get("properties", {}).values(),
+                *node.get("patternProperties", {}).values(),
+            ]
+            inner = [_schema_depth(p, document, open_part, seen) for p in [*parts, extra]]
+            depths.append(1 + max(inner, default=0))
+        elif kind == "array":
+            depths.append(1 + _schema_depth(node.get("items", True), document, open_part, seen))
+        else:
+            depths.append(0)
+    return max(depths)
+
+
+def strictjson_depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(strictjson_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(strictjson_depth, value), default=0)
+    return 0
+
+
+def test_the_schema_bounds_the_depth_of_every_part_of_a_claim_but_its_extensions() -> None:
+    # A verifier reads a claim without measuring its depth in the bytes: the schema holds it to
+    # a few levels everywhere but in predicate.extensions, which parse_statement measures, two
+    # levels down (the statement, its predicate). A field added to the format that lets any
+    # value in would leave a claim's depth unmeasured: this test says so.
+    extensions = SCHEMA["properties"]["extensions"]
+    bounded = _schema_depth(STATEMENT_SCHEMA, STATEMENT_SCHEMA, extensions)
+    assert bounded <= 12, bounded
+    assert _schema_depth(STATEMENT_SCHEMA, STATEMENT_SCHEMA, None) == math.inf  # they are open
+    assert STATEMENT_SCHEMA["properties"]["predicate"] == {"$ref": "predicate.schema.json"}
 
 
 def test_a_claim_over_the_work_limit_is_refused_briefly_before_the_schema() -> None:

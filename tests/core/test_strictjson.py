@@ -193,6 +193,15 @@ def test_brackets_inside_strings_do_not_count_as_depth() -> None:
     assert strictjson.loads(doc, max_depth=1)[0].startswith("[[[[")
 
 
+def test_without_a_depth_limit_only_what_the_parsers_cannot_recurse_into_is_refused() -> None:
+    deep = b"[" * 200 + b"]" * 200
+    assert strictjson.loads(deep, max_depth=None) == json.loads(deep)
+    spaced = b"[ " * 200 + b"] " * 200  # read by the slower, exact parser
+    assert strictjson.loads(spaced, max_depth=None) == json.loads(deep)
+    for doc in (b"[" * 100_000 + b"]" * 100_000, b"[ " * 100_000 + b"] " * 100_000):
+        rejects(doc, "nested too deeply", max_depth=None)
+
+
 def test_a_deep_hostile_document_is_refused_before_parsing() -> None:
     rejects(b"[" * 1_000_000, "nested deeper than 64")
 
@@ -305,6 +314,17 @@ def test_the_depth_limit_is_exact(value: object, limit: int) -> None:
             assert strictjson.loads(doc, max_depth=limit) == read
         else:
             rejects(doc, f"deeper than {limit}", max_depth=limit)
+
+
+@given(nested_values, st.integers(0, 6), st.integers(0, 3))
+def test_check_depth_measures_a_value_found_some_levels_down(
+    value: object, limit: int, above: int
+) -> None:
+    if above + depth_of(value) > limit:
+        with pytest.raises(MalformedError, match=f"nested deeper than {limit} levels"):
+            strictjson.check_depth(value, max_depth=limit, part="x", above=above)
+    else:
+        strictjson.check_depth(value, max_depth=limit, part="x", above=above)
 
 
 def test_texts_holding_brackets_among_many_do_not_count_as_depth() -> None:

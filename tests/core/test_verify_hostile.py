@@ -501,10 +501,40 @@ def test_malformed_when_the_statement_is_not_utf8(world: World) -> None:
     malformed(signed_payload(world, payload), "statement", "UTF-8")
 
 
+def with_extension(world: World, value: str) -> Path:
+    """Ada's claim with one extension holding ``value`` (JSON text), signed again by her."""
+    text = statement_text(world)
+    text = text.replace(
+        '"predicate":{', f'"predicate":{{"extensions":{{"org.example.x":{value}}},', 1
+    )
+    return signed_payload(world, text.encode())
+
+
 def test_malformed_when_the_statement_nests_too_deeply(world: World) -> None:
-    deep = "[" * 100 + "]" * 100
+    # The schema leaves extensions open: their depth is measured, up to the 64 levels of the
+    # spec (the statement, its predicate and the extensions object take three of them).
+    malformed(with_extension(world, "[" * 100 + "]" * 100), "statement", "nested deeper than 64")
+    malformed(with_extension(world, "[" * 62 + "]" * 62), "statement", "nested deeper than 64")
+    check(with_extension(world, "[" * 61 + "]" * 61), world.ada.catalog, Outcome.VALID)
+
+
+@pytest.mark.parametrize("levels", [100, 900])
+def test_a_deep_value_where_the_schema_wants_a_text_is_malformed(world: World, levels: int) -> None:
+    # The claim is read without measuring its depth: the schema refuses it where it is, and its
+    # report reads no deeper than it needs to (Python would give up near a thousand levels).
+    deep = "[" * levels + "]" * levels
+    text = statement_text(world)
+    title = json.loads(text)["predicate"]["works"][0]["title"]
+    text = text.replace(f'"title":{json.dumps(title)}', f'"title":{deep}', 1)
+    malformed(signed_payload(world, text.encode()), "predicate.works[0].title", "type string")
     text = statement_text(world).replace('"predicate":{', f'"predicate":{{"x":{deep},', 1)
-    malformed(signed_payload(world, text.encode()), "statement", "nested deeper")
+    malformed(signed_payload(world, text.encode()), "predicate", "does not define ('x')")
+
+
+def test_a_statement_deeper_than_the_parser_recurses_is_malformed(world: World) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    text = statement_text(world).replace('"predicate":{', f'"predicate":{{"x":{deep},', 1)
+    malformed(signed_payload(world, text.encode()), "statement", "nested too deeply")
 
 
 @pytest.mark.parametrize(

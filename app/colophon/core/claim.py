@@ -31,6 +31,7 @@ STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://colophon.example/claim/v1"
 MAX_WORKS = 100_000
 MAX_STATEMENT_BYTES = 192 * 1024 * 1024
+MAX_DEPTH = strictjson.DEFAULT_MAX_DEPTH  # the deepest nesting of a claim (spec section 11)
 THUMBNAILS = "thumbnails/"  # where a bundle's thumbnails are, by their work's digest
 
 RIGHTS_RESERVATION = (
@@ -354,6 +355,12 @@ def parse_statement(statement: Any) -> Claim:
             raise MalformedError(part, f"lists more than {MAX_WORKS:,} works, the limit.")
     if not valid_but_for_work_digests(statement):
         validate_statement(statement)  # raises, naming the first place that breaks the schema
+    # The schema holds every part of a claim to a few levels but its extensions, which are open:
+    # a verifier reads the claim without measuring its depth, and measures theirs here.
+    if "extensions" in predicate:
+        strictjson.check_depth(
+            predicate["extensions"], max_depth=MAX_DEPTH, part="statement", above=2
+        )
     try:
         digests, unique = _subject_digests(statement["subject"])
         _check_works(predicate, digests)  # each work's digest is its subject's, of its form

@@ -163,13 +163,19 @@ def _max_items(resource: str, name: str) -> int:
 def _cut(
     value: Any, cut_objects: set[tuple[str | int, ...]], path: tuple[str | int, ...] = ()
 ) -> Any:
-    """A copy of ``value`` with every list and object cut to its first `_KEEP` entries.
+    """A copy of ``value`` with every list and object cut to its first `_KEEP` entries, and
+    what lies deeper than `_KEEP` levels left out (the schema allows a few levels, so a value
+    that deep breaks it higher up; a claim is read without measuring its depth).
 
     The paths of the objects cut are added to ``cut_objects``.
     """
     if isinstance(value, list):
+        if len(path) >= _KEEP:
+            return []
         return [_cut(item, cut_objects, (*path, i)) for i, item in enumerate(value[:_KEEP])]
     if isinstance(value, dict):
+        if len(path) >= _KEEP:
+            return {}
         if len(value) > _KEEP:
             cut_objects.add(path)
         return {

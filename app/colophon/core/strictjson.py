@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_VALUES",
+    "check_depth",
     "dumps",
     "gc_paused",
     "loads",
@@ -105,7 +106,7 @@ def loads(
     data: bytes | str,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_depth: int | None = DEFAULT_MAX_DEPTH,
     max_values: int = DEFAULT_MAX_VALUES,
     part: str = "JSON document",
 ) -> Any:
@@ -115,6 +116,12 @@ def loads(
     duplicate keys in an object, ``NaN``/``Infinity``/``-Infinity`` (and numbers too large to be
     finite), lone surrogates in any string or key, nesting deeper than ``max_depth``, more than
     ``max_values`` values (counted in the bytes, before any is built).
+
+    ``max_depth=None`` is for a caller that holds the value to a shape of its own, which bounds
+    its depth (a claim, to its schema), and measures the rest itself: the bytes are then not
+    measured, and only a document deeper than the parsers recurse (about a thousand levels) is
+    refused here. Whatever the caller does with the value before it knows its depth must not
+    recurse into it.
     """
     raw = _read(data, max_bytes=max_bytes, part=part)
     marks = None
@@ -124,7 +131,12 @@ def loads(
     try:
         with gc_paused():
             value = _DECODER.decode(raw)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
+    except RecursionError:
+        if max_depth is None:
+            raise MalformedError(part, "is nested too deeply.") from None
+        _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # says how deeply
+        raise MalformedError(part, "is nested too deeply.") from None
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # raises, saying why
         raise MalformedError(part, f"is not valid JSON ({exc}).") from None
     try:
@@ -133,7 +145,7 @@ def loads(
         compact = False
     if not compact:
         return _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)
-    if not _few_and_shallow(value, max_depth):
+    if max_depth is not None and not _few_and_shallow(value, max_depth):
         if marks is None:
             marks = _marks(_blank_escapes(raw), _NOT_QUOTE_OR_BRACKET)
         _check_depth(marks, max_depth=max_depth, part=part)
@@ -155,6 +167,26 @@ def _reads_back(value: Any, raw: bytes) -> bool:
     if len(buffer) <= _SCRATCH_MAX_BYTES:
         _SCRATCH.buffer = buffer
     return same
+
+
+def check_depth(value: Any, *, max_depth: int, part: str, above: int = 0) -> None:
+    """Raise `MalformedError` if ``value``, found ``above`` levels down in a document, takes it
+    deeper than ``max_depth`` (a text or a number adds no level; an empty list, one).
+
+    For a part of a document read with ``max_depth=None`` (see `loads`) that the caller's shape
+    leaves open; walked level by level, never recursing.
+    """
+    level = [value] if isinstance(value, dict | list) else []
+    for _ in range(max_depth - above):
+        if not level:
+            return
+        below: list[Any] = []
+        for container in level:
+            entries = container.values() if isinstance(container, dict) else container
+            below += [e for e in entries if isinstance(e, dict | list)]
+        level = below
+    if level or above > max_depth:
+        raise MalformedError(part, f"is nested deeper than {max_depth} levels.")
 
 
 def _few_and_shallow(value: Any, max_depth: int) -> bool:
@@ -179,16 +211,19 @@ def _few_and_shallow(value: Any, max_depth: int) -> bool:
     return not level
 
 
-def _strict_loads(raw: bytes, *, max_depth: int, part: str, marks: bytes | None = None) -> Any:
+def _strict_loads(
+    raw: bytes, *, max_depth: int | None, part: str, marks: bytes | None = None
+) -> Any:
     """`loads` for a document that does not read back as written: slower, exact diagnoses."""
     try:
         text = raw.decode("utf-8")  # strict: also refuses overlong forms, encoded surrogates
     except UnicodeDecodeError as exc:
         raise MalformedError(part, f"is not valid UTF-8 (bad byte at offset {exc.start}).") from exc
     scan = _blank_escapes(raw)
-    if marks is None:
-        marks = _marks(scan, _NOT_QUOTE_OR_BRACKET)
-    _check_depth(marks, max_depth=max_depth, part=part)
+    if max_depth is not None:
+        if marks is None:
+            marks = _marks(scan, _NOT_QUOTE_OR_BRACKET)
+        _check_depth(marks, max_depth=max_depth, part=part)
     try:
         with gc_paused():
             value = json.loads(
@@ -208,7 +243,7 @@ def _strict_loads(raw: bytes, *, max_depth: int, part: str, marks: bytes | None 
         raise MalformedError(
             part, f"is not valid JSON ({what} at line {exc.lineno}, column {exc.colno})."
         ) from exc
-    except RecursionError as exc:  # only if the caller allowed more depth than Python has
+    except RecursionError as exc:  # deeper than Python recurses, with no depth limit given
         raise MalformedError(part, "is nested too deeply.") from exc
     except ValueError as exc:  # an integer with more digits than Python converts (4,300)
         raise MalformedError(part, "holds an integer with too many digits.") from exc
