@@ -251,6 +251,27 @@ def test_a_damaged_envelope_is_reported_as_damaged(world: World, what: str, edit
     assert result.part is not None and ENVELOPE in result.part
 
 
+def test_the_first_damaged_member_is_reported_whatever_the_reader_finds_after_it(
+    world: World,
+) -> None:
+    # The envelope's CRC is checked on another thread; a member after it (identity.json,
+    # deflated) that the reader refuses at once must not hide it.
+    path = world.out("damaged.colophon")
+    shutil.copyfile(world.bundle, path)
+    damage_member(path, ENVELOPE, swap_middle_letter)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        identity = archive.getinfo(IDENTITY)
+    assert names.index(ENVELOPE) < names.index(IDENTITY)
+    assert identity.compress_type == zipfile.ZIP_DEFLATED
+    data = bytearray(path.read_bytes())
+    name_len, extra_len = struct.unpack_from("<HH", data, identity.header_offset + 26)
+    data[identity.header_offset + 30 + name_len + extra_len + identity.compress_size // 2] ^= 2
+    path.write_bytes(bytes(data))
+    result = refused(path, "fails its CRC check")
+    assert result.part is not None and ENVELOPE in result.part
+
+
 def test_a_damaged_summary_page_is_reported_as_damaged(world: World) -> None:
     path = world.out("damaged.colophon")
     shutil.copyfile(world.bundle, path)
@@ -516,6 +537,33 @@ def test_malformed_when_the_statement_nests_too_deeply(world: World) -> None:
     malformed(with_extension(world, "[" * 100 + "]" * 100), "statement", "nested deeper than 64")
     malformed(with_extension(world, "[" * 62 + "]" * 62), "statement", "nested deeper than 64")
     check(with_extension(world, "[" * 61 + "]" * 61), world.ada.catalog, Outcome.VALID)
+
+
+@pytest.mark.parametrize("field", ["_type", "predicateType"])
+@pytest.mark.parametrize("levels", [100, 900])
+def test_a_deep_statement_is_malformed_before_it_is_of_another_kind(
+    world: World, field: str, levels: int
+) -> None:
+    # Its depth is a strict JSON rule (spec 9.2, step 3), before the kind and version.
+    text = statement_text(world)
+    value = json.dumps(json.loads(text)[field])
+    deep = "[" * levels + "]" * levels
+    replaced = text.replace(f'"{field}":{value}', f'"{field}":{deep}', 1)
+    malformed(signed_payload(world, replaced.encode()), "statement", "nested deeper than 64")
+    shallow = text.replace(f'"{field}":{value}', f'"{field}":[[1]]', 1)
+    result = check(signed_payload(world, shallow.encode()), None, Outcome.UNSUPPORTED_VERSION)
+    assert "(a JSON array)" in result.message
+
+
+def test_a_deep_extension_is_malformed_though_a_critical_one_is_unknown(world: World) -> None:
+    text = statement_text(world)
+    deep = "[" * 62 + "]" * 62
+    needs = f'"predicate":{{"critical":["org.example.x"],"extensions":{{"org.example.x":{deep}}},'
+    malformed(
+        signed_payload(world, text.replace('"predicate":{', needs, 1).encode()),
+        "statement",
+        "nested deeper than 64",
+    )
 
 
 @pytest.mark.parametrize("levels", [100, 900])

@@ -333,9 +333,13 @@ def read_bundle(path: str | os.PathLike[str], *, crc_later: bool = False) -> Bun
         raise MalformedError(str(source), f"is larger than the limit of {limit} bytes.")
     if data.startswith(b"PK"):
         checks: list[Callable[[], None]] = []
-        members = safezip.read_members(  # in place if stored
-            data, views=(ENVELOPE, SUMMARY), later=checks.append if crc_later else None
-        )
+        try:
+            members = safezip.read_members(  # in place if stored
+                data, views=(ENVELOPE, SUMMARY), later=checks.append if crc_later else None
+            )
+        except MalformedError:
+            _run_all(checks)  # a member before the fault, damaged, is what to report
+            raise
         crc_checks = workers().submit(_run_all, checks) if checks else None
         try:
             for required in (ENVELOPE, IDENTITY, SUMMARY):

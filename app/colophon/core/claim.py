@@ -326,13 +326,15 @@ def parse_statement(statement: Any) -> Claim:
     if not isinstance(statement, dict):
         raise MalformedError("statement", "must be a JSON object.")
     if statement.get("_type") != STATEMENT_TYPE:
+        _check_depth(statement)
         raise UnsupportedVersion(
-            f"This is not an in-toto Statement v1 ({statement.get('_type')!r})."
+            f"This is not an in-toto Statement v1 ({_shown(statement.get('_type'))})."
         )
     if statement.get("predicateType") != PREDICATE_TYPE:
+        _check_depth(statement)
         raise UnsupportedVersion(
             f"This claim is of a kind or version this Colophon does not read "
-            f"({str(statement.get('predicateType'))[:200]!r})."
+            f"({_shown(statement.get('predicateType'))})."
         )
     if set(statement) != {"_type", "subject", "predicateType", "predicate"}:
         raise MalformedError(
@@ -344,6 +346,7 @@ def parse_statement(statement: Any) -> Claim:
         # Before the schema (spec 9.2, step 4): a later format may change what the schema says.
         unknown = [n for n in critical if n not in KNOWN_EXTENSIONS]
         if unknown:
+            _check_depth(statement)
             raise UnsupportedVersion(
                 f"The claim needs the extension {unknown[0][:128]!r}, which this Colophon lacks."
             )
@@ -356,7 +359,8 @@ def parse_statement(statement: Any) -> Claim:
     if not valid_but_for_work_digests(statement):
         validate_statement(statement)  # raises, naming the first place that breaks the schema
     # The schema holds every part of a claim to a few levels but its extensions, which are open:
-    # a verifier reads the claim without measuring its depth, and measures theirs here.
+    # a verifier reads the claim without measuring its depth (`_check_depth`), and measures
+    # theirs here.
     if "extensions" in predicate:
         strictjson.check_depth(
             predicate["extensions"], max_depth=MAX_DEPTH, part="statement", above=2
@@ -375,6 +379,27 @@ def parse_statement(statement: Any) -> Claim:
             )
     key = PublicKeyInfo.from_dict(predicate["claimant"]["publicKey"], "claimant.publicKey")
     return Claim(statement, key, _issued_at(predicate["issuedAt"]))
+
+
+def _check_depth(statement: dict[str, Any]) -> None:
+    """Refuse a Statement nested deeper than a claim may be, measured in full.
+
+    A verifier reads a claim without measuring its depth, which the schema then bounds (and
+    `parse_statement` measures where the schema leaves it open). A refusal made before the
+    schema runs, for a kind or version this Colophon does not read, comes after the strict JSON
+    rules (spec 9.2), depth among them: so the depth is measured first, level by level.
+    """
+    strictjson.check_depth(statement, max_depth=MAX_DEPTH, part="statement")
+
+
+def _shown(value: Any) -> str:
+    """A stranger's value for a message, without reading into it: a text, cut short."""
+    if isinstance(value, str):
+        return repr(value[:200])
+    return "none" if value is None else f"a JSON {_JSON_KINDS.get(type(value), 'value')}"
+
+
+_JSON_KINDS = {dict: "object", list: "array", bool: "true or false", int: "number", float: "number"}
 
 
 def _works_of(predicate: Any) -> Any:

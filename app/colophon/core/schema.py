@@ -97,7 +97,8 @@ _LONG_LISTS = (
     (("predicate", "members"), PREDICATE_SCHEMA, "member"),
 )
 # Lists and objects are cut to this many entries for the report; nothing else the schema allows
-# has more than 64, so a cut one still breaks its size rule.
+# has more than 64, so a cut one still breaks its size rule. What lies deeper than this many
+# levels is left out too.
 _KEEP = 65
 
 
@@ -164,8 +165,9 @@ def _cut(
     value: Any, cut_objects: set[tuple[str | int, ...]], path: tuple[str | int, ...] = ()
 ) -> Any:
     """A copy of ``value`` with every list and object cut to its first `_KEEP` entries, and
-    what lies deeper than `_KEEP` levels left out (the schema allows a few levels, so a value
-    that deep breaks it higher up; a claim is read without measuring its depth).
+    what lies deeper than `_KEEP` levels left out: a claim is read without measuring its depth,
+    which the schema bounds to a few levels but in its extensions (which hold no fault the
+    schema names, and are measured apart).
 
     The paths of the objects cut are added to ``cut_objects``.
     """

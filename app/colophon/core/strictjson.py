@@ -15,8 +15,9 @@ written value has each key once). Every Colophon writes its documents so, in can
 Any other document, and any msgspec refuses, is read again by `json` with a hook that catches
 duplicate keys, which is slower but tells exactly what is wrong. Either way the nesting depth is
 read from the structural brackets alone, in linear time (or, for a document of a few entries,
-from the parsed value), and parsing runs with the garbage collector paused (`gc_paused`), because
-building millions of containers otherwise makes the collector walk them over and over.
+from the parsed value), unless the caller bounds it itself; and parsing runs with the garbage
+collector paused (`gc_paused`), because building millions of containers otherwise makes the
+collector walk them over and over.
 """
 
 from __future__ import annotations

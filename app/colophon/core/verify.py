@@ -289,8 +289,9 @@ def _check_claim(
     """Steps 3 to 10 of `_verify`, with the signature check and the members' digests under
     way on other threads; the checked thumbnails kept if asked for."""
     envelope = bundle.envelope
-    # 3. Its depth is bounded by the schema, and measured where that leaves it open
-    # (`parse_statement`): measuring it in the bytes would take a tenth of the time here.
+    # 3. Its depth is left to `parse_statement`: bounded by the schema, and measured where that
+    # leaves it open or before a refusal that comes ahead of the schema. Measuring it in the
+    # bytes would take a tenth of the time here.
     statement = strictjson.loads(
         envelope.payload, max_bytes=MAX_STATEMENT_BYTES, max_depth=None, part="statement"
     )
