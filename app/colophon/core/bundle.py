@@ -288,7 +288,7 @@ class BundleFile:
     envelope: dsse.Envelope
     members: dict[str, bytes | memoryview] = field(default_factory=dict)
     #: the CRC checks of the large members, under way on a worker thread (`read_bundle`'s
-    #: ``crc_later``); None once they are made
+    #: ``crc_later``); None when none was left for later
     crc_checks: Future[None] | None = None
 
     def check_crc(self) -> None:
@@ -337,19 +337,14 @@ def read_bundle(path: str | os.PathLike[str], *, crc_later: bool = False) -> Bun
             members = safezip.read_members(  # in place if stored
                 data, views=(ENVELOPE, SUMMARY), later=checks.append if crc_later else None
             )
-        except MalformedError:
-            _run_all(checks)  # a member before the fault, damaged, is what to report
-            raise
-        crc_checks = workers().submit(_run_all, checks) if checks else None
-        try:
+            crc_checks = workers().submit(_run_all, checks) if checks else None
             for required in (ENVELOPE, IDENTITY, SUMMARY):
                 if required not in members:
                     raise MalformedError("bundle", f"has no {required}.")
             _check_member_limits(members)
             envelope = dsse.parse(members[ENVELOPE], part=ENVELOPE)
         except MalformedError:
-            if crc_checks is not None:
-                crc_checks.result()  # a damaged member is what to report
+            _run_all(checks)  # a member damaged before the fault is what to report
             raise
         return BundleFile(source, False, envelope, members, crc_checks)
     if len(data) > dsse.MAX_ENVELOPE_BYTES:

@@ -171,13 +171,11 @@ def _cut(
 
     The paths of the objects cut are added to ``cut_objects``.
     """
+    if isinstance(value, list | dict) and len(path) >= _KEEP:
+        return type(value)()
     if isinstance(value, list):
-        if len(path) >= _KEEP:
-            return []
         return [_cut(item, cut_objects, (*path, i)) for i, item in enumerate(value[:_KEEP])]
     if isinstance(value, dict):
-        if len(path) >= _KEEP:
-            return {}
         if len(value) > _KEEP:
             cut_objects.add(path)
         return {

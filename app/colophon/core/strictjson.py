@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import json
 import math
 import re
@@ -133,9 +134,8 @@ def loads(
         with gc_paused():
             value = _DECODER.decode(raw)
     except RecursionError:
-        if max_depth is None:
-            raise MalformedError(part, "is nested too deeply.") from None
-        _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # says how deeply
+        if max_depth is not None:
+            _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # says how deeply
         raise MalformedError(part, "is nested too deeply.") from None
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         _strict_loads(raw, max_depth=max_depth, part=part, marks=marks)  # raises, saying why
@@ -177,16 +177,8 @@ def check_depth(value: Any, *, max_depth: int, part: str, above: int = 0) -> Non
     For a part of a document read with ``max_depth=None`` (see `loads`) that the caller's shape
     leaves open; walked level by level, never recursing.
     """
-    level = [value] if isinstance(value, dict | list) else []
-    for _ in range(max_depth - above):
-        if not level:
-            return
-        below: list[Any] = []
-        for container in level:
-            entries = container.values() if isinstance(container, dict) else container
-            below += [e for e in entries if isinstance(e, dict | list)]
-        level = below
-    if level or above > max_depth:
+    levels = sum(1 for _ in itertools.islice(_levels(value), max(0, max_depth - above + 1)))
+    if above + levels > max_depth:
         raise MalformedError(part, f"is nested deeper than {max_depth} levels.")
 
 
@@ -197,19 +189,23 @@ def _few_and_shallow(value: Any, max_depth: int) -> bool:
     value settles the depth at once; for any other, False leaves it to `_check_depth`.
     """
     budget = _FEW_ENTRIES
+    for depth, level in enumerate(_levels(value), 1):
+        budget -= sum(map(len, level))
+        if budget < 0 or depth > max_depth:
+            return False
+    return True
+
+
+def _levels(value: Any) -> Iterator[list[Any]]:
+    """The lists and objects of ``value``, level by level from the top (none for a text)."""
     level = [value] if isinstance(value, dict | list) else []
-    for _ in range(max_depth):
-        if not level:
-            return True
-        below = []
+    while level:
+        yield level
+        below: list[Any] = []
         for container in level:
-            budget -= len(container)
-            if budget < 0:
-                return False
             entries = container.values() if isinstance(container, dict) else container
             below += [e for e in entries if isinstance(e, dict | list)]
         level = below
-    return not level
 
 
 def _strict_loads(
